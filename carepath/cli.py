@@ -1,0 +1,212 @@
+"""The ``carepath`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from sim.outputs import OutputError
+from sim.presets import MECHANISMS, PRESETS, SOURCES
+from sim.scenario import ScenarioError, load_scenario
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A user error: printed as one line per problem, exit status 2."""
+
+
+def _parse_assignment(text: str) -> tuple[str, Any]:
+    path, sep, raw = text.partition("=")
+    if not sep or not path.strip():
+        raise CliError(f"--set {text!r}: expected PATH=VALUE, e.g. workforce.establishment_fte=60")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()  # a bare word such as a band name
+    return path.strip(), value
+
+
+def _scenario_from_args(args: argparse.Namespace):
+    overrides = dict(_parse_assignment(s) for s in args.set or [])
+    if args.years is not None:
+        overrides["run.years"] = args.years
+    if args.seed is not None:
+        overrides["run.seed"] = args.seed
+    if args.warmup is not None:
+        overrides["run.warmup_days"] = args.warmup
+    return load_scenario(args.scenario, preset=args.preset, overrides=overrides)
+
+
+def _run(args: argparse.Namespace, console: Console) -> int:
+    from sim.model import CarePathwayModel
+    from sim.outputs import check_output_dir, write_results
+
+    scenario = _scenario_from_args(args)
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        check_output_dir(out)  # refuse before spending the run's time
+    model = CarePathwayModel(scenario=scenario)
+    errors = Console(stderr=True)
+    show = not args.quiet and errors.is_terminal
+    with Progress(
+        TextColumn(f"[bold]{scenario.organisation.preset}[/]"),
+        BarColumn(),
+        TextColumn("day {task.completed:.0f}/{task.total:.0f}"),
+        TimeRemainingColumn(),
+        console=errors,
+        disable=not show,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("run", total=model.horizon)
+        results = model.run(progress=lambda day: bar.update(task, completed=day))
+    if out is not None:
+        write_results(results, out, scenario.model_dump(mode="json"))
+    if not args.quiet:
+        console.print(kpi_table(results.summary))
+        if out is not None:
+            console.print(
+                f"results written to {out}/ (summary.json, timeseries.parquet, events.parquet)"
+            )
+    return 0
+
+
+def _fmt(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        if unit == "%":
+            return f"{value * 100:.1f}%"
+        if unit == "£":
+            return f"£{value / 1e6:,.2f}m" if abs(value) >= 1e5 else f"£{value:,.0f}"
+        return f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+KPI_ROWS: tuple[tuple[str, str, str, str], ...] = (
+    ("Demand", "demand", "requests_per_year", ""),
+    ("Demand", "demand", "share_from_hospital", "%"),
+    ("Assessment", "assessment", "wait_median_days", ""),
+    ("Assessment", "assessment", "wait_p90_days", ""),
+    ("Assessment", "assessment", "people_waiting_mean", ""),
+    ("Assessment", "assessment", "referral_to_service_median_days", ""),
+    ("Hospital", "hospital", "delayed_bed_days_per_year", ""),
+    ("Hospital", "hospital", "delayed_discharge_cost_per_year", "£"),
+    ("Re-ablement", "reablement", "completed_per_year", ""),
+    ("Re-ablement", "reablement", "ascof_2b", "%"),
+    ("Re-ablement", "reablement", "ascof_2d", "%"),
+    ("Long-term care", "long_term_care", "clients_mean", ""),
+    ("Long-term care", "long_term_care", "care_home_admissions_65_plus_per_100k", ""),
+    ("Cost", "cost", "total_per_year", "£"),
+    ("Cost", "cost", "per_long_term_client_per_year", "£"),
+    ("Cost", "cost", "spend_to_budget", "%"),
+    ("Workforce", "workforce", "client_facing_share", "%"),
+    ("Workforce", "workforce", "caseload_mean", ""),
+    ("Workforce", "workforce", "turnover_rate", "%"),
+    ("Workforce", "workforce", "vacancy_rate", "%"),
+    ("Commissioning", "commissioning", "eligibility_threshold_end", ""),
+)
+
+
+def kpi_table(summary: dict[str, Any]) -> Table:
+    """The run's headline KPIs as a table."""
+    run = summary["run"]
+    table = Table(
+        title=f"{run['preset']} · {run['years']:g} years · seed {run['seed']} "
+        f"(KPIs after {run['warmup_days']}-day warm-up)"
+    )
+    table.add_column("area")
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    for area, section, key, unit in KPI_ROWS:
+        table.add_row(area, key.replace("_", " "), _fmt(summary[section][key], unit))
+    return table
+
+
+def _presets(args: argparse.Namespace, console: Console) -> int:
+    if args.name and args.name not in PRESETS:
+        raise CliError(f"preset {args.name!r}: unknown; allowed: {', '.join(PRESETS)}")
+    chosen = [PRESETS[args.name]] if args.name else list(PRESETS.values())
+    if args.name is None:
+        overview = Table(title="Organisational models (carepath run --preset NAME)")
+        overview.add_column("preset")
+        overview.add_column("title")
+        overview.add_column("sources")
+        for preset in chosen:
+            overview.add_row(preset.name, preset.title, ", ".join(preset.sources))
+        console.print(overview)
+        grid = Table(title="Mechanism parameters by preset")
+        grid.add_column("parameter")
+        for preset in chosen:
+            grid.add_column(preset.name, justify="right")
+        for path in MECHANISMS:
+            values = [{p.path: p.value for p in preset.parameters}[path] for preset in chosen]
+            grid.add_row(path, *(str(v) for v in values))
+        console.print(grid)
+        console.print("Details, reasons and sources: carepath presets NAME")
+        return 0
+    preset = chosen[0]
+    console.print(f"[bold]{preset.name}[/] — {preset.title}\n{preset.summary}\n")
+    table = Table()
+    for column in ("parameter", "value", "source", "reason"):
+        table.add_column(column, overflow="fold")
+    for p in preset.parameters:
+        table.add_row(p.path, str(p.value), p.source, p.reason)
+    console.print(table)
+    for key in preset.sources:
+        console.print(f"  [{key}] {SOURCES[key]}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``carepath``."""
+    parser = argparse.ArgumentParser(
+        prog="carepath",
+        description="Agent-based simulation of adult social care pathways in England.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run one scenario and print its KPIs")
+    run.add_argument(
+        "--scenario", metavar="FILE", help="scenario TOML file (default: typical council)"
+    )
+    run.add_argument("--preset", metavar="NAME", help=f"organisational model: {', '.join(PRESETS)}")
+    run.add_argument("--years", type=float, metavar="N", help="simulated years")
+    run.add_argument("--seed", type=int, metavar="N", help="random seed")
+    run.add_argument("--warmup", type=int, metavar="DAYS", help="days left out of the KPIs")
+    run.add_argument(
+        "--set", action="append", metavar="PATH=VALUE", help="override a scenario field"
+    )
+    run.add_argument("--out", metavar="DIR", help="write summary.json and Parquet files here")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    presets = commands.add_parser(
+        "presets", help="list the organisational models and their parameters"
+    )
+    presets.add_argument("name", nargs="?", help="show one preset with reasons and sources")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``carepath`` console script."""
+    args = build_parser().parse_args(argv)
+    console = Console()
+    handlers = {"run": _run, "presets": _presets}
+    try:
+        return handlers[args.command](args, console)
+    except (ScenarioError, CliError, OutputError) as exc:
+        for line in str(exc).splitlines():
+            print(f"carepath: error: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("carepath: interrupted; no results were written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

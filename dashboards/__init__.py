@@ -1,0 +1,1 @@
+"""Solara dashboards (live run, comparison, results explorer): see issue 6."""

@@ -1,0 +1,1 @@
+"""Batch experiments: sweeps, replications, results store (see issue 3)."""

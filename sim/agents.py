@@ -1,0 +1,592 @@
+"""The ServiceUser: an adult moving through the care pathway.
+
+A person is created at first contact (or emergency admission) and removed when their episode
+ends. They are never woken daily: everything that happens to them is a scheduled event
+(death, admission, end of an assessment or of re-ablement, a review) or a queue reaching them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+from mesa.time import Event
+
+from sim.events import State
+from sim.workforce import COMMUNITY_ASSESSMENT, HOSPITAL_ASSESSMENT, REVIEW, REWORK
+
+if TYPE_CHECKING:
+    from sim.model import CarePathwayModel
+    from sim.services import CareService
+    from sim.workforce import SocialWorker
+
+AT_HOME_WAITING = (
+    State.AWAITING_ASSESSMENT,
+    State.IN_ASSESSMENT,
+    State.AWAITING_APPROVAL,
+    State.AWAITING_REABLEMENT,
+    State.AWAITING_HOME_CARE,
+    State.AWAITING_CARE_HOME,
+)
+SERVICE_STATES = {
+    "reablement": (State.AWAITING_REABLEMENT, State.IN_REABLEMENT),
+    "home_care": (State.AWAITING_HOME_CARE, State.HOME_CARE),
+    "care_home": (State.AWAITING_CARE_HOME, State.CARE_HOME),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """What a person brings when they first contact the council (drawn on arrival)."""
+
+    band: int  # index into sim.scenario.AGE_BANDS
+    need: float
+    deterioration_per_day: float
+    has_carer: bool
+    self_funder: bool
+    # Latent uniforms: the same person meets the same luck under every organisational model.
+    u_resolve: float
+    u_offer: float
+    u_reable: float
+    u_d2a: float
+
+
+@dataclass(slots=True)
+class Spell:
+    """A period of paid service."""
+
+    service: CareService
+    units: float
+    start: float
+    rate: float  # £ a day
+
+
+class ServiceUser(mesa.Agent):
+    """An adult who has contacted adult social care.
+
+    Attributes:
+        person_id: stable identity across repeat contacts (Mesa's ``unique_id`` is per agent).
+        state: where the person is on the pathway.
+        in_hospital: in an acute bed; ``fit`` once declared medically fit.
+        spells: services being paid for, by name (re-ablement can bridge to a long-term one).
+    """
+
+    def __init__(self, model: CarePathwayModel, person_id: int, traits: Traits) -> None:
+        super().__init__(model)
+        self.person_id = person_id
+        self.traits = traits
+        self._need = traits.need
+        self._need_at = model.time
+        self.state = State.CONTACT
+        self.entered_at = model.time
+        self.queued_at = model.time
+        self.proposed_at = model.time
+        self.in_hospital = False
+        self.fit = False
+        self.delayed = False
+        self.hospital_route = False
+        self.pathway = 0
+        self.d2a = False
+        self.had_reablement = False
+        self.assessed = False
+        self.served = False
+        self.package: tuple[str, float] | None = None
+        self.deferred: tuple[str, float] | None = None
+        self.deferred_exit: tuple[State, str] | None = None
+        self.held_home_care = 0.0
+        self.spells: dict[str, Spell] = {}
+        self.pending_cost = 0.0
+        self.worker: SocialWorker | None = None
+        self.requested: tuple[CareService, float] | None = None
+        self.ticket = 0
+        self.ascof_due: float | None = None
+        self._timer: Event | None = None
+        self._death: Event | None = None
+        self._admission: Event | None = None
+        self._review: Event | None = None
+        self._fit: Event | None = None
+        self._hold: Event | None = None
+        self._leave: Event | None = None
+        model.register_person(self)
+
+    # -- need -----------------------------------------------------------------------------
+    @property
+    def need(self) -> float:
+        """Current need score: it rises steadily between assessments."""
+        return min(
+            1.0, self._need + self.traits.deterioration_per_day * (self.model.time - self._need_at)
+        )
+
+    def set_need(self, value: float) -> None:
+        """Reset the need score from now on."""
+        self._need = min(1.0, max(0.0, value))
+        self._need_at = self.model.time
+
+    # -- bookkeeping ------------------------------------------------------------------------
+    def move_to(self, state: State, cause: str) -> None:
+        """Record a transition and cancel the timer of the state being left."""
+        self.model.transition(self, state, cause, self.pending_cost)
+        self.pending_cost = 0.0
+        self.state = state
+        self._cancel("_timer")
+
+    def _cancel(self, slot: str) -> None:
+        event = getattr(self, slot)
+        if event is not None:
+            event.cancel()
+            setattr(self, slot, None)
+
+    def _after(self, slot: str, delay: float, action) -> None:
+        self._cancel(slot)
+        if math.isfinite(delay):
+            setattr(self, slot, self.model.schedule_event(action, at=self.model.time + delay))
+
+    def refresh_risks(self) -> None:
+        """Redraw the times of death and of hospital admission from today's hazards."""
+        cfg = self.model.config
+        need = self.need
+        mort = cfg.mortality
+        hazard = mort.annual_hazard.as_tuple()[self.traits.band] * math.exp(
+            mort.need_effect * (need - 0.5)
+        )
+        if self.state is State.CARE_HOME:
+            hazard *= mort.care_home_multiplier
+        self._after(
+            "_death", self.model.streams["mortality"].time_to_event(hazard / 365.0), self.die
+        )
+        if self.state in (State.HOME_CARE, State.CARE_HOME):
+            leave = mort.leave_long_term_care_per_year / 365.0
+            self._after(
+                "_leave", self.model.streams["mortality"].time_to_event(leave), self.move_on
+            )
+        else:
+            self._cancel("_leave")
+        if self.in_hospital:
+            self._cancel("_admission")
+        else:
+            rate = cfg.hospital.client_admissions_per_year * (0.5 + need) / 365.0
+            self._after(
+                "_admission", self.model.streams["hospital"].time_to_event(rate), self.be_admitted
+            )
+
+    # -- arrival --------------------------------------------------------------------------
+    def contact(self) -> None:
+        """Front-door triage of a contact from the community."""
+        demand = self.model.config.demand
+        need = self.need
+        if need < demand.signpost_below_need:
+            self.end_episode(State.SIGNPOSTED, "triage")
+        elif need < demand.low_level_below_need:
+            self.end_episode(State.LOW_LEVEL_SUPPORT, "triage")
+        else:
+            self.await_assessment(urgent=False, cause="triage")
+
+    def arrive_in_hospital(self, pathway: int, length_of_stay: float) -> None:
+        """An emergency admission of someone not yet known to social care."""
+        self.hospital_route = True
+        self.pathway = pathway
+        self.d2a = (
+            pathway in (1, 2)
+            and self.traits.u_d2a < self.model.config.integration.discharge_to_assess_share
+        )
+        self._enter_hospital("emergency_admission", length_of_stay)
+        lead = self.model.config.integration.early_referral_days
+        if lead > 0 and not self.d2a and not self.traits.self_funder:
+            self._after("_timer", max(0.0, length_of_stay - lead), self.early_referral)
+
+    def early_referral(self) -> None:
+        """Integrated teams hear of a patient before they are medically fit."""
+        if self.state is State.IN_HOSPITAL and not self.fit:
+            self.await_assessment(urgent=True, cause="early_referral")
+
+    # -- hospital -------------------------------------------------------------------------
+    def be_admitted(self) -> None:
+        """An emergency admission of someone already known to social care."""
+        self._admission = None
+        cfg = self.model.config
+        self.model.tally.ascof_fail(self)
+        self.model.team.close_case(self)
+        self._withdraw_requests()
+        self.deferred = None
+        self.deferred_exit = None
+        self.package = None
+        self._cancel("_review")
+        if "reablement" in self.spells:
+            self.end_spell("reablement")
+        if "home_care" in self.spells:
+            self.held_home_care = self.spells["home_care"].units
+            self.end_spell("home_care", release=False)
+            self._after("_hold", cfg.hospital.package_hold_days, self.release_held_package)
+        self.set_need(self.need + cfg.hospital.need_rise_on_admission)
+        self.pathway = 3 if self.need >= cfg.eligibility.care_home_need else 1
+        self.d2a = self.traits.u_d2a < cfg.integration.discharge_to_assess_share
+        self.had_reablement = False
+        los = self.model.streams["hospital"].lognormal(
+            cfg.hospital.length_of_stay_mean_days, cfg.hospital.length_of_stay_sd_days
+        )
+        self._enter_hospital("emergency_admission", los)
+
+    def _enter_hospital(self, cause: str, length_of_stay: float) -> None:
+        self.in_hospital = True
+        self.fit = False
+        self.model.hospital.admitted()
+        self.move_to(State.IN_HOSPITAL, cause)
+        self._after("_fit", length_of_stay, self.become_medically_fit)
+        self.refresh_risks()
+
+    def release_held_package(self) -> None:
+        """The provider stops holding a home-care package open."""
+        self._hold = None
+        self.model.home_care.release(self.held_home_care)
+        self.held_home_care = 0.0
+
+    def become_medically_fit(self) -> None:
+        """The hospital declares the patient fit: from now on every day in a bed is a delay."""
+        self._fit = None
+        self.fit = True
+        self.model.hospital.set_delayed(self, True)
+        if self.deferred_exit is not None:
+            self.end_episode(*self.deferred_exit)
+        elif self.deferred is not None:
+            name, units = self.deferred
+            self.deferred = None
+            self._request(name, units, cause="ready_for_discharge")
+        elif self.state is State.IN_HOSPITAL:
+            self.plan_discharge()
+
+    def plan_discharge(self) -> None:
+        """Choose the discharge route for a medically fit patient."""
+        cfg = self.model.config
+        if "care_home" in self.spells:
+            self.leave_hospital()
+            self.move_to(State.CARE_HOME, "returned_home")
+            self._after(
+                "_review", self.model.config.assessment.review_interval_days, self.review_due
+            )
+            self.refresh_risks()
+        elif self.held_home_care > 0 and self.need < cfg.eligibility.care_home_need:
+            self._cancel("_hold")
+            units, self.held_home_care = self.held_home_care, 0.0
+            self.start_spell(self.model.home_care, units)  # the held units are still reserved
+            self.leave_hospital()
+            self.move_to(State.HOME_CARE, "package_restarted")
+            self._after(
+                "_review", self.model.config.assessment.review_interval_days, self.review_due
+            )
+            self.refresh_risks()
+        elif self.traits.self_funder:
+            self.move_to(State.AWAITING_HOME_CARE, "self_funder_arranging")
+            days = self.model.streams["hospital"].exponential(
+                cfg.hospital.self_funder_arrangement_days
+            )
+            self._after("_timer", days, self.self_funded_discharge)
+        elif self.d2a and self.need <= cfg.eligibility.reablement_max_need:
+            self.had_reablement = True
+            self._request("reablement", 1.0, cause="discharge_to_assess")
+        else:
+            self.await_assessment(urgent=True, cause="referred_at_fitness")
+
+    def self_funded_discharge(self) -> None:
+        """A self-funder leaves hospital with care they arranged themselves."""
+        self.end_episode(State.SELF_FUNDED, "discharged_self_funded")
+
+    def leave_hospital(self) -> None:
+        """Discharge: the bed is free and any delay stops."""
+        if self.held_home_care > 0:
+            self._cancel("_hold")
+            self.release_held_package()
+        self.in_hospital = False
+        self.fit = False
+        self._cancel("_fit")
+        self.model.hospital.set_delayed(self, False)
+        self.model.hospital.discharged()
+
+    # -- assessment -----------------------------------------------------------------------
+    def await_assessment(self, *, urgent: bool, cause: str) -> None:
+        """Join the queue for a social-work assessment."""
+        self.move_to(State.AWAITING_ASSESSMENT, cause)
+        self.queued_at = self.model.time
+        self.model.team.request(HOSPITAL_ASSESSMENT if urgent else COMMUNITY_ASSESSMENT, self)
+        if not self.in_hospital:
+            rate = self.model.config.demand.withdraw_per_year_waiting / 365.0
+            self._after(
+                "_timer", self.model.streams["assessment"].time_to_event(rate), self.withdraw
+            )
+
+    def withdraw(self) -> None:
+        """Give up waiting (arrange something privately, or manage)."""
+        self._timer = None
+        self.end_episode(State.WITHDRAWN, "gave_up_waiting")
+
+    def work_hours(self, kind: int) -> float:
+        """Social-worker hours this piece of work takes."""
+        cfg = self.model.config
+        if kind == REVIEW:
+            return cfg.assessment.review_hours
+        if kind == REWORK:
+            return cfg.approval.rework_hours
+        hours = self.model.streams["assessment"].lognormal(
+            cfg.assessment.hours_mean, 0.4 * cfg.assessment.hours_mean
+        )
+        if cfg.practice.strengths_based:
+            hours *= 1.0 + cfg.practice.strengths_extra_hours_share
+        return hours
+
+    def work_allocated(self, kind: int, done_at: float) -> None:
+        """A social worker has picked up work for this person, to be finished at ``done_at``."""
+        if kind in (HOSPITAL_ASSESSMENT, COMMUNITY_ASSESSMENT):
+            self.model.tally.assessment_started(self, self.model.time - self.queued_at)
+            self.move_to(State.IN_ASSESSMENT, "allocated")
+            self._after("_timer", done_at - self.model.time, self.complete_assessment)
+        elif kind == REWORK:
+            self._after("_timer", done_at - self.model.time, self.complete_rework)
+        else:
+            self._after("_timer", done_at - self.model.time, self.complete_review)
+
+    def complete_assessment(self) -> None:
+        """Eligibility and the choice of support, from the need found now."""
+        self._timer = None
+        cfg = self.model.config
+        need = self.need
+        self.assessed = True
+        practice = cfg.practice
+        resolve = practice.community_resolution_share + practice.creative_support_share
+        if cfg.practice.strengths_based:
+            resolve += practice.strengths_community_uplift
+        if need < self.model.commissioner.threshold_need:
+            self.end_episode(State.NO_SERVICE, "not_eligible")
+        elif self.traits.self_funder:
+            if self.in_hospital:
+                self.plan_discharge()
+            else:
+                self.end_episode(State.SELF_FUNDED, "self_funder")
+        elif self.traits.u_resolve < resolve and not self._needs_care_home(need):
+            self.end_episode(State.COMMUNITY_SUPPORT, "met_by_family_and_community")
+        elif self._offer_reablement(need):
+            self.had_reablement = True
+            self._request("reablement", 1.0, cause="reablement_offered")
+        else:
+            self._propose_package(need, cause="eligible")
+
+    def _needs_care_home(self, need: float) -> bool:
+        elig = self.model.config.eligibility
+        return need >= (
+            elig.care_home_need_with_carer if self.traits.has_carer else elig.care_home_need
+        )
+
+    def _offer_reablement(self, need: float) -> bool:
+        elig = self.model.config.eligibility
+        if self.had_reablement or need > elig.reablement_max_need or self._needs_care_home(need):
+            return False
+        return self.hospital_route or self.traits.u_offer < elig.reablement_offer_share
+
+    def _propose_package(self, need: float, *, cause: str) -> None:
+        if self._needs_care_home(need):
+            self.package = ("care_home", 1.0)
+        else:
+            self.package = ("home_care", self.model.package_hours(self, need))
+        self.move_to(State.AWAITING_APPROVAL, cause)
+        self.proposed_at = self.model.time
+        self.model.commissioner.request_approval(self)
+
+    def complete_rework(self) -> None:
+        """The social worker has answered the council's questions: back for approval."""
+        self._timer = None
+        self.model.commissioner.request_approval(self, resubmission=True)
+
+    # -- approval and services --------------------------------------------------------------
+    def await_sign_off(self, days: float) -> None:
+        """A manager signs the package off after ``days``."""
+        self._after("_timer", days, self.approved)
+
+    def approved(self) -> None:
+        """The commissioner has approved the proposed package."""
+        self._timer = None
+        if self.package is None:
+            return
+        name, units = self.package
+        self.package = None
+        self.model.tally.package_approved(self)
+        self._request(name, units, cause="approved")
+
+    def _request(self, name: str, units: float, *, cause: str) -> None:
+        self.move_to(SERVICE_STATES[name][0], cause)
+        self.queued_at = self.model.time
+        if self.in_hospital and not self.fit:
+            self.deferred = (name, units)  # asked for when the patient is fit to leave
+            return
+        self.model.services[name].request(self, units, urgent=self.in_hospital)
+        if name == "reablement":
+            cfg = self.model.config.reablement
+            wait = cfg.max_wait_days_in_hospital if self.in_hospital else cfg.max_wait_days
+            self._after("_timer", wait, self.reablement_unavailable)
+
+    def reablement_unavailable(self) -> None:
+        """No re-ablement place in time: long-term care is proposed instead.
+
+        Someone sent for re-ablement without an assessment (discharge to assess) is first
+        referred for one.
+        """
+        self._timer = None
+        self._withdraw_requests()
+        if self.assessed:
+            self._propose_package(self.need, cause="reablement_unavailable")
+        else:
+            self.await_assessment(urgent=self.in_hospital, cause="reablement_unavailable")
+
+    def _withdraw_requests(self) -> None:
+        if self.requested is not None:
+            self.requested[0].withdraw(self)
+        self.ticket += 1  # social-work and approval queue entries become stale
+
+    def start_spell(self, service: CareService, units: float) -> None:
+        """Start paying for ``units`` of ``service``."""
+        rate = self.model.daily_price(service.name, units, self)
+        self.spells[service.name] = Spell(service, units, self.model.time, rate)
+        self.model.ledger.change_rate(service.name, rate, self.model.time)
+
+    def end_spell(self, name: str, *, release: bool = True) -> None:
+        """Stop paying for a service; its cost goes on the next event-log row."""
+        spell = self.spells.pop(name)
+        self.pending_cost += spell.rate * (self.model.time - spell.start)
+        self.model.ledger.change_rate(name, -spell.rate, self.model.time)
+        if release:
+            spell.service.release(spell.units)
+
+    def service_starts(self, service: CareService, units: float) -> None:
+        """Capacity has been found: the service begins (and a hospital patient goes home)."""
+        name = service.name
+        discharged = self.in_hospital
+        if discharged:
+            self.leave_hospital()
+        cause = "discharged" if discharged else "started"
+        if not self.served:
+            self.served = True
+            self.model.tally.first_service(self)
+        if name == "reablement":
+            self.start_spell(service, units)
+            self.move_to(State.IN_REABLEMENT, cause)
+            if discharged and self.hospital_route:
+                self.model.tally.ascof_track(self)
+            cfg = self.model.config.reablement
+            days = min(
+                cfg.max_days,
+                self.model.streams["outcomes"].lognormal(
+                    cfg.duration_mean_days, 0.4 * cfg.duration_mean_days
+                ),
+            )
+            self._after("_timer", days, self.complete_reablement)
+        else:
+            for other in ("reablement", "home_care"):
+                if other in self.spells:
+                    self.end_spell(other)
+            self.start_spell(service, units)
+            if name == "care_home":
+                self.model.tally.care_home_admission(self)
+                self.model.tally.ascof_fail(self)
+            self.move_to(SERVICE_STATES[name][1], cause)
+            self.model.team.close_case(self)
+            self._after(
+                "_review", self.model.config.assessment.review_interval_days, self.review_due
+            )
+        self.refresh_risks()
+
+    def complete_reablement(self) -> None:
+        """End of re-ablement: independent again, or on to long-term support."""
+        self._timer = None
+        cfg = self.model.config.reablement
+        need = self.need
+        p_success = (
+            cfg.success_at_zero_need + (cfg.success_at_full_need - cfg.success_at_zero_need) * need
+        )
+        success = self.traits.u_reable < p_success
+        self.model.tally.reablement_completed(self, success)
+        if success:
+            self.set_need(need - cfg.need_reduction)
+            self.end_episode(State.INDEPENDENT, "reabled")
+        elif self.assessed:
+            # the re-ablement place bridges until long-term support starts
+            self._propose_package(need, cause="needs_long_term_support")
+        else:
+            # Urgent: the re-ablement place this person holds is wanted by hospital patients.
+            self.await_assessment(urgent=True, cause="needs_long_term_support")
+
+    # -- long-term care ----------------------------------------------------------------------
+    def join_initial_caseload(self, service: CareService, units: float) -> None:
+        """Start the run already receiving long-term care, part-way to the next review."""
+        service.in_use += units
+        self.start_spell(service, units)
+        self.served = True
+        self.move_to(SERVICE_STATES[service.name][1], "initial_caseload")
+        interval = self.model.config.assessment.review_interval_days
+        self._after("_review", self.model.streams["initial"].uniform() * interval, self.review_due)
+        self.refresh_risks()
+
+    def review_due(self) -> None:
+        """The annual review of a long-term client joins the team's list."""
+        self._review = None
+        self.model.team.request(REVIEW, self)
+
+    def complete_review(self) -> None:
+        """A review: the package follows the need found now."""
+        self._timer = None
+        self.model.team.close_case(self)
+        need = self.need
+        if self.state is State.HOME_CARE and self._needs_care_home(need):
+            self.package = ("care_home", 1.0)
+            self.move_to(State.AWAITING_APPROVAL, "review_needs_care_home")
+            self.proposed_at = self.model.time
+            self.model.commissioner.request_approval(self)
+            return
+        if self.state is State.HOME_CARE:
+            self._resize_home_care(self.model.package_hours(self, need))
+        self.move_to(self.state, "reviewed")
+        self._after("_review", self.model.config.assessment.review_interval_days, self.review_due)
+        self.refresh_risks()
+
+    def _resize_home_care(self, hours: float) -> None:
+        spell = self.spells["home_care"]
+        service = spell.service
+        extra = hours - spell.units
+        if extra > 0 and service.in_use + extra > service.capacity:
+            return  # no capacity to increase: the need goes partly unmet
+        self.end_spell("home_care", release=False)
+        service.in_use += extra
+        self.start_spell(service, hours)
+
+    # -- endings --------------------------------------------------------------------------
+    def move_on(self) -> None:
+        """Leave council-funded long-term care for another reason."""
+        self._leave = None
+        self.end_episode(State.MOVED_ON, "left_council_funded_care")
+
+    def die(self) -> None:
+        """Death, in whatever state."""
+        self._death = None
+        self.end_episode(State.DIED, "death")
+
+    def end_episode(self, state: State, cause: str) -> None:
+        """Leave the pathway: stop every service, queue, case and event, and record the exit.
+
+        A patient who is not yet medically fit stays in hospital until they are; only death
+        ends their episode at once.
+        """
+        if self.in_hospital and not self.fit and state is not State.DIED:
+            self.deferred_exit = (state, cause)
+            self.model.team.close_case(self)
+            self.move_to(State.IN_HOSPITAL, "assessed_awaiting_fitness")
+            return
+        for name in list(self.spells):
+            self.end_spell(name)
+        if self.held_home_care > 0:
+            self.release_held_package()
+        self._withdraw_requests()
+        self.model.team.close_case(self)
+        if self.in_hospital:
+            self.leave_hospital()
+        self.move_to(state, cause)
+        for slot in ("_death", "_admission", "_review", "_fit", "_hold", "_leave"):
+            self._cancel(slot)
+        self.model.person_exits(self, state)

@@ -1,0 +1,138 @@
+"""The Commissioner: the council's budget holder, who approves packages and may ration."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import mesa
+from mesa.time import Schedule
+
+from sim.scenario import FACS_THRESHOLDS
+from sim.workforce import REWORK
+
+if TYPE_CHECKING:
+    from sim.agents import ServiceUser
+    from sim.model import CarePathwayModel
+
+BANDS = tuple(FACS_THRESHOLDS)
+
+
+class Commissioner(mesa.Agent):
+    """Holds the budget (in every organisational model) and signs off care packages.
+
+    Approval runs in up to three stages: a council check of the assessment when assessment is
+    done outside the council (limited by checking officers' hours), a chance of being sent
+    back for more work, then a manager's sign-off or, for costly packages, the next funding
+    panel. Under budget pressure the commissioner raises the eligibility threshold a band at a
+    time, and lowers it again (never below policy) when spending is back within budget.
+    """
+
+    def __init__(self, model: CarePathwayModel) -> None:
+        super().__init__(model)
+        cfg = model.config
+        self.policy_band = BANDS.index(cfg.eligibility.threshold)
+        self.max_band = max(self.policy_band, BANDS.index(cfg.commissioning.max_threshold))
+        self.band = self.policy_band
+        self.checks: deque[tuple[ServiceUser, int]] = deque()
+        self.panel: list[tuple[ServiceUser, int]] = []
+        self._check_hours = 0.0
+        self._spend_at_review = 0.0
+        self.checks_done = 0
+        self.reworks = 0
+        self.band_changes = 0
+        model.schedule_recurring(
+            self.hold_panel,
+            Schedule(
+                interval=cfg.approval.panel_interval_days, start=cfg.approval.panel_interval_days
+            ),
+        )
+        model.schedule_recurring(
+            self.review_budget,
+            Schedule(
+                interval=cfg.commissioning.budget_review_days,
+                start=cfg.commissioning.budget_review_days,
+            ),
+        )
+
+    @property
+    def threshold_need(self) -> float:
+        """The need score at which people are eligible today."""
+        return FACS_THRESHOLDS[BANDS[self.band]]
+
+    @property
+    def threshold_band(self) -> str:
+        """Today's eligibility band."""
+        return BANDS[self.band]
+
+    @property
+    def checks_waiting(self) -> int:
+        """Assessments in the council's checking queue (including stale entries)."""
+        return len(self.checks)
+
+    def request_approval(self, person: ServiceUser, *, resubmission: bool = False) -> None:
+        """A social worker proposes a package for ``person``."""
+        if self.model.config.approval.council_checks_assessments:
+            person.ticket += 1
+            self.checks.append((person, person.ticket))
+        else:
+            self._after_check(person)
+
+    def check_assessments(self) -> None:
+        """Daily: council officers check assessments made outside the council."""
+        cfg = self.model.config
+        if not cfg.approval.council_checks_assessments:
+            return
+        daily = cfg.approval.checker_fte * cfg.workforce.hours_per_week / 7.0
+        self._check_hours = min(self._check_hours + daily, daily)
+        while self.checks and self._check_hours >= cfg.approval.check_hours:
+            person, ticket = self.checks.popleft()
+            if ticket != person.ticket:
+                continue
+            self._check_hours -= cfg.approval.check_hours
+            self.checks_done += 1
+            self._after_check(person)
+
+    def _after_check(self, person: ServiceUser) -> None:
+        cfg = self.model.config.approval
+        if self.model.streams["assessment"].chance(cfg.rework_share):
+            self.reworks += 1
+            self.model.team.request(REWORK, person)
+        elif self.weekly_cost(person) > cfg.panel_weekly_cost:
+            person.ticket += 1
+            self.panel.append((person, person.ticket))
+        else:
+            person.await_sign_off(cfg.sign_off_days)
+
+    def weekly_cost(self, person: ServiceUser) -> float:
+        """Weekly cost of the package proposed for ``person``."""
+        name, units = person.package  # type: ignore[misc]
+        return self.model.daily_price(name, units, person) * 7.0
+
+    def hold_panel(self) -> None:
+        """The funding panel meets and approves the costly packages put to it."""
+        cases, self.panel = self.panel, []
+        for person, ticket in cases:
+            if ticket == person.ticket:
+                person.approved()
+
+    def review_budget(self) -> None:
+        """Compare spending over the last period with the budget, and ration if overspent."""
+        cfg = self.model.config.commissioning
+        spent = self.model.ledger.total(self.model.time)
+        annualised = (spent - self._spend_at_review) * 365.0 / cfg.budget_review_days
+        self._spend_at_review = spent
+        if not cfg.tighten_under_pressure:
+            return
+        if (
+            annualised > cfg.annual_budget * (1.0 + cfg.pressure_tolerance)
+            and self.band < self.max_band
+        ):
+            self.band += 1
+            self.band_changes += 1
+        elif (
+            annualised < cfg.annual_budget * (1.0 - cfg.pressure_tolerance)
+            and self.band > self.policy_band
+        ):
+            self.band -= 1
+            self.band_changes += 1

@@ -1,0 +1,70 @@
+"""The Hospital: emergency admissions, medical fitness, discharge pathways and delays."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sim.ledger import Integrator
+
+if TYPE_CHECKING:
+    from sim.agents import ServiceUser
+    from sim.model import CarePathwayModel
+
+
+class Hospital(mesa.Agent):
+    """The local acute trust, as social care sees it.
+
+    Admits people from the community (only those discharged on pathways 1-3 become service
+    users; pathway 0 goes home with no new support and is only counted) and people already
+    receiving care. Delayed bed-days accrue from medical fitness to discharge.
+    """
+
+    def __init__(self, model: CarePathwayModel) -> None:
+        super().__init__(model)
+        cfg = model.config
+        sizes = cfg.population.band_sizes()
+        rates = cfg.hospital.admissions_per_person_year.as_tuple()
+        self.daily_admission_rates = [n * r / 365.0 for n, r in zip(sizes, rates, strict=True)]
+        self.admissions = 0
+        self.pathway_0_discharges = 0
+        self.delayed_now = 0
+        self.in_beds = 0
+        self.delayed_bed_days = Integrator()
+
+    def admit_from_community(self) -> None:
+        """Daily: emergency admissions of people not yet known to social care."""
+        model = self.model
+        cfg = model.config.hospital
+        stream = model.streams["admissions"]
+        counts = stream.generator.poisson(self.daily_admission_rates)
+        cumulative = [sum(cfg.pathway_shares[: i + 1]) for i in range(4)]
+        for band, count in enumerate(counts.tolist()):
+            for _ in range(count):
+                u = stream.uniform()
+                pathway = next(i for i, c in enumerate(cumulative) if u < c or i == 3)
+                los = stream.lognormal(cfg.length_of_stay_mean_days, cfg.length_of_stay_sd_days)
+                if pathway == 0:
+                    self.admissions += 1
+                    self.pathway_0_discharges += 1
+                    continue
+                person = model.new_person(stream, band, model.hospital_need(pathway))
+                model.tally.contact(person, hospital=True)
+                person.arrive_in_hospital(pathway, los)
+
+    def admitted(self) -> None:
+        """A service user takes a bed."""
+        self.admissions += 1
+        self.in_beds += 1
+
+    def discharged(self) -> None:
+        """A service user leaves their bed (home, to care, or on death)."""
+        self.in_beds -= 1
+
+    def set_delayed(self, person: ServiceUser, delayed: bool) -> None:
+        """Start or stop counting ``person``'s bed-days as delayed."""
+        if delayed != person.delayed:
+            person.delayed = delayed
+            self.delayed_now += 1 if delayed else -1
+            self.delayed_bed_days.change(1.0 if delayed else -1.0, self.model.time)

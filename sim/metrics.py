@@ -1,0 +1,343 @@
+"""What a run measures: daily reporters, outcome tallies and the KPI summary."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.events import EXIT_STATES, State
+from sim.ledger import COMPONENTS
+
+if TYPE_CHECKING:
+    from sim.agents import ServiceUser
+    from sim.model import CarePathwayModel
+
+ASCOF_2B_DAYS = 91.0
+VERSION = "0.1.0"
+
+
+@dataclass
+class RunResults:
+    """The three outputs of a run."""
+
+    summary: dict[str, Any]
+    timeseries: pd.DataFrame
+    events: pd.DataFrame
+
+
+class Tally:
+    """Time-stamped outcome records, kept compact in typed arrays."""
+
+    def __init__(self, model: CarePathwayModel) -> None:
+        self.model = model
+        self.contacts = _Columns("time", "hospital", "band", "repeat")
+        self.waits = _Columns("time", "days", "urgent")
+        self.first_services = _Columns("time", "days")
+        self.approvals = _Columns("time", "days")
+        self.reablement = _Columns("time", "success", "hospital")
+        self.ascof_2b = _Columns("time", "success")
+        self.care_home_admissions = _Columns("time", "band")
+        self.exits = _Columns("time", "state")
+        self._ascof_pending: deque[tuple[float, ServiceUser]] = deque()
+
+    def contact(self, person: ServiceUser, *, hospital: bool, repeat: bool = False) -> None:
+        """A request for support (a new episode)."""
+        self.contacts.add(self.model.time, hospital, person.traits.band, repeat)
+
+    def assessment_started(self, person: ServiceUser, wait: float) -> None:
+        """A social worker starts an assessment after ``wait`` days in the queue."""
+        self.waits.add(self.model.time, wait, person.in_hospital)
+
+    def first_service(self, person: ServiceUser) -> None:
+        """A person's first service of the episode starts."""
+        self.first_services.add(self.model.time, self.model.time - person.entered_at)
+
+    def package_approved(self, person: ServiceUser) -> None:
+        """A package is approved, ``days`` after the social worker proposed it."""
+        self.approvals.add(self.model.time, self.model.time - person.proposed_at)
+
+    def reablement_completed(self, person: ServiceUser, success: bool) -> None:
+        """A re-ablement episode ends (ASCOF 2D counts the successes)."""
+        self.reablement.add(self.model.time, success, person.hospital_route)
+
+    def care_home_admission(self, person: ServiceUser) -> None:
+        """A permanent admission to a care home."""
+        self.care_home_admissions.add(self.model.time, person.traits.band)
+
+    # ASCOF 2B: still at home 91 days after discharge from hospital into re-ablement.
+    def ascof_track(self, person: ServiceUser) -> None:
+        """Follow a person discharged from hospital into re-ablement."""
+        person.ascof_due = self.model.time + ASCOF_2B_DAYS
+        self._ascof_pending.append((person.ascof_due, person))
+
+    def ascof_fail(self, person: ServiceUser) -> None:
+        """Readmitted, moved to a care home or died before the 91 days were up."""
+        if person.ascof_due is not None:
+            self.ascof_2b.add(self.model.time, False)
+            person.ascof_due = None
+
+    def resolve_ascof_due(self) -> None:
+        """Daily: those still at home on their 91st day count as successes."""
+        now = self.model.time
+        while self._ascof_pending and self._ascof_pending[0][0] <= now:
+            due, person = self._ascof_pending.popleft()
+            if person.ascof_due == due:
+                self.ascof_2b.add(due, True)
+                person.ascof_due = None
+
+    def person_exited(self, person: ServiceUser, state: State) -> None:
+        """Record an exit; settle a pending ASCOF 2B follow-up by drawing what happens next."""
+        self.exits.add(self.model.time, int(state))
+        if person.ascof_due is None:
+            return
+        if state is State.DIED:
+            self.ascof_fail(person)
+            return
+        cfg = self.model.config
+        need = person.need
+        band = person.traits.band
+        death = cfg.mortality.annual_hazard.as_tuple()[band] * math.exp(
+            cfg.mortality.need_effect * (need - 0.5)
+        )
+        admission = cfg.hospital.client_admissions_per_year * (0.5 + need)
+        left = person.ascof_due - self.model.time
+        stream = self.model.streams["outcomes"]
+        fails = stream.time_to_event((death + admission) / 365.0) < left
+        self.ascof_2b.add(self.model.time, not fails)
+        person.ascof_due = None
+
+
+class _Columns:
+    """A few named columns of numbers, appended row by row."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+        self.data = {name: array("d") for name in names}
+
+    def add(self, *values: float) -> None:
+        for name, value in zip(self.names, values, strict=True):
+            self.data[name].append(value)
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({n: np.frombuffer(self.data[n], dtype=np.float64) for n in self.names})
+
+
+# -- daily reporters (Mesa DataCollector model reporters) -------------------------------------
+def _state_count(state: State) -> Callable[[CarePathwayModel], int]:
+    def reporter(model: CarePathwayModel) -> int:
+        return model.state_counts[state]
+
+    reporter.__name__ = state.label
+    return reporter
+
+
+def _spend(component: str) -> Callable[[CarePathwayModel], float]:
+    def reporter(model: CarePathwayModel) -> float:
+        return model.ledger.accounts[component].settle(model.time)
+
+    return reporter
+
+
+DAILY_REPORTERS: dict[str, Callable[[CarePathwayModel], float]] = {
+    "waiting_for_assessment": _state_count(State.AWAITING_ASSESSMENT),
+    "in_assessment": _state_count(State.IN_ASSESSMENT),
+    "awaiting_approval": _state_count(State.AWAITING_APPROVAL),
+    "awaiting_reablement": _state_count(State.AWAITING_REABLEMENT),
+    "in_reablement": _state_count(State.IN_REABLEMENT),
+    "awaiting_home_care": _state_count(State.AWAITING_HOME_CARE),
+    "home_care_clients": _state_count(State.HOME_CARE),
+    "awaiting_care_home": _state_count(State.AWAITING_CARE_HOME),
+    "care_home_residents": _state_count(State.CARE_HOME),
+    "in_hospital": lambda m: m.hospital.in_beds,
+    "delayed_discharges": lambda m: m.hospital.delayed_now,
+    "delayed_bed_days_to_date": lambda m: m.hospital.delayed_bed_days.settle(m.time),
+    "home_care_hours_in_use": lambda m: m.home_care.in_use,
+    "reablement_places_in_use": lambda m: m.reablement.in_use,
+    "care_home_places_in_use": lambda m: m.care_homes.in_use,
+    "requests_to_date": lambda m: len(m.tally.contacts.data["time"]),
+    "episodes_to_date": lambda m: m.entries,
+    "exits_to_date": lambda m: sum(m.state_counts[s] for s in EXIT_STATES),
+    "social_workers": lambda m: m.team.headcount,
+    "agency_workers": lambda m: sum(w.agency for w in m.team.workers.values()),
+    "vacancies": lambda m: m.team.vacancy_count,
+    "leavers_to_date": lambda m: m.team.leavers,
+    "caseload_mean": lambda m: m.team.mean_caseload(),
+    "morale_mean": lambda m: m.team.mean_morale(),
+    "pathway_hours_to_date": lambda m: m.team.hours_delivered,
+    "council_checks_waiting": lambda m: m.commissioner.checks_waiting,
+    "eligibility_threshold": lambda m: m.commissioner.threshold_need,
+    "spend_to_date": lambda m: m.ledger.total(m.time),
+    "budget_to_date": lambda m: m.config.commissioning.annual_budget * m.time / 365.0,
+    **{f"spend_{c}_to_date": _spend(c) for c in COMPONENTS},
+}
+
+
+# -- the run summary -----------------------------------------------------------------------
+def _percentile(values: np.ndarray, q: float) -> float:
+    return float(np.percentile(values, q)) if len(values) else math.nan
+
+
+def _share(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else math.nan
+
+
+def summarise(model: CarePathwayModel) -> dict[str, Any]:
+    """The KPIs of the run, measured after the warm-up (``run.warmup_days``)."""
+    cfg = model.config
+    start = float(min(cfg.run.warmup, model.time))
+    end = float(model.time)
+    years = max(end - start, 1e-9) / 365.0
+    series = model.datacollector.get_model_vars_dataframe()
+    days = np.asarray(model.datacollector._collection_steps, dtype=float)
+    window = series[(days >= start) & (days <= end)]
+    first, last = window.iloc[0], window.iloc[-1]
+
+    def per_year(column: str) -> float:
+        return float(last[column] - first[column]) / years
+
+    def mean(column: str) -> float:
+        return float(window[column].mean())
+
+    def since(table: _Columns) -> pd.DataFrame:
+        frame = table.frame()
+        return frame[frame["time"] >= start]
+
+    tally = model.tally
+    contacts = since(tally.contacts)
+    waits = since(tally.waits)
+    services = since(tally.first_services)
+    approvals = since(tally.approvals)
+    reable = since(tally.reablement)
+    ascof = since(tally.ascof_2b)
+    homes = since(tally.care_home_admissions)
+    exits = since(tally.exits)
+    sizes = cfg.population.band_sizes()
+    adults = sum(sizes)
+    over_65 = sizes[1] + sizes[2]
+    exit_counts = {s.label: int((exits["state"] == int(s)).sum()) for s in EXIT_STATES}
+
+    spend = {c: per_year(f"spend_{c}_to_date") for c in COMPONENTS}
+    total = sum(spend.values())
+    wf = cfg.workforce
+    paid_hours = mean("social_workers") * wf.hours_per_week / 7.0 * 365.0
+    other_client_hours = paid_hours * (1.0 - wf.admin_share) * (1.0 - wf.pathway_time_share)
+    long_term = mean("home_care_clients") + mean("care_home_residents")
+    delayed = per_year("delayed_bed_days_to_date")
+    permanent_posts = model.team.posts
+
+    summary: dict[str, Any] = {
+        "run": {
+            "scenario": cfg.name,
+            "preset": cfg.organisation.preset,
+            "seed": model.seed if isinstance(model.seed, int) else str(model.seed),
+            "years": cfg.run.years,
+            "warmup_days": cfg.run.warmup,
+            "days_measured": end - start,
+            "carepath_version": VERSION,
+            "events_logged": len(model.log),
+        },
+        "demand": {
+            "requests_per_year": len(contacts) / years,
+            "requests_per_1000_adults": len(contacts) / years / adults * 1000.0,
+            "share_from_hospital": _share(contacts["hospital"].sum(), len(contacts)),
+            "share_aged_65_plus": _share((contacts["band"] >= 1).sum(), len(contacts)),
+            "share_repeat_requests": _share(contacts["repeat"].sum(), len(contacts)),
+        },
+        "assessment": {
+            "wait_median_days": _percentile(waits["days"].to_numpy(), 50),
+            "wait_p90_days": _percentile(waits["days"].to_numpy(), 90),
+            "wait_median_days_hospital": _percentile(
+                waits.loc[waits["urgent"] == 1, "days"].to_numpy(), 50
+            ),
+            "wait_median_days_community": _percentile(
+                waits.loc[waits["urgent"] == 0, "days"].to_numpy(), 50
+            ),
+            "assessments_started_per_year": len(waits) / years,
+            "people_waiting_mean": mean("waiting_for_assessment"),
+            "people_waiting_end": int(last["waiting_for_assessment"]),
+            "approval_wait_mean_days": float(approvals["days"].mean())
+            if len(approvals)
+            else math.nan,
+            "referral_to_service_median_days": _percentile(services["days"].to_numpy(), 50),
+            "referral_to_service_mean_days": float(services["days"].mean())
+            if len(services)
+            else math.nan,
+            "referral_to_service_p90_days": _percentile(services["days"].to_numpy(), 90),
+        },
+        "outcomes": {
+            "exits_per_year": {k: v / years for k, v in exit_counts.items()},
+            "exit_shares": {
+                k: _share(v, sum(exit_counts.values())) for k, v in exit_counts.items()
+            },
+        },
+        "hospital": {
+            "admissions_to_date": model.hospital.admissions,
+            "delayed_bed_days_per_year": delayed,
+            "delayed_discharge_cost_per_year": delayed * cfg.hospital.bed_night_cost,
+            "delayed_patients_mean": mean("delayed_discharges"),
+        },
+        "reablement": {
+            "completed_per_year": len(reable) / years,
+            "ascof_2d": _share(reable["success"].sum(), len(reable)),
+            "ascof_2b": _share(ascof["success"].sum(), len(ascof)),
+            "ascof_2b_cohort": len(ascof),
+            "utilisation_mean": _share(mean("reablement_places_in_use"), cfg.reablement.places),
+        },
+        "long_term_care": {
+            "clients_mean": long_term,
+            "clients_end": int(last["home_care_clients"] + last["care_home_residents"]),
+            "home_care_clients_mean": mean("home_care_clients"),
+            "care_home_residents_mean": mean("care_home_residents"),
+            "care_home_admissions_65_plus_per_100k": (homes["band"] >= 1).sum()
+            / years
+            / over_65
+            * 1e5,
+            "long_term_clients_per_1000_adults": long_term / adults * 1000.0,
+        },
+        "cost": {
+            "total_per_year": total,
+            "by_component_per_year": spend,
+            "per_long_term_client_per_year": _share(total, long_term),
+            "budget_per_year": cfg.commissioning.annual_budget,
+            "spend_to_budget": _share(total, cfg.commissioning.annual_budget),
+        },
+        "workforce": {
+            "social_workers_mean": mean("social_workers"),
+            "funded_posts": permanent_posts,
+            "client_facing_share": _share(
+                per_year("pathway_hours_to_date") + other_client_hours, paid_hours
+            ),
+            "caseload_mean": mean("caseload_mean"),
+            "morale_mean": mean("morale_mean"),
+            "turnover_rate": _share(
+                per_year("leavers_to_date"), mean("social_workers") - mean("agency_workers")
+            ),
+            "vacancy_rate": _share(mean("vacancies"), permanent_posts),
+            "agency_share": _share(mean("agency_workers"), mean("social_workers")),
+        },
+        "commissioning": {
+            "eligibility_threshold_end": model.commissioner.threshold_band,
+            "threshold_changes": model.commissioner.band_changes,
+            "council_checks": model.commissioner.checks_done,
+            "returned_for_rework": model.commissioner.reworks,
+        },
+    }
+    return _clean(summary)
+
+
+def _clean(value: Any) -> Any:
+    """Plain JSON-ready values: numpy scalars to Python, NaN to None."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -1,0 +1,342 @@
+"""CarePathwayModel: the council, its population, hospital, social workers and services."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+from mesa.time import Schedule
+
+from sim.agents import ServiceUser, Traits
+from sim.commissioner import Commissioner
+from sim.events import EventLog, State
+from sim.hospital import Hospital
+from sim.ledger import Ledger
+from sim.metrics import DAILY_REPORTERS, RunResults, Tally, summarise
+from sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
+from sim.services import CareService
+from sim.streams import Stream, make_streams
+from sim.workforce import SocialWorkTeam
+
+# Keyword levers of the constructor (for batch_run and dashboards) and the fields they set.
+LEVERS: dict[str, str] = {
+    "years": "run.years",
+    "social_workers": "workforce.establishment_fte",
+    "reablement_places": "reablement.places",
+    "eligibility_threshold": "eligibility.threshold",
+    "strengths_based": "practice.strengths_based",
+    "discharge_to_assess": "integration.discharge_to_assess_share",
+    "council_checks": "approval.council_checks_assessments",
+    "home_care_hours": "home_care.capacity_hours_per_week",
+    "care_home_places": "care_homes.places",
+}
+
+
+def resolve_scenario(
+    scenario: Scenario | dict[str, Any] | str | Path | None,
+    preset: str | None,
+    levers: dict[str, Any],
+) -> Scenario:
+    """Turn the constructor's arguments into one validated scenario.
+
+    Raises:
+        ScenarioError: for an unknown lever, preset or field, or an invalid value.
+    """
+    unknown = sorted(set(levers) - set(LEVERS))
+    if unknown:
+        raise ScenarioError(f"{unknown[0]}: unknown lever; allowed: {', '.join(LEVERS)}")
+    overrides = {LEVERS[k]: v for k, v in levers.items() if v is not None}
+    if isinstance(scenario, Scenario):
+        data = scenario.model_dump(mode="python")
+        return build_scenario(data, preset=preset, overrides=overrides)
+    if isinstance(scenario, dict) or scenario is None:
+        return build_scenario(scenario, preset=preset, overrides=overrides)
+    return load_scenario(scenario, preset=preset, overrides=overrides)
+
+
+class CarePathwayModel(mesa.Model):
+    """Adult social care pathways in one council, one step per day.
+
+    Args:
+        scenario: a ``Scenario``, a nested dict, a TOML path, or None for the defaults.
+        preset: organisational model (see ``carepath presets``); overrides the scenario's.
+        rng: seed (int or ``numpy.random.SeedSequence``); defaults to ``scenario.run.seed``.
+        **levers: shortcuts for common fields, see ``LEVERS`` (e.g. ``social_workers=60``).
+
+    Attributes:
+        config: the validated scenario of this run.
+        streams: named random streams (common random numbers across presets).
+        ledger: council spending by component; ``log``: the per-person event log.
+        datacollector: daily time series (``DAILY_REPORTERS``).
+    """
+
+    def __init__(
+        self,
+        *,
+        scenario: Scenario | dict[str, Any] | str | Path | None = None,
+        preset: str | None = None,
+        rng: int | np.random.SeedSequence | None = None,
+        **levers: Any,
+    ) -> None:
+        config = resolve_scenario(scenario, preset, levers)
+        seed: int | np.random.SeedSequence = config.run.seed if rng is None else rng
+        if isinstance(seed, np.random.Generator):
+            seed = int(seed.integers(2**63))
+        super().__init__(rng=seed)
+        self.config = config
+        self.seed = seed
+        self.streams: dict[str, Stream] = make_streams(seed)
+        self.horizon = round(config.run.years * 365)
+        self.ledger = Ledger()
+        self.log = EventLog()
+        self.tally = Tally(self)
+        self.state_counts = [0] * len(State)
+        self.entries = 0
+        self._next_person_id = 0
+        self._dormant: list[tuple[float, int, Traits, float, float]] = []
+
+        self.reablement = CareService(self, "reablement", config.reablement.places)
+        self.home_care = CareService(self, "home_care", self._home_care_capacity())
+        self.care_homes = CareService(self, "care_home", config.care_homes.places)
+        self.services = {s.name: s for s in (self.reablement, self.home_care, self.care_homes)}
+        self.hospital = Hospital(self)
+        self.commissioner = Commissioner(self)
+        self.team = SocialWorkTeam(self)
+        self._start_fixed_costs()
+        self._populate_long_term_care()
+        self._community_rates = [
+            n * r / 365.0
+            for n, r in zip(
+                config.population.band_sizes(),
+                config.demand.requests_per_person_year.as_tuple(),
+                strict=True,
+            )
+        ]
+        self.schedule_recurring(self.review_workforce, Schedule(interval=7.0, start=7.0))
+        self.datacollector = mesa.DataCollector(model_reporters=dict(DAILY_REPORTERS))
+        self.datacollector.collect(self)
+
+    # -- set-up ---------------------------------------------------------------------------
+    def _home_care_capacity(self) -> float:
+        hc = self.config.home_care
+        price = hc.price_per_hour * (1.0 - self.config.organisation.purchasing_discount)
+        return (
+            hc.capacity_hours_per_week
+            * (price / hc.reference_price_per_hour) ** hc.supply_elasticity
+        )
+
+    def _start_fixed_costs(self) -> None:
+        cfg = self.config
+        org = cfg.organisation
+        if org.setup_cost > 0:
+            self.ledger.change_rate("setup", org.setup_cost / org.setup_days, 0.0)
+            self.schedule_event(self._end_setup, at=org.setup_days)
+        if cfg.approval.council_checks_assessments:
+            officers = (
+                cfg.approval.checker_fte
+                * cfg.workforce.hourly_cost
+                * cfg.workforce.hours_per_week
+                / 7.0
+            )
+            self.ledger.change_rate("council_checking", officers, 0.0)
+
+    def _end_setup(self) -> None:
+        org = self.config.organisation
+        self.ledger.change_rate("setup", -org.setup_cost / org.setup_days, self.time)
+
+    def _populate_long_term_care(self) -> None:
+        cfg = self.config
+        stream = self.streams["initial"]
+        homes = round(cfg.care_homes.places * cfg.initial.care_home_occupancy)
+        for _ in range(homes):
+            band = _choose(stream, cfg.initial.care_home_bands.as_tuple())
+            person = self.new_person(
+                stream, band, _beta(stream, cfg.initial.care_home_need_mean, 10.0)
+            )
+            person.join_initial_caseload(self.care_homes, 1.0)
+        target_hours = self.home_care.capacity * cfg.initial.home_care_utilisation
+        while self.home_care.in_use < target_hours:
+            band = _choose(stream, cfg.initial.home_care_bands.as_tuple())
+            person = self.new_person(
+                stream, band, _beta(stream, cfg.initial.home_care_need_mean, 8.0)
+            )
+            hours = self.package_hours(person, person.need)
+            if self.home_care.in_use + hours > self.home_care.capacity:
+                person.end_episode(State.NO_SERVICE, "initial_caseload_full")
+                break
+            person.join_initial_caseload(self.home_care, hours)
+
+    # -- people ---------------------------------------------------------------------------
+    def new_person(
+        self, stream: Stream, band: int, need: float, person_id: int | None = None
+    ) -> ServiceUser:
+        """Create a person with traits drawn from ``stream`` (a fixed number of draws each)."""
+        cfg = self.config
+        mean_rate = cfg.demand.deterioration_per_year / 365.0
+        traits = Traits(
+            band=band,
+            need=need,
+            deterioration_per_day=float(stream.generator.gamma(2.0, mean_rate / 2.0)),
+            has_carer=stream.uniform() < cfg.demand.informal_carer_share,
+            self_funder=stream.uniform() < cfg.demand.self_funder_share.as_tuple()[band],
+            u_resolve=stream.uniform(),
+            u_offer=stream.uniform(),
+            u_reable=stream.uniform(),
+            u_d2a=stream.uniform(),
+        )
+        if person_id is None:
+            person_id = self._next_person_id
+            self._next_person_id += 1
+        return ServiceUser(self, person_id, traits)
+
+    def register_person(self, person: ServiceUser) -> None:
+        """Count a new episode (a person entering the pathway)."""
+        self.entries += 1
+        self.state_counts[State.CONTACT] += 1
+
+    def transition(self, person: ServiceUser, state: State, cause: str, cost: float) -> None:
+        """Record ``person`` moving to ``state``."""
+        self.log.record(person.person_id, self.time, person.state, state, cause, cost)
+        self.state_counts[person.state] -= 1
+        self.state_counts[state] += 1
+
+    def person_exits(self, person: ServiceUser, state: State) -> None:
+        """The episode has ended: follow up outcomes, maybe plan a repeat contact, remove."""
+        self.tally.person_exited(person, state)
+        demand = self.config.demand
+        stream = self.streams["outcomes"]
+        if state not in (State.DIED, State.SELF_FUNDED) and stream.chance(demand.recontact_share):
+            when = self.time + stream.exponential(demand.recontact_mean_days)
+            if when < self.horizon:
+                entry = (when, person.person_id, person.traits, person.need, self.time)
+                heapq.heappush(self._dormant, entry)
+        person.remove()
+
+    def hospital_need(self, pathway: int) -> float:
+        """Need score of a new patient discharged on ``pathway`` (1-3)."""
+        return _beta(
+            self.streams["admissions"], self.config.hospital.need_by_pathway[pathway - 1], 8.0
+        )
+
+    # -- prices ---------------------------------------------------------------------------
+    def package_hours(self, person: ServiceUser, need: float) -> float:
+        """Weekly home-care hours for ``need``; strengths-based practice shares care with carers."""
+        cfg = self.config
+        hours = cfg.home_care.hours_at_zero_need + cfg.home_care.hours_per_need * need
+        if cfg.practice.strengths_based and person.traits.has_carer:
+            hours *= 1.0 - cfg.practice.strengths_package_reduction
+        return hours
+
+    def daily_price(self, service: str, units: float, person: ServiceUser) -> float:
+        """What the council pays a day for ``units`` of ``service`` for ``person``."""
+        cfg = self.config
+        discount = 1.0 - cfg.organisation.purchasing_discount
+        if service == "reablement":
+            return cfg.reablement.cost_per_week / 7.0 * units
+        if service == "home_care":
+            return cfg.home_care.price_per_hour * discount * units / 7.0
+        homes = cfg.care_homes
+        weekly = (
+            homes.nursing_per_week
+            if person.need >= homes.nursing_need
+            else homes.residential_per_week
+        )
+        return weekly * discount / 7.0
+
+    def pay_staff(self, worker: Any, *, starting: bool) -> None:
+        """Start or stop a worker's pay, with the overhead and margin it carries."""
+        wf, org = self.config.workforce, self.config.organisation
+        sign = 1.0 if starting else -1.0
+        base = wf.hourly_cost * wf.hours_per_week / 7.0
+        premium = base * wf.agency_premium if worker.agency else 0.0
+        overhead = (base + premium) * org.overhead_share
+        margin = (base + premium + overhead) * org.contract_margin
+        now = self.time
+        self.ledger.change_rate("social_work_staff", sign * base, now)
+        if premium:
+            self.ledger.change_rate("agency_premium", sign * premium, now)
+        if overhead:
+            self.ledger.change_rate("organisation_overhead", sign * overhead, now)
+        if margin:
+            self.ledger.change_rate("contract_margin", sign * margin, now)
+
+    # -- the day --------------------------------------------------------------------------
+    def step(self) -> None:
+        """One day: arrivals, admissions, approvals, allocation of services and staff."""
+        self._arrive_from_community()
+        self.hospital.admit_from_community()
+        self.tally.resolve_ascof_due()
+        self.commissioner.check_assessments()
+        self.reablement.allocate()
+        self.care_homes.allocate()
+        self.home_care.allocate()
+        self.team.allocate()
+        self.datacollector.collect(self)
+        if self.time >= self.horizon:
+            self.running = False
+
+    def _arrive_from_community(self) -> None:
+        stream = self.streams["arrivals"]
+        demand = self.config.demand.need_at_contact
+        counts = stream.generator.poisson(self._community_rates).tolist()
+        for band, count in enumerate(counts):
+            for _ in range(count):
+                person = self.new_person(
+                    stream, band, _beta(stream, demand.mean, demand.concentration)
+                )
+                self.tally.contact(person, hospital=False)
+                person.contact()
+        while self._dormant and self._dormant[0][0] <= self.time:
+            _, person_id, traits, need, left = heapq.heappop(self._dormant)
+            again = need + traits.deterioration_per_day * (self.time - left)
+            person = ServiceUser(
+                self, person_id, Traits(**{**_fields(traits), "need": min(1.0, again)})
+            )
+            self.tally.contact(person, hospital=False, repeat=True)
+            person.contact()
+
+    def review_workforce(self) -> None:
+        """Weekly: each social worker's morale moves and some leave."""
+        for worker in list(self.team.workers.values()):
+            worker.review_week()
+
+    def run(self, progress: Callable[[int], None] | None = None) -> RunResults:
+        """Run to the scenario's horizon and return the results.
+
+        Args:
+            progress: called with the number of days done, every 30 days.
+        """
+        while self.running:
+            self.step()
+            if progress is not None and (self.steps % 30 == 0 or not self.running):
+                progress(self.steps)
+        return self.results()
+
+    def results(self) -> RunResults:
+        """Summary KPIs, daily time series and the event log of the run so far."""
+        return RunResults(
+            summary=summarise(self),
+            timeseries=self.datacollector.get_model_vars_dataframe().rename_axis("day"),
+            events=self.log.to_frame(),
+        )
+
+
+def _beta(stream: Stream, mean: float, concentration: float) -> float:
+    return float(stream.generator.beta(mean * concentration, (1.0 - mean) * concentration))
+
+
+def _choose(stream: Stream, weights: tuple[float, ...]) -> int:
+    u = stream.uniform() * sum(weights)
+    for i, w in enumerate(weights):
+        u -= w
+        if u < 0:
+            return i
+    return len(weights) - 1
+
+
+def _fields(traits: Traits) -> dict[str, Any]:
+    return {name: getattr(traits, name) for name in Traits.__slots__}

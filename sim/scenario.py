@@ -1,0 +1,624 @@
+"""The scenario schema: every input of a run, validated, with defaults for a typical council.
+
+Defaults describe a typical English council of 250,000 people, scaled from the national
+figures in ``shared/reference/england_figures.md`` (England: about 45 million adults).
+Where a default is a behavioural assumption rather than a published figure, its description
+says so; ``carepath calibrate`` (a later issue) fits those.
+
+Scenarios are built in layers: schema defaults, then the organisational preset's parameters,
+then the user's scenario file, then explicit overrides (``--set path=value``).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveFloat = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+NonNegativeFloat = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+
+AGE_BANDS = ("adults_18_64", "aged_65_84", "aged_85_plus")
+FACS_THRESHOLDS: dict[str, float] = {
+    # Need score (0 = none, 1 = total dependence) at which a band starts. The Care Act 2014
+    # national threshold sits near FACS "substantial"; Birmingham's "super-critical" plan
+    # (seed 001) sits above "critical".
+    "low": 0.15,
+    "moderate": 0.3,
+    "substantial": 0.45,
+    "critical": 0.6,
+    "super_critical": 0.72,
+}
+EligibilityBand = Literal["low", "moderate", "substantial", "critical", "super_critical"]
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown fields are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class BandValues(Section):
+    """A value for each adult age band."""
+
+    adults_18_64: NonNegativeFloat
+    aged_65_84: NonNegativeFloat
+    aged_85_plus: NonNegativeFloat
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        """Values in the order of ``AGE_BANDS``."""
+        return (self.adults_18_64, self.aged_65_84, self.aged_85_plus)
+
+
+class RunSettings(Section):
+    """How long to run and with which seed."""
+
+    years: Annotated[float, Field(gt=0, le=50, description="Simulated years.")] = 5.0
+    warmup_days: Annotated[
+        int | None,
+        Field(
+            ge=0,
+            le=3650,
+            description="Days left out of the KPI summary; default: 365 or a quarter of the run.",
+        ),
+    ] = None
+    seed: Annotated[int, Field(ge=0, lt=2**63, description="Root of all random streams.")] = 1
+
+    @model_validator(mode="after")
+    def _warmup_inside_run(self) -> RunSettings:
+        if self.warmup_days is not None and self.warmup_days >= self.years * 365:
+            raise ValueError(
+                f"warmup_days ({self.warmup_days}) must be shorter than the run ({self.years} years)"
+            )
+        return self
+
+    @property
+    def warmup(self) -> int:
+        """The warm-up in days actually used."""
+        if self.warmup_days is not None:
+            return self.warmup_days
+        return min(365, int(self.years * 365) // 4)
+
+
+class Population(Section):
+    """The council's resident population (a generator of contacts, not a set of agents)."""
+
+    total: Annotated[int, Field(ge=1_000, le=20_000_000)] = 250_000
+    age_shares: BandValues = BandValues(
+        # ONS mid-year estimates, England: about 61% aged 18-64, 17% 65-84, 2.4% 85+.
+        adults_18_64=0.608,
+        aged_65_84=0.168,
+        aged_85_plus=0.024,
+    )
+
+    @model_validator(mode="after")
+    def _shares_fit(self) -> Population:
+        if sum(self.age_shares.as_tuple()) > 1.0 + 1e-9:
+            raise ValueError("age_shares must add up to at most 1 (the rest are children)")
+        return self
+
+    def band_sizes(self) -> tuple[float, float, float]:
+        """People in each adult age band."""
+        return tuple(self.total * s for s in self.age_shares.as_tuple())  # type: ignore[return-value]
+
+
+class NeedDistribution(Section):
+    """A Beta distribution of the need score (0-1), given by its mean and concentration."""
+
+    mean: Annotated[float, Field(gt=0.0, lt=1.0)]
+    concentration: Annotated[float, Field(gt=0.5, le=200.0)]
+
+
+class Demand(Section):
+    """Contacts from the community and the traits of the people who make them."""
+
+    requests_per_person_year: BandValues = Field(
+        default=BandValues(adults_18_64=0.0115, aged_65_84=0.066, aged_85_plus=0.205),
+        description=(
+            "Community requests for support per resident per year. England: 2.09M requests "
+            "for 45M adults (ASC-FR 2023-24), 71% from people 65+, about 4 in 5 from the "
+            "community; the hospital supplies the rest."
+        ),
+    )
+    need_at_contact: NeedDistribution = NeedDistribution(mean=0.3, concentration=5.0)
+    informal_carer_share: Share = Field(0.5, description="Assumption: half have a carer.")
+    self_funder_share: BandValues = Field(
+        default=BandValues(adults_18_64=0.05, aged_65_84=0.25, aged_85_plus=0.3),
+        description="Share who would pay for their own care (assumption from self-funder studies).",
+    )
+    deterioration_per_year: PositiveFloat = Field(
+        0.06, description="Mean rise in need score a year (individual rates vary, gamma shape 2)."
+    )
+    signpost_below_need: Share = Field(
+        0.2, description="Triage: below this need a contact is given information and advice."
+    )
+    low_level_below_need: Share = Field(
+        0.33, description="Triage: below this need a contact gets low-level support and closes."
+    )
+    withdraw_per_year_waiting: NonNegativeFloat = Field(
+        0.5, description="Hazard of giving up while waiting for an assessment (per year)."
+    )
+    recontact_share: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        0.29,
+        description=(
+            "Chance that someone who left without long-term care asks again: 1 / (1 - share) "
+            "requests per person, 1.4 in England (ASC-FR 2018-19)."
+        ),
+    )
+    recontact_mean_days: PositiveFloat = Field(
+        180.0, description="Mean time before such a repeat request."
+    )
+
+    @model_validator(mode="after")
+    def _triage_order(self) -> Demand:
+        if self.low_level_below_need < self.signpost_below_need:
+            raise ValueError("low_level_below_need must be at least signpost_below_need")
+        return self
+
+
+class Mortality(Section):
+    """Death hazards of people known to social care."""
+
+    annual_hazard: BandValues = Field(
+        default=BandValues(adults_18_64=0.03, aged_65_84=0.09, aged_85_plus=0.2),
+        description=(
+            "Death hazard a year at need 0.5. Sized so that long-term clients turn over at about "
+            "27% a year, as in England (858,720 served in 2023-24, 629,050 at year end)."
+        ),
+    )
+    need_effect: NonNegativeFloat = Field(
+        3.0, description="Hazard multiplies by exp(need_effect * (need - 0.5))."
+    )
+    care_home_multiplier: PositiveFloat = 1.2
+    leave_long_term_care_per_year: NonNegativeFloat = Field(
+        0.18,
+        description=(
+            "Hazard of leaving council-funded long-term care other than by death (NHS "
+            "continuing healthcare, moving away, becoming self-funding); assumption."
+        ),
+    )
+
+
+class Hospital(Section):
+    """The acute trust: admissions, length of stay, discharge pathways and delays."""
+
+    admissions_per_person_year: BandValues = Field(
+        default=BandValues(adults_18_64=0.0055, aged_65_84=0.055, aged_85_plus=0.16),
+        description=(
+            "Emergency admissions per resident per year of people not yet known to social care "
+            "(assumption sized so that about 1 in 5 requests come from hospital)."
+        ),
+    )
+    pathway_shares: tuple[Share, Share, Share, Share] = Field(
+        (0.55, 0.40, 0.04, 0.01),
+        description="Discharge pathways 0-3 (DHSC 2020: P0 >= 50%, P1 <= 45%, P2 <= 4%, P3 <= 1%).",
+    )
+    need_by_pathway: tuple[Share, Share, Share] = Field(
+        (0.45, 0.55, 0.85), description="Mean need score of patients discharged on pathways 1-3."
+    )
+    length_of_stay_mean_days: PositiveFloat = 9.0
+    length_of_stay_sd_days: PositiveFloat = 8.0
+    client_admissions_per_year: NonNegativeFloat = Field(
+        0.45, description="Admission hazard of people receiving long-term care (per year)."
+    )
+    need_rise_on_admission: Share = 0.06
+    package_hold_days: NonNegativeFloat = Field(
+        7.0, description="Days a home-care package is held open while its client is in hospital."
+    )
+    self_funder_arrangement_days: NonNegativeFloat = 5.0
+    bed_night_cost: NonNegativeFloat = Field(
+        395.0, description="Delayed night, King's Fund 2022/23."
+    )
+
+    @model_validator(mode="after")
+    def _pathways_sum(self) -> Hospital:
+        if not math.isclose(sum(self.pathway_shares), 1.0, abs_tol=1e-6):
+            raise ValueError("pathway_shares must add up to 1")
+        return self
+
+
+class Workforce(Section):
+    """The provider's social workers."""
+
+    establishment_fte: Annotated[float, Field(gt=0, le=20_000)] = Field(
+        80.0,
+        description=(
+            "Funded social-worker posts. England: 16,200 employed + 1,900 agency for 45M adults "
+            "(Skills for Care 2023) is about 80 per 200,000 adults."
+        ),
+    )
+    hours_per_week: Annotated[float, Field(gt=0, le=60)] = 37.0
+    admin_share: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        0.35, description="Share of paid time on administration and bureaucracy (assumption)."
+    )
+    pathway_time_share: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        0.6,
+        description=(
+            "Share of client time that goes to this pathway (assessments, reviews); the rest is "
+            "safeguarding, mental capacity and other statutory work not modelled."
+        ),
+    )
+    hourly_cost: NonNegativeFloat = Field(54.0, description="PSSRU 2025 unit cost, £/hour.")
+    agency_premium: NonNegativeFloat = Field(0.5, description="Agency staff cost this much more.")
+    annual_turnover: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        0.145, description="Leaving hazard at neutral morale (Skills for Care 2023: 14.5%)."
+    )
+    initial_vacancy_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.105
+    recruitment_mean_days: PositiveFloat = Field(
+        260.0,
+        description="Mean time to fill a post: vacancy rate = turnover x time to fill (10.5%/14.5%).",
+    )
+    agency_cover_share: Share = Field(0.5, description="Share of vacancies covered by agency.")
+    agency_start_days: NonNegativeFloat = 14.0
+    max_caseload: Annotated[int, Field(ge=1, le=500)] = Field(
+        20,
+        description=(
+            "Cases in progress (allocated, not yet in service or closed) a worker can hold "
+            "before taking no new ones."
+        ),
+    )
+    manageable_caseload: Annotated[float, Field(gt=0, le=500)] = Field(
+        10.0, description="Cases in progress above which morale falls."
+    )
+    base_morale: Share = 0.6
+    morale_effect_on_turnover: NonNegativeFloat = Field(
+        3.0, description="Leaving hazard multiplies by exp(effect * (base_morale - morale))."
+    )
+    caseload_effect_on_morale: NonNegativeFloat = 0.3
+    new_starter_productivity: Annotated[float, Field(gt=0, le=1)] = 0.7
+
+
+class Assessment(Section):
+    """Social-worker time needed for assessments and reviews."""
+
+    hours_mean: PositiveFloat = Field(
+        12.0, description="Worker hours per assessment, visits and write-up (assumption)."
+    )
+    min_elapsed_days: NonNegativeFloat = 3.0
+    review_hours: PositiveFloat = 4.0
+    review_interval_days: Annotated[float, Field(ge=30, le=3650)] = 365.0
+
+
+class Practice(Section):
+    """The practice approach of the social workers."""
+
+    strengths_based: bool = Field(
+        False, description="Barnet's strengths-based approach (seed 004)."
+    )
+    strengths_extra_hours_share: NonNegativeFloat = Field(
+        0.2, description="Longer conversations: extra assessment time (assumption)."
+    )
+    strengths_community_uplift: Share = Field(
+        0.1, description="Extra chance that family/community resources meet an eligible need."
+    )
+    strengths_package_reduction: Share = Field(
+        0.1, description="Smaller packages when a carer shares the support (assumption)."
+    )
+    community_resolution_share: Share = Field(
+        0.08, description="Chance that an eligible need is met without a funded package."
+    )
+    creative_support_share: Share = Field(
+        0.0, description="Extra resolution from flexible, creative use of resources (SWP, 003)."
+    )
+
+
+class Eligibility(Section):
+    """Eligibility and the choice of service after assessment."""
+
+    threshold: EligibilityBand = "substantial"
+    care_home_need: Share = Field(0.75, description="Need above which a care home is needed.")
+    care_home_need_with_carer: Share = 0.88
+    reablement_max_need: Share = 0.72
+    reablement_offer_share: Share = Field(
+        0.7, description="Share of eligible community clients below that need offered re-ablement."
+    )
+
+    @property
+    def threshold_need(self) -> float:
+        """Need score at which the eligibility band starts."""
+        return FACS_THRESHOLDS[self.threshold]
+
+
+class Approval(Section):
+    """How care packages are signed off by the council."""
+
+    council_checks_assessments: bool = Field(
+        False,
+        description=(
+            "The council checks every assessment before resources are allocated: required when "
+            "assessment is outside the council (seed 001, Ed Mitchell)."
+        ),
+    )
+    checker_fte: NonNegativeFloat = Field(2.0, description="Council officers checking assessments.")
+    check_hours: PositiveFloat = 1.5
+    rework_share: Share = Field(0.05, description="Share of decisions sent back for more work.")
+    rework_hours: PositiveFloat = 3.0
+    sign_off_days: NonNegativeFloat = Field(2.0, description="Team-manager sign-off time.")
+    panel_interval_days: Annotated[float, Field(ge=1, le=90)] = 7.0
+    panel_weekly_cost: NonNegativeFloat = Field(
+        700.0, description="Packages above this weekly cost wait for the funding panel."
+    )
+
+
+class Reablement(Section):
+    """Short-term support to maximise independence (ST-Max)."""
+
+    places: Annotated[int, Field(ge=0, le=100_000)] = Field(
+        85,
+        description=(
+            "Concurrent places. England: 251,255 episodes a year (ASC-FR 2022-23), about 1,100 "
+            "for 200,000 adults; at about 4 weeks each, about 85 places."
+        ),
+    )
+    duration_mean_days: PositiveFloat = 28.0
+    max_days: PositiveFloat = 42.0
+    success_at_zero_need: Share = 0.98
+    success_at_full_need: Share = 0.5
+    need_reduction: Share = 0.15
+    max_wait_days: NonNegativeFloat = Field(
+        21.0,
+        description="Waiting longer than this for a place, long-term care is proposed instead.",
+    )
+    max_wait_days_in_hospital: NonNegativeFloat = Field(
+        3.0,
+        description=(
+            "A medically fit patient without a place after this many days goes by another "
+            "route (assessment, then home care or a care home)."
+        ),
+    )
+    cost_per_week: NonNegativeFloat = Field(
+        490.0, description="ASC-FR 2023-24: £0.53bn over about 251k episodes of ~4.3 weeks."
+    )
+
+
+class HomeCare(Section):
+    """Commissioned home care: a market with limited capacity."""
+
+    capacity_hours_per_week: Annotated[float, Field(ge=0, le=1e8)] = 30_000.0
+    price_per_hour: NonNegativeFloat = Field(24.10, description="Council average fee 2025-26.")
+    reference_price_per_hour: PositiveFloat = Field(
+        24.10, description="Price at which providers offer capacity_hours_per_week."
+    )
+    supply_elasticity: NonNegativeFloat = Field(
+        0.6, description="Capacity scales with (price / reference price) ** elasticity."
+    )
+    hours_at_zero_need: NonNegativeFloat = 2.0
+    hours_per_need: NonNegativeFloat = 16.0
+
+
+class CareHomes(Section):
+    """Residential and nursing places the council can buy."""
+
+    places: Annotated[int, Field(ge=0, le=1_000_000)] = 1_250
+    residential_per_week: NonNegativeFloat = Field(720.0, description="Laing fair price 2021/22.")
+    nursing_per_week: NonNegativeFloat = 900.0
+    nursing_need: Share = 0.88
+
+
+class Commissioning(Section):
+    """The council's budget holder."""
+
+    annual_budget: NonNegativeFloat = Field(
+        80_000_000.0, description="Council budget for the modelled pathway, £ a year."
+    )
+    tighten_under_pressure: bool = True
+    pressure_tolerance: NonNegativeFloat = Field(
+        0.05, description="Overspend share that triggers a tighter threshold."
+    )
+    budget_review_days: Annotated[float, Field(ge=7, le=365)] = Field(
+        91.0, description="How often spending is compared with the budget (quarterly)."
+    )
+    max_threshold: EligibilityBand = Field(
+        "critical", description="The tightest band the council will ration to."
+    )
+
+
+class Integration(Section):
+    """Joint working with the NHS at hospital discharge."""
+
+    discharge_to_assess_share: Share = Field(
+        0.3, description="Share of pathway 1-2 discharges sent home with re-ablement first."
+    )
+    early_referral_days: NonNegativeFloat = Field(
+        0.0, description="Days before medical fitness that hospital referrals reach social work."
+    )
+
+
+class Organisation(Section):
+    """The organisational model: which preset, and the mechanisms that only it sets."""
+
+    preset: str = "in_house"
+    autonomy: Share = Field(0.0, description="Morale gain from professional autonomy.")
+    terms_risk: Share = Field(0.0, description="Morale loss from risk to terms and conditions.")
+    overhead_share: Annotated[float, Field(ge=-0.5, le=1.0)] = Field(
+        0.0, description="Back-office and contract overhead as a share of staff cost (+/-)."
+    )
+    setup_cost: NonNegativeFloat = Field(0.0, description="One-off set-up cost (IT, legal), £.")
+    setup_days: Annotated[float, Field(ge=1, le=3650)] = 365.0
+    contract_margin: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
+    savings_target_share: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        0.0, description="Share of the social-work establishment cut to meet a savings target."
+    )
+    purchasing_discount: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        0.0, description="Price reduction from market power when buying care."
+    )
+
+
+class Initial(Section):
+    """The caseload already in long-term care when the run starts."""
+
+    care_home_occupancy: Share = Field(0.95, description="Share of care-home places filled.")
+    home_care_utilisation: Share = Field(0.85, description="Share of home-care hours in use.")
+    home_care_need_mean: Annotated[float, Field(gt=0, lt=1)] = 0.6
+    care_home_need_mean: Annotated[float, Field(gt=0, lt=1)] = 0.86
+    home_care_bands: BandValues = BandValues(adults_18_64=0.3, aged_65_84=0.45, aged_85_plus=0.25)
+    care_home_bands: BandValues = BandValues(adults_18_64=0.1, aged_65_84=0.45, aged_85_plus=0.45)
+
+
+class Scenario(Section):
+    """Everything a run needs, validated."""
+
+    name: str = "Typical English council (250,000 people)"
+    run: RunSettings = RunSettings()
+    population: Population = Population()
+    demand: Demand = Demand()
+    mortality: Mortality = Mortality()
+    hospital: Hospital = Hospital()
+    workforce: Workforce = Workforce()
+    assessment: Assessment = Assessment()
+    practice: Practice = Practice()
+    eligibility: Eligibility = Eligibility()
+    approval: Approval = Approval()
+    reablement: Reablement = Reablement()
+    home_care: HomeCare = HomeCare()
+    care_homes: CareHomes = CareHomes()
+    commissioning: Commissioning = Commissioning()
+    integration: Integration = Integration()
+    organisation: Organisation = Organisation()
+    initial: Initial = Initial()
+
+    @model_validator(mode="after")
+    def _known_preset(self) -> Scenario:
+        from sim.presets import PRESETS  # presets validate against this schema
+
+        if self.organisation.preset not in PRESETS:
+            raise ValueError(
+                f"unknown preset {self.organisation.preset!r}; allowed: {', '.join(PRESETS)}"
+            )
+        return self
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be run: the message is one line per problem, naming the field."""
+
+
+def _describe(error: dict[str, Any]) -> str:
+    path = ".".join(str(p) for p in error["loc"]) or "scenario"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{path}: unknown field; allowed: {', '.join(_allowed_fields(error['loc']))}"
+    message = error["msg"].removeprefix("Value error, ")
+    if kind.startswith("missing"):
+        return f"{path}: {message.lower()}"
+    return f"{path}: {message} (got {error.get('input')!r})"
+
+
+def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] = Scenario
+    for part in loc[:-1]:
+        annotation = model.model_fields[str(part)].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    return list(model.model_fields)
+
+
+def set_path(tree: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at a dotted ``path`` in a nested dict, creating sections as needed.
+
+    Raises:
+        ScenarioError: if the path names no field of the scenario schema.
+    """
+    model: type[BaseModel] = Scenario
+    parts = path.split(".")
+    node = tree
+    for depth, part in enumerate(parts):
+        if part not in model.model_fields:
+            where = ".".join(parts[:depth]) or "scenario"
+            raise ScenarioError(
+                f"{path}: unknown field {part!r} in {where}; allowed: {', '.join(model.model_fields)}"
+            )
+        if depth == len(parts) - 1:
+            node[part] = value
+            return
+        annotation = model.model_fields[part].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            raise ScenarioError(f"{path}: {'.'.join(parts[: depth + 1])} is a value, not a section")
+        model = annotation
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ScenarioError(f"{path}: {'.'.join(parts[: depth + 1])} must be a table")
+        node = child
+
+
+def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``base`` with ``update`` merged in, section by section."""
+    merged = dict(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def build_scenario(
+    data: dict[str, Any] | None = None,
+    *,
+    preset: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Scenario:
+    """Build a validated scenario from layers.
+
+    Args:
+        data: the user's scenario as a nested dict (for example a parsed TOML file).
+        preset: organisational model; replaces ``organisation.preset`` in ``data``.
+        overrides: dotted paths and values applied last (``{"workforce.admin_share": 0.3}``).
+
+    Returns:
+        The validated scenario: schema defaults, then the preset's parameters, then ``data``,
+        then ``overrides``.
+
+    Raises:
+        ScenarioError: naming every invalid field and what is allowed.
+    """
+    from sim.presets import PRESETS, preset_values
+
+    user = dict(data or {})
+    if not isinstance(user.get("organisation", {}), dict):
+        raise ScenarioError("organisation: must be a table")
+    chosen = preset or user.get("organisation", {}).get("preset", "in_house")
+    if not isinstance(chosen, str) or chosen not in PRESETS:
+        raise ScenarioError(
+            f"organisation.preset: unknown preset {chosen!r}; allowed: {', '.join(PRESETS)}"
+        )
+    layered: dict[str, Any] = {}
+    for path, value in preset_values(chosen).items():
+        set_path(layered, path, value)
+    layered = deep_merge(layered, user)
+    for path, value in (overrides or {}).items():
+        set_path(layered, path, value)
+    set_path(layered, "organisation.preset", chosen)
+    try:
+        return Scenario.model_validate(layered)
+    except ValidationError as exc:
+        raise ScenarioError("\n".join(_describe(e) for e in exc.errors())) from None
+
+
+def load_scenario(
+    path: str | Path | None = None,
+    *,
+    preset: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Scenario:
+    """Load a scenario TOML file (or the defaults when ``path`` is None) and validate it.
+
+    Raises:
+        ScenarioError: if the file is missing, is not TOML, or holds invalid values.
+    """
+    data: dict[str, Any] = {}
+    if path is not None:
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ScenarioError(f"{path}: no such scenario file") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ScenarioError(f"{path}: not a valid TOML file ({exc})") from None
+        except OSError as exc:
+            raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
+    return build_scenario(data, preset=preset, overrides=overrides)

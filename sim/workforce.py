@@ -1,0 +1,242 @@
+"""Social workers: their time, caseloads, morale, leaving, and the filling of vacancies."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from typing import TYPE_CHECKING
+
+import mesa
+
+if TYPE_CHECKING:
+    from sim.agents import ServiceUser
+    from sim.model import CarePathwayModel
+
+# Kinds of work, in the order a team picks them up: people stuck in hospital first.
+HOSPITAL_ASSESSMENT, REWORK, COMMUNITY_ASSESSMENT, REVIEW = range(4)
+WORK_KINDS = ("hospital_assessment", "rework", "community_assessment", "review")
+
+
+class SocialWorker(mesa.Agent):
+    """A social worker employed by the provider organisation (or an agency locum).
+
+    Attributes:
+        agency: True for an agency locum covering a vacancy.
+        morale: 0-1; falls with caseload and risk to terms, rises with autonomy.
+        cases: the people whose cases this worker holds, by person id.
+        free_at: the time from which this worker has no booked work.
+    """
+
+    def __init__(self, model: CarePathwayModel, *, agency: bool, experienced: bool) -> None:
+        super().__init__(model)
+        wf = model.config.workforce
+        self.agency = agency
+        self.started_at = model.time - (365.0 if experienced else 0.0)
+        self.morale = wf.base_morale
+        self.cases: dict[int, ServiceUser] = {}
+        self.free_at = model.time
+        self.vacancy: Vacancy | None = None
+
+    @property
+    def caseload(self) -> int:
+        """Open cases held."""
+        return len(self.cases)
+
+    def daily_pathway_hours(self) -> float:
+        """Hours a day this worker gives to assessments, reviews and rework."""
+        cfg = self.model.config
+        starter = self.model.time - self.started_at < 180.0
+        productivity = (cfg.workforce.new_starter_productivity if starter else 1.0) * (
+            0.85 + 0.25 * self.morale
+        )
+        return (
+            cfg.workforce.hours_per_week
+            / 7.0
+            * (1.0 - cfg.workforce.admin_share)
+            * cfg.workforce.pathway_time_share
+            * productivity
+        )
+
+    def review_week(self) -> None:
+        """Weekly: morale drifts towards what the job now feels like; some staff leave."""
+        cfg = self.model.config
+        wf, org = cfg.workforce, cfg.organisation
+        overload = max(0.0, self.caseload / wf.manageable_caseload - 1.0)
+        target = (
+            wf.base_morale + org.autonomy - org.terms_risk - wf.caseload_effect_on_morale * overload
+        )
+        stream = self.model.streams["workforce"]
+        self.morale += 0.1 * (target - self.morale) + 0.02 * stream.normal()
+        self.morale = min(1.0, max(0.0, self.morale))
+        if self.agency:
+            return  # locums leave when a permanent recruit arrives
+        hazard = wf.annual_turnover * math.exp(
+            wf.morale_effect_on_turnover * (wf.base_morale - self.morale)
+        )
+        if stream.chance(1.0 - math.exp(-hazard * 7.0 / 365.0)):
+            self.model.team.worker_leaves(self)
+
+
+class Vacancy:
+    """An unfilled funded post: recruited to after a delay, perhaps covered by a locum."""
+
+    def __init__(self, team: SocialWorkTeam, *, now: float, immediate_cover: bool) -> None:
+        self.team = team
+        self.locum: SocialWorker | None = None
+        model = team.model
+        wf = model.config.workforce
+        stream = model.streams["workforce"]
+        model.schedule_event(
+            self.fill_permanently, at=now + stream.exponential(wf.recruitment_mean_days)
+        )
+        if stream.chance(wf.agency_cover_share):
+            model.schedule_event(
+                self.cover_with_locum, at=now + (0.0 if immediate_cover else wf.agency_start_days)
+            )
+
+    def cover_with_locum(self) -> None:
+        """An agency social worker starts in the post."""
+        if self in self.team.vacancies:
+            self.locum = self.team.hire(agency=True, experienced=True)
+            self.locum.vacancy = self
+
+    def fill_permanently(self) -> None:
+        """A permanent recruit starts; any locum leaves and hands over their cases."""
+        self.team.vacancies.remove(self)
+        if self.locum is not None:
+            self.team.remove_worker(self.locum)
+        self.team.hire(agency=False, experienced=False)
+
+
+class SocialWorkTeam:
+    """The provider's social workers, their queues of work, and allocation of that work."""
+
+    def __init__(self, model: CarePathwayModel) -> None:
+        self.model = model
+        wf = model.config.workforce
+        self.workers: dict[int, SocialWorker] = {}
+        self.vacancies: list[Vacancy] = []
+        self.queues: tuple[deque[tuple[ServiceUser, int]], ...] = tuple(deque() for _ in WORK_KINDS)
+        self.hours_delivered = 0.0
+        self.leavers = 0
+        self.posts = max(
+            1, round(wf.establishment_fte * (1.0 - model.config.organisation.savings_target_share))
+        )
+        filled = round(self.posts * (1.0 - wf.initial_vacancy_rate))
+        for _ in range(filled):
+            self.hire(agency=False, experienced=True)
+        for _ in range(self.posts - filled):
+            self.vacancies.append(Vacancy(self, now=0.0, immediate_cover=True))
+        for vacancy in list(self.vacancies):
+            if vacancy.locum is None:
+                pass  # locum cover starts through the scheduled event at time 0
+
+    # -- staffing -------------------------------------------------------------------------
+    def hire(self, *, agency: bool, experienced: bool) -> SocialWorker:
+        """A new worker starts; their pay starts too."""
+        worker = SocialWorker(self.model, agency=agency, experienced=experienced)
+        self.workers[worker.unique_id] = worker
+        self.model.pay_staff(worker, starting=True)
+        return worker
+
+    def worker_leaves(self, worker: SocialWorker) -> None:
+        """A permanent worker resigns: the post becomes vacant."""
+        self.leavers += 1
+        self.remove_worker(worker)
+        self.vacancies.append(Vacancy(self, now=self.model.time, immediate_cover=False))
+
+    def remove_worker(self, worker: SocialWorker) -> None:
+        """Take ``worker`` off the team, handing their cases to the least-loaded colleagues."""
+        del self.workers[worker.unique_id]
+        self.model.pay_staff(worker, starting=False)
+        cases = list(worker.cases.values())
+        worker.cases.clear()
+        worker.remove()
+        if not self.workers:
+            for person in cases:
+                person.worker = None
+            return
+        for person in cases:
+            colleague = min(self.workers.values(), key=lambda w: (w.caseload, w.unique_id))
+            colleague.cases[person.person_id] = person
+            person.worker = colleague
+
+    @property
+    def headcount(self) -> int:
+        """Workers in post, permanent and agency."""
+        return len(self.workers)
+
+    @property
+    def vacancy_count(self) -> int:
+        """Funded posts without a permanent worker (locum cover still counts as vacant)."""
+        return len(self.vacancies)
+
+    # -- work -----------------------------------------------------------------------------
+    def request(self, kind: int, person: ServiceUser) -> None:
+        """Queue a piece of work for ``person``."""
+        person.ticket += 1
+        self.queues[kind].append((person, person.ticket))
+
+    def _next_case(self) -> tuple[int, ServiceUser] | None:
+        for kind, queue in enumerate(self.queues):
+            while queue:
+                person, ticket = queue.popleft()
+                if ticket == person.ticket:
+                    return kind, person
+        return None
+
+    def allocate(self) -> None:
+        """Give queued work to workers with time to spare today, most urgent work first."""
+        now = self.model.time
+        cfg = self.model.config
+        max_cases = cfg.workforce.max_caseload
+        heap = [
+            (max(w.free_at, now), w.unique_id, w)
+            for w in self.workers.values()
+            if w.caseload < max_cases
+        ]
+        heapq.heapify(heap)
+        while heap and heap[0][0] < now + 1.0:
+            case = self._next_case()
+            if case is None:
+                return
+            kind, person = case
+            start, _, worker = heap[0]
+            hours = person.work_hours(kind)
+            worker.free_at = start + hours / worker.daily_pathway_hours()
+            self.hours_delivered += hours
+            done = worker.free_at
+            if kind in (HOSPITAL_ASSESSMENT, COMMUNITY_ASSESSMENT):
+                done = max(done, now + cfg.assessment.min_elapsed_days)
+            if person.worker is not None and person.worker is not worker:
+                person.worker.cases.pop(person.person_id, None)
+            worker.cases[person.person_id] = person
+            person.worker = worker
+            person.work_allocated(kind, done)
+            if worker.caseload >= max_cases:
+                heapq.heappop(heap)
+            else:
+                heapq.heapreplace(heap, (worker.free_at, worker.unique_id, worker))
+
+    def close_case(self, person: ServiceUser) -> None:
+        """The person no longer needs a social worker."""
+        if person.worker is not None:
+            person.worker.cases.pop(person.person_id, None)
+            person.worker = None
+
+    def mean_caseload(self) -> float:
+        """Mean open cases per worker in post."""
+        return (
+            sum(w.caseload for w in self.workers.values()) / len(self.workers)
+            if self.workers
+            else 0.0
+        )
+
+    def mean_morale(self) -> float:
+        """Mean morale of workers in post."""
+        return (
+            sum(w.morale for w in self.workers.values()) / len(self.workers)
+            if self.workers
+            else 0.0
+        )
