@@ -59,8 +59,8 @@ case "$cmd" in
     exec .venv/bin/carepath run --out out/default "$@" ;;
   test)
     ensure_venv "[test]"
-    .venv/bin/ruff check sim experiments dashboards carepath tests benchmarks
-    .venv/bin/ruff format --check sim experiments dashboards carepath tests benchmarks
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check .
     exec .venv/bin/python -m pytest "$@" ;;
   *) say "unknown command '$cmd'; allowed: run, test, python"; exit 2 ;;
 esac
