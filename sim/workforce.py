@@ -128,9 +128,6 @@ class SocialWorkTeam:
             self.hire(agency=False, experienced=True)
         for _ in range(self.posts - filled):
             self.vacancies.append(Vacancy(self, now=0.0, immediate_cover=True))
-        for vacancy in list(self.vacancies):
-            if vacancy.locum is None:
-                pass  # locum cover starts through the scheduled event at time 0
 
     # -- staffing -------------------------------------------------------------------------
     def hire(self, *, agency: bool, experienced: bool) -> SocialWorker:
