@@ -12,6 +12,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from experiments import cli as experiment_cli
+from experiments.report import ReportError
+from experiments.spec import ExperimentError
+from experiments.store import StoreError
 from sim.outputs import OutputError
 from sim.presets import MECHANISMS, PRESETS, SOURCES
 from sim.scenario import ScenarioError, load_scenario
@@ -189,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
         "presets", help="list the organisational models and their parameters"
     )
     presets.add_argument("name", nargs="?", help="show one preset with reasons and sources")
+    experiment_cli.add_parsers(commands)
     return parser
 
 
@@ -196,10 +201,18 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``carepath`` console script."""
     args = build_parser().parse_args(argv)
     console = Console()
-    handlers = {"run": _run, "presets": _presets}
+    handlers = {"run": _run, "presets": _presets, **experiment_cli.HANDLERS}
     try:
         return handlers[args.command](args, console)
-    except (ScenarioError, CliError, OutputError) as exc:
+    except (
+        ScenarioError,
+        CliError,
+        OutputError,
+        ExperimentError,
+        StoreError,
+        ReportError,
+        experiment_cli.UsageError,
+    ) as exc:
         for line in str(exc).splitlines():
             print(f"carepath: error: {line}", file=sys.stderr)
         return EXIT_USAGE

@@ -496,21 +496,32 @@ class ScenarioError(ValueError):
     """A scenario that cannot be run: the message is one line per problem, naming the field."""
 
 
-def _describe(error: dict[str, Any]) -> str:
+def describe_errors(exc: ValidationError, root: type[BaseModel] | None = None) -> str:
+    """One line per validation problem, naming the field path and what is allowed.
+
+    Args:
+        exc: pydantic's error.
+        root: the schema validated (the scenario by default), used to list allowed fields.
+    """
+    return "\n".join(_describe(e, root or Scenario) for e in exc.errors())
+
+
+def _describe(error: Any, root: type[BaseModel]) -> str:
     path = ".".join(str(p) for p in error["loc"]) or "scenario"
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"{path}: unknown field; allowed: {', '.join(_allowed_fields(error['loc']))}"
+        allowed = ", ".join(_allowed_fields(root, error["loc"]))
+        return f"{path}: unknown field; allowed: {allowed}"
     message = error["msg"].removeprefix("Value error, ")
     if kind.startswith("missing"):
         return f"{path}: {message.lower()}"
     return f"{path}: {message} (got {error.get('input')!r})"
 
 
-def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
-    model: type[BaseModel] = Scenario
+def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     for part in loc[:-1]:
-        annotation = model.model_fields[str(part)].annotation
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field else None
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             break
         model = annotation
@@ -596,7 +607,7 @@ def build_scenario(
     try:
         return Scenario.model_validate(layered)
     except ValidationError as exc:
-        raise ScenarioError("\n".join(_describe(e) for e in exc.errors())) from None
+        raise ScenarioError(describe_errors(exc)) from None
 
 
 def load_scenario(

@@ -1,0 +1,253 @@
+"""The ``carepath sweep | report | reproduce | kpis`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+EXIT_FAILED_RUNS = 1
+
+
+class UsageError(ValueError):
+    """A bad command-line value: one line naming the option."""
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    """Add the experiment commands to ``carepath``'s sub-command parser."""
+    sweep = commands.add_parser(
+        "sweep", help="run an experiment file into a results folder (resumable)"
+    )
+    sweep.add_argument(
+        "file", metavar="FILE", help="experiment TOML, e.g. experiments/org_models.toml"
+    )
+    sweep.add_argument("--out", metavar="DIR", help="results folder (default: out/NAME)")
+    _executor_options(sweep)
+    sweep.add_argument(
+        "--retry-failed", action="store_true", help="run again the runs recorded as failed"
+    )
+    sweep.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    report = commands.add_parser("report", help="write report.md and charts for a results folder")
+    report.add_argument("folder", metavar="DIR")
+    report.add_argument("--kpis", metavar="A,B", help="KPIs to report (default: headline KPIs)")
+    report.add_argument("--baseline", metavar="ARM", help="arm label to compare with")
+    report.add_argument(
+        "--precision",
+        type=_fraction,
+        default=0.05,
+        metavar="F",
+        help="relative CI half-width for the replication helper (default 0.05)",
+    )
+
+    reproduce = commands.add_parser(
+        "reproduce", help="re-run a results folder from its manifest and compare checksums"
+    )
+    reproduce.add_argument("folder", metavar="DIR")
+    reproduce.add_argument("--runs", metavar="LIST", help="run numbers, e.g. 0-9,12 (default all)")
+    _executor_options(reproduce)
+
+    commands.add_parser("kpis", help="list the KPI and time-series names experiments can keep")
+
+
+def _executor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers", type=_positive, metavar="N", help="local worker processes (default: all CPUs)"
+    )
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number between 0 and 1, got {text!r}"
+        ) from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value}")
+    return value
+
+
+def parse_run_list(text: str) -> list[int]:
+    """``"0-3,7"`` to ``[0, 1, 2, 3, 7]``.
+
+    Raises:
+        UsageError: for anything else, naming the bad part.
+    """
+    runs: list[int] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        low, sep, high = part.partition("-")
+        if not (low.isdigit() and (not sep or high.isdigit())):
+            raise UsageError(f"--runs: {part!r} is not a run number or range like 0-9")
+        runs += range(int(low), int(high) + 1) if sep else [int(low)]
+    return runs
+
+
+def _bar(console: Console, title: str, enabled: bool) -> Progress:
+    return Progress(
+        TextColumn(f"[bold]{title}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs · [red]{task.fields[failed]} failed[/]"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not enabled,
+        transient=False,
+    )
+
+
+def sweep_command(args: argparse.Namespace, console: Console) -> int:
+    """``carepath sweep FILE``."""
+    from experiments.sweep import load_plan, sweep
+
+    plan = load_plan(args.file)
+    out = Path(args.out) if args.out else Path("out") / plan.experiment.name
+    errors = Console(stderr=True)
+    show = not args.quiet and errors.is_terminal
+    started = time.monotonic()
+    with _bar(errors, plan.experiment.name, show) as bar:
+        task = bar.add_task("sweep", total=None, failed=0)
+        failed = 0
+
+        def on_start(todo: int, skipped: int) -> None:
+            bar.update(task, total=todo)
+            if skipped and not args.quiet:
+                errors.print(f"resuming: {skipped} runs already in {out}, {todo} to do")
+
+        def progress(outcome, done: int, total: int) -> None:
+            nonlocal failed
+            failed += not outcome.ok
+            bar.update(task, completed=done, failed=failed)
+            if not show and not args.quiet and (done == total or done % max(1, total // 20) == 0):
+                print(
+                    f"{plan.experiment.name}: {done}/{total} runs ({failed} failed)",
+                    file=sys.stderr,
+                )
+
+        try:
+            report = sweep(
+                plan,
+                out,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                retry_failed=args.retry_failed,
+                progress=progress,
+                on_start=on_start,
+            )
+        except KeyboardInterrupt:
+            print(
+                f"carepath: interrupted; finished runs are saved in {out}; "
+                "run the same command again to resume",
+                file=sys.stderr,
+            )
+            return 130
+    for note in report.notes:
+        print(f"carepath: note: {note}", file=sys.stderr)
+    if not args.quiet:
+        elapsed = time.monotonic() - started
+        console.print(
+            f"{report.ok} runs ok, {report.failed} failed, {report.skipped} already done "
+            f"({report.planned} planned) in {elapsed:.0f} s. Results: {out}/\n"
+            f"Next: carepath report {out}"
+        )
+    if report.failed:
+        print(
+            f"carepath: {report.failed} runs failed; their errors are in {out}/manifest.json "
+            "(carepath report lists them; --retry-failed runs them again)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED_RUNS
+    return 0
+
+
+def report_command(args: argparse.Namespace, console: Console) -> int:
+    """``carepath report DIR``."""
+    from experiments.report import build_report
+
+    kpis = [k.strip() for k in args.kpis.split(",") if k.strip()] if args.kpis else None
+    path = build_report(args.folder, kpis=kpis, baseline=args.baseline, precision=args.precision)
+    console.print(f"report written to {path} (charts in {path.parent / 'charts'}/)")
+    return 0
+
+
+def reproduce_command(args: argparse.Namespace, console: Console) -> int:
+    """``carepath reproduce DIR``: exit 0 only if every re-made run matches its record."""
+    from experiments.store import read_manifest
+    from experiments.sweep import reproduce
+
+    runs = parse_run_list(args.runs) if args.runs else None
+    manifest = read_manifest(args.folder)
+    errors = Console(stderr=True)
+    with _bar(errors, "reproduce", errors.is_terminal) as bar:
+        task = bar.add_task("reproduce", total=None, failed=0)
+        checks = reproduce(
+            args.folder,
+            runs=runs,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=lambda _o, done, total: bar.update(task, completed=done, total=total),
+        )
+    table = Table(title=f"reproduce {manifest['experiment']['name']} ({args.folder})")
+    for column in ("run", "arm", "replication", "recorded", "now", "verdict"):
+        table.add_column(column)
+    for c in checks:
+        colour = "green" if c.verdict == "match" else "red"
+        table.add_row(
+            str(c.run_id),
+            c.arm_label,
+            str(c.replication),
+            (c.recorded or "–")[7:19],
+            (c.reproduced or "–")[7:19],
+            f"[{colour}]{c.verdict}[/]",
+        )
+    console.print(table)
+    matched = sum(c.verdict == "match" for c in checks)
+    console.print(f"{matched} of {len(checks)} runs reproduced exactly")
+    if runs is not None:
+        missing = sorted(set(runs) - {c.run_id for c in checks})
+        if missing:
+            print(f"carepath: no such runs in this experiment: {missing[:10]}", file=sys.stderr)
+            return EXIT_FAILED_RUNS
+    return 0 if checks and matched == len(checks) else EXIT_FAILED_RUNS
+
+
+def kpis_command(args: argparse.Namespace, console: Console) -> int:
+    """``carepath kpis``: the names ``[outputs]`` accepts."""
+    from experiments.runs import probe_outputs
+    from experiments.spec import DEFAULT_MODEL
+    from sim.scenario import build_scenario
+
+    kpis, series = probe_outputs(DEFAULT_MODEL, build_scenario().model_dump(mode="json"))
+    console.print("[bold]KPIs[/] ([outputs] kpis = [...]):")
+    for name in kpis:
+        console.print(f"  {name}")
+    console.print("[bold]Time series[/] ([outputs] timeseries = [...]):")
+    for name in series:
+        console.print(f"  {name}")
+    return 0
+
+
+HANDLERS = {
+    "sweep": sweep_command,
+    "report": report_command,
+    "reproduce": reproduce_command,
+    "kpis": kpis_command,
+}

@@ -1,0 +1,189 @@
+"""Experiment files: what to run, validated before anything runs.
+
+An experiment file is TOML::
+
+    name = "staffing"
+    seed = 2026
+    replications = 10
+    baseline = "in_house"             # an arm label (default: the first arm)
+
+    [scenario]                        # the base scenario every arm starts from
+    file = "my_council.toml"          # optional, relative to this file
+    preset = "in_house"
+    years = 5
+    warmup_days = 365
+    set = { "workforce.establishment_fte" = 80 }
+
+    [design]                          # factorial | latin_hypercube | list | morris | sobol
+    kind = "factorial"
+    factors = { "organisation.preset" = ["in_house", "mutual"] }
+
+    [outputs]
+    kpis = ["assessment.wait_median_days"]   # or "all"
+    timeseries = ["waiting_for_assessment"]
+    timeseries_every_days = 7
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.scenario import describe_errors
+
+DEFAULT_MODEL = "sim.model:CarePathwayModel"
+Level = str | int | float | bool
+
+
+class ExperimentError(ValueError):
+    """An experiment that cannot be run: one line per problem, naming the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Range(_Strict):
+    """A continuous factor sampled between ``low`` and ``high``."""
+
+    low: float
+    high: float
+    integer: bool = Field(False, description="round sampled values to whole numbers")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
+class ArmSpec(_Strict):
+    """One arm of an explicit list design."""
+
+    label: Annotated[str, Field(min_length=1)]
+    set: dict[str, Any] = Field(default_factory=dict, description="scenario path = value")
+
+
+class BaseScenario(_Strict):
+    """The scenario every arm starts from."""
+
+    file: str | None = Field(None, description="scenario TOML, relative to the experiment file")
+    preset: str | None = None
+    years: Annotated[float, Field(gt=0, le=100)] | None = None
+    warmup_days: Annotated[int, Field(ge=0)] | None = None
+    set: dict[str, Any] = Field(default_factory=dict)
+
+
+DesignKind = Literal["factorial", "latin_hypercube", "list", "morris", "sobol"]
+
+
+class Design(_Strict):
+    """How the arms are chosen."""
+
+    kind: DesignKind = "factorial"
+    factors: dict[str, list[Level] | Range] = Field(default_factory=dict)
+    arms: list[ArmSpec] = Field(default_factory=list)
+    samples: Annotated[int, Field(ge=1, le=100_000)] | None = Field(
+        None, description="latin_hypercube: arms; sobol: base sample size (a power of 2)"
+    )
+    trajectories: Annotated[int, Field(ge=2, le=1000)] = 10
+    levels: Annotated[int, Field(ge=2, le=20)] = 4
+    second_order: bool = False
+    analyse: list[str] = Field(
+        default_factory=list, description="KPIs for sensitivity indices (default: all kept)"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Design:
+        kind = self.kind
+        if kind == "list":
+            if not self.arms:
+                raise ValueError("a list design needs [[design.arms]] entries")
+            if self.factors:
+                raise ValueError("a list design takes arms, not factors")
+            labels = [a.label for a in self.arms]
+            if len(set(labels)) != len(labels):
+                raise ValueError("arm labels must be unique")
+            return self
+        if self.arms:
+            raise ValueError(f"design.arms is only for kind = 'list', not {kind!r}")
+        if not self.factors:
+            raise ValueError(f"a {kind} design needs at least one factor in design.factors")
+        for path, factor in self.factors.items():
+            if kind == "factorial" and not isinstance(factor, list):
+                raise ValueError(f"factor {path!r}: a factorial design takes a list of levels")
+            if isinstance(factor, list) and not factor:
+                raise ValueError(f"factor {path!r}: needs at least one level")
+            if kind in ("morris", "sobol") and not isinstance(factor, Range):
+                raise ValueError(
+                    f"factor {path!r}: {kind} needs a range {{ low = ..., high = ... }}"
+                )
+        if kind == "latin_hypercube" and self.samples is None:
+            raise ValueError("a latin_hypercube design needs samples = N")
+        if kind == "sobol" and (self.samples is None or self.samples & (self.samples - 1)):
+            raise ValueError("a sobol design needs samples = a power of 2 (e.g. 64)")
+        return self
+
+
+class Outputs(_Strict):
+    """What each run keeps."""
+
+    kpis: list[str] | Literal["all"] = "all"
+    timeseries: list[str] = Field(default_factory=list)
+    timeseries_every_days: Annotated[int, Field(ge=1, le=365)] = 7
+
+
+class Experiment(_Strict):
+    """A whole experiment file."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    description: str = ""
+    seed: Annotated[int, Field(ge=0, lt=2**63)]
+    replications: Annotated[int, Field(ge=1, le=10_000)] = 1
+    baseline: str | None = Field(None, description="label of the arm others are compared with")
+    model: Annotated[str, Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")] = DEFAULT_MODEL
+    scenario: BaseScenario = Field(default_factory=BaseScenario)
+    design: Design
+    outputs: Outputs = Field(default_factory=Outputs)
+
+
+def parse_experiment(data: dict[str, Any]) -> Experiment:
+    """Validate a parsed experiment file.
+
+    Raises:
+        ExperimentError: one line per invalid field.
+    """
+    try:
+        return Experiment.model_validate(data)
+    except ValidationError as exc:
+        raise ExperimentError(describe_errors(exc, Experiment)) from None
+
+
+def read_experiment(path: str | Path) -> tuple[Experiment, str]:
+    """Read and validate an experiment file; returns it and its text.
+
+    The name defaults to the file's stem.
+
+    Raises:
+        ExperimentError: if the file is missing, is not TOML, or holds invalid values.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise ExperimentError(f"{path}: no such experiment file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ExperimentError(f"{path}: not a valid TOML file ({exc})") from None
+    except OSError as exc:
+        raise ExperimentError(f"{path}: cannot read ({exc.strerror})") from None
+    data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem) or "experiment")
+    try:
+        return parse_experiment(data), text
+    except ExperimentError as exc:
+        lines = (f"{path}: {line}" for line in str(exc).splitlines())
+        raise ExperimentError("\n".join(lines)) from None

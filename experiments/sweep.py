@@ -1,0 +1,283 @@
+"""Plan an experiment, run it into its store, and re-run it from its manifest."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from experiments.design import Arm, resolve_arms
+from experiments.executors import run_dask, run_local, run_serial
+from experiments.runs import (
+    RunOutcome,
+    RunTask,
+    checksum,
+    load_model_class,
+    make_tasks,
+    probe_outputs,
+)
+from experiments.spec import Experiment, ExperimentError, parse_experiment, read_experiment
+from experiments.store import (
+    FORMAT,
+    ExperimentStore,
+    environment,
+    factor_types,
+    fingerprint,
+    read_manifest,
+    read_runs,
+    read_timeseries,
+)
+
+Progress = Callable[[RunOutcome, int, int], None]
+
+
+@dataclass
+class Plan:
+    """An experiment ready to run: its arms, tasks and the manifest's fixed part."""
+
+    experiment: Experiment
+    arms: list[tuple[Arm, dict[str, Any]]]
+    tasks: list[RunTask]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def plan_experiment(experiment: Experiment, text: str, source: str) -> Plan:
+    """Resolve every arm and number every run.
+
+    Raises:
+        ExperimentError: for any invalid factor level, arm or scenario file.
+    """
+    arms = resolve_arms(experiment, Path(source).parent)
+    check_outputs(experiment, arms[0][1])
+    tasks = make_tasks(experiment, arms)
+    spec = experiment.model_dump(mode="json")
+    arm_records = [
+        {"arm": a.index, "label": a.label, "values": a.values, "scenario": s} for a, s in arms
+    ]
+    manifest = {
+        "format": FORMAT,
+        "experiment": {"name": experiment.name, "file": source, "text": text, "spec": spec},
+        "fingerprint": fingerprint({"spec": spec, "arms": arm_records}),
+        "seed": experiment.seed,
+        "replications": experiment.replications,
+        "seeding": "replication k of every arm: numpy SeedSequence(seed).spawn(k + 1)[k]",
+        "model": experiment.model,
+        "baseline": experiment.baseline or arms[0][0].label,
+        "arms": arm_records,
+        "factor_types": {
+            path: str(kind) for path, kind in factor_types([a.values for a, _ in arms]).items()
+        },
+        "runs_planned": len(tasks),
+        "environment": environment(),
+    }
+    return Plan(experiment, arms, tasks, manifest)
+
+
+def check_outputs(experiment: Experiment, scenario: dict[str, Any]) -> None:
+    """Check that the model imports and reports every KPI and series the experiment keeps.
+
+    Raises:
+        ExperimentError: naming the unknown output and listing the known ones.
+    """
+    try:
+        load_model_class(experiment.model)
+    except ImportError as exc:
+        raise ExperimentError(f"model: cannot import {experiment.model!r} ({exc})") from None
+    outputs = experiment.outputs
+    if outputs.kpis == "all" and not outputs.timeseries:
+        return
+    try:
+        kpis, series = probe_outputs(experiment.model, scenario)
+    except Exception as exc:
+        raise ExperimentError(f"model: {experiment.model} fails on a short run ({exc})") from None
+    problems = []
+    if outputs.kpis != "all":
+        problems += [
+            f"outputs.kpis: unknown KPI {k!r}; allowed: {', '.join(kpis)}"
+            for k in outputs.kpis
+            if k not in kpis
+        ]
+    problems += [
+        f"outputs.timeseries: unknown series {s!r}; allowed: {', '.join(series)}"
+        for s in outputs.timeseries
+        if s not in series
+    ]
+    if problems:
+        raise ExperimentError("\n".join(problems))
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read, validate and plan an experiment file."""
+    experiment, text = read_experiment(path)
+    try:
+        return plan_experiment(experiment, text, str(path))
+    except ExperimentError as exc:
+        lines = (f"{path}: {line}" for line in str(exc).splitlines())
+        raise ExperimentError("\n".join(lines)) from None
+
+
+def plan_from_manifest(manifest: dict[str, Any]) -> Plan:
+    """The plan recorded in a manifest: its arms' scenarios exactly as they ran."""
+    experiment = parse_experiment(manifest["experiment"]["spec"])
+    arms = [(Arm(a["arm"], a["label"], a["values"]), a["scenario"]) for a in manifest["arms"]]
+    return Plan(experiment, arms, make_tasks(experiment, arms), manifest)
+
+
+def execute_all(
+    tasks: Iterable[RunTask], *, workers: int | None = None, scheduler: str | None = None
+) -> Iterator[RunOutcome]:
+    """Run tasks serially (``workers=1``), in local processes, or on a Dask cluster."""
+    if scheduler:
+        return run_dask(tasks, scheduler)
+    count = workers or default_workers()
+    return run_serial(tasks) if count == 1 else run_local(tasks, count)
+
+
+def default_workers() -> int:
+    """The CPUs this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass
+class SweepReport:
+    """What a sweep did."""
+
+    planned: int
+    skipped: int
+    ok: int = 0
+    failed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def sweep(
+    plan: Plan,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    retry_failed: bool = False,
+    progress: Progress | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> SweepReport:
+    """Run every run not yet in ``out``, writing each as it finishes.
+
+    Args:
+        plan: from ``load_plan``.
+        out: the experiment folder (created, or resumed if it holds this experiment).
+        workers: local processes (1 runs in this process); default: every CPU.
+        scheduler: address of a Dask distributed scheduler; overrides ``workers``.
+        retry_failed: run again the runs recorded as failed.
+        progress: called after each run with the outcome, runs done and runs to do.
+        on_start: called once with the runs to do and the runs already done.
+    """
+    store, notes = ExperimentStore.open(out, plan.manifest)
+    try:
+        done = store.finished()
+        keep = {"ok"} if retry_failed else {"ok", "failed"}
+        todo = [t for t in plan.tasks if done.get(t.run_id) not in keep]
+        report = SweepReport(planned=len(plan.tasks), skipped=len(plan.tasks) - len(todo))
+        report.notes = notes
+        if on_start:
+            on_start(len(todo), report.skipped)
+        for count, outcome in enumerate(execute_all(todo, workers=workers, scheduler=scheduler)):
+            store.record(outcome)
+            if outcome.ok:
+                report.ok += 1
+            else:
+                report.failed += 1
+            if progress:
+                progress(outcome, count + 1, len(todo))
+        return report
+    finally:
+        store.close()
+
+
+@dataclass
+class Check:
+    """One run re-made and compared with its record."""
+
+    run_id: int
+    arm_label: str
+    replication: int
+    recorded: str | None
+    reproduced: str | None
+    verdict: str  # "match", "differs", "stored result altered", "failed now", "was failed"
+
+
+def stored_checksums(folder: str | Path) -> dict[int, tuple[str | None, str | None]]:
+    """Per run: the checksum recorded in its row, and one recomputed from the stored values.
+
+    The two differ when a stored result was altered after it was written.
+    """
+    manifest = read_manifest(folder)
+    runs = read_runs(folder)
+    series = read_timeseries(folder)
+    factors = list(manifest["factor_types"])
+    id_like = {"run_id", "arm", "arm_label", "replication", "status", "error", "checksum"}
+    kpi_columns = [c for c in runs.columns if c not in id_like and c not in factors]
+    by_run = dict(tuple(series.groupby("run_id"))) if series is not None else {}
+    result = {}
+    for row in runs.to_dict("records"):
+        run_id = int(row["run_id"])
+        if row["status"] != "ok":
+            result[run_id] = (None, None)
+            continue
+        kpis = {k: row[k] for k in kpi_columns}
+        kept = by_run.get(run_id)
+        if kept is not None:
+            kept = kept.drop(columns=["run_id", "arm", "replication"]).reset_index(drop=True)
+        values = {f: row[f] for f in factors}
+        result[run_id] = (row["checksum"], checksum(values, kpis, kept))
+    return result
+
+
+def reproduce(
+    folder: str | Path,
+    *,
+    runs: Iterable[int] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> list[Check]:
+    """Re-run recorded runs from the manifest and compare their checksums.
+
+    Args:
+        folder: an experiment folder.
+        runs: run numbers to re-make (default: every run recorded as ok).
+        workers: local processes (1 runs in this process); default: every CPU.
+        scheduler: address of a Dask distributed scheduler; overrides ``workers``.
+        progress: called after each re-made run.
+    """
+    manifest = read_manifest(folder)
+    plan = plan_from_manifest(manifest)
+    stored = stored_checksums(folder)
+    wanted = set(runs) if runs is not None else {k for k, (c, _) in stored.items() if c}
+    tasks = [t for t in plan.tasks if t.run_id in wanted]
+    checks = []
+    outcomes = execute_all(tasks, workers=workers, scheduler=scheduler)
+    for count, outcome in enumerate(outcomes):
+        recorded, recomputed = stored.get(outcome.run_id, (None, None))
+        now = outcome.row.get("checksum")
+        if recorded is None:
+            verdict = "was failed" if outcome.run_id in stored else "not recorded"
+        elif recorded != recomputed:
+            verdict = "stored result altered"
+        elif not outcome.ok:
+            verdict = "failed now"
+        else:
+            verdict = "match" if now == recorded else "differs"
+        checks.append(
+            Check(
+                outcome.run_id,
+                outcome.row["arm_label"],
+                outcome.row["replication"],
+                recorded,
+                now,
+                verdict,
+            )
+        )
+        if progress:
+            progress(outcome, count + 1, len(tasks))
+    return sorted(checks, key=lambda c: c.run_id)

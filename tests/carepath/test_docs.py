@@ -1,0 +1,149 @@
+import dataclasses
+import re
+import tomllib
+
+import pytest
+
+import carepath.docs as docs
+from carepath.docs import (
+    MECHANISM_NOTES,
+    ODD_FILE,
+    ORG_MODELS_FILE,
+    PRESET_NOTES,
+    REPO,
+    DocsError,
+    organisational_models_markdown,
+    parameters_markdown,
+    render_odd,
+)
+from sim.presets import MECHANISMS, PRESETS
+
+
+def _with_value(name: str, path: str, value) -> dict:
+    """A copy of the presets with one parameter of one preset changed."""
+    preset = PRESETS[name]
+    params = tuple(
+        dataclasses.replace(p, value=value) if p.path == path else p for p in preset.parameters
+    )
+    return {**PRESETS, name: dataclasses.replace(preset, parameters=params)}
+
+
+def _grid_row(text: str, path: str) -> list[str]:
+    section = text.split("## Mechanism parameters by preset", 1)[1]
+    line = next(line for line in section.splitlines() if line.startswith(f"| `{path}` |"))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_organisational_models_doc_matches_the_presets():
+    written = ORG_MODELS_FILE.read_text(encoding="utf-8")
+    assert written == organisational_models_markdown(), (
+        "docs/organisational_models.md disagrees with sim/presets.toml; "
+        "run: python -m carepath.docs"
+    )
+
+
+def test_odd_generated_tables_match_the_scenario_and_targets():
+    written = ODD_FILE.read_text(encoding="utf-8")
+    assert written == render_odd(written), (
+        "docs/ODD.md is out of date; run: python -m carepath.docs"
+    )
+
+
+def test_check_command_passes_on_the_repository(capsys):
+    assert docs.main(["--check"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_every_preset_value_appears_in_the_grid():
+    text = organisational_models_markdown()
+    names = list(PRESETS)
+    for path in MECHANISMS:
+        row = _grid_row(text, path)
+        for name, cell in zip(names, row[2:], strict=True):
+            value = {p.path: p.value for p in PRESETS[name].parameters}[path]
+            assert cell.strip("*") == docs.fmt(value), (name, path)
+
+
+def test_changing_a_preset_value_changes_the_generated_tables():
+    changed = organisational_models_markdown(
+        _with_value("social_enterprise", "workforce.admin_share", 0.41)
+    )
+    assert changed != organisational_models_markdown()
+    row = _grid_row(changed, "workforce.admin_share")
+    assert row[2 + list(PRESETS).index("social_enterprise")] == "**0.41**"
+    assert "| `workforce.admin_share` | 0.41 | 0.35 |" in changed  # the preset's own table
+    assert changed != ORG_MODELS_FILE.read_text(encoding="utf-8")
+
+
+def test_changing_a_reason_or_source_changes_the_generated_tables():
+    preset = PRESETS["outsourced"]
+    params = tuple(
+        dataclasses.replace(p, reason="A new reason.", source="001")
+        if p.path == "organisation.contract_margin"
+        else p
+        for p in preset.parameters
+    )
+    changed = organisational_models_markdown(
+        {**PRESETS, "outsourced": dataclasses.replace(preset, parameters=params)}
+    )
+    assert "| `organisation.contract_margin` | 0.08 | 0 | `001` | A new reason. |" in changed
+
+
+def test_check_fails_when_the_file_disagrees(tmp_path, monkeypatch, capsys):
+    stale = tmp_path / "organisational_models.md"
+    stale.write_text(organisational_models_markdown().replace("0.37", "0.36"), encoding="utf-8")
+    monkeypatch.setattr(docs, "ORG_MODELS_FILE", stale)
+    monkeypatch.setattr(docs, "ODD_FILE", tmp_path / "absent_ODD.md")
+    assert docs.main(["--check"]) == 1
+    assert "is out of date; run: python -m carepath.docs" in capsys.readouterr().err
+    assert docs.main([]) == 0  # regenerates
+    assert stale.read_text(encoding="utf-8") == organisational_models_markdown()
+    assert docs.main(["--check"]) == 0
+
+
+def test_a_preset_without_notes_is_refused():
+    new = dataclasses.replace(PRESETS["in_house"], name="new_model")
+    with pytest.raises(DocsError, match="preset 'new_model': no entry in PRESET_NOTES"):
+        organisational_models_markdown({**PRESETS, "new_model": new})
+
+
+def test_a_preset_citing_an_unknown_source_is_refused():
+    presets = _with_value("in_house", "workforce.admin_share", 0.35)
+    preset = presets["in_house"]
+    params = (dataclasses.replace(preset.parameters[0], source="999"), *preset.parameters[1:])
+    with pytest.raises(DocsError, match="source '999' is not in"):
+        organisational_models_markdown(
+            {**presets, "in_house": dataclasses.replace(preset, parameters=params)}
+        )
+
+
+def test_every_mechanism_and_preset_is_documented():
+    assert set(MECHANISM_NOTES) == set(MECHANISMS)
+    assert set(PRESET_NOTES) == set(PRESETS)
+    text = organisational_models_markdown()
+    for path in MECHANISMS:
+        assert f"### `{path}`" in text
+    for name in PRESETS:
+        assert f"### `{name}`" in text
+
+
+def test_every_scenario_parameter_is_described():
+    table = parameters_markdown()  # raises DocsError naming a field without a description
+    assert "`workforce.admin_share`" in table
+    assert "`initial.care_home_bands`" in table
+
+
+def test_odd_markers_must_be_present():
+    with pytest.raises(DocsError, match="markers for the 'parameters' block are missing"):
+        render_odd("# ODD\nno markers here\n")
+
+
+def test_citation_names_the_package_version_and_licence():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    citation = (REPO / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(r'^cff-version: "?1\.2\.0"?$', citation, re.MULTILINE)
+    assert re.search(rf'^version: "?{re.escape(project["version"])}"?$', citation, re.MULTILINE)
+    assert re.search(r"^license: MIT$", citation, re.MULTILINE)
+    assert "carepath contributors" in citation
+    for key in ("message:", "title:", "authors:", "type: software"):
+        assert key in citation
