@@ -166,7 +166,8 @@ def sweep_command(args: argparse.Namespace, console: Console) -> int:
         console.print(
             f"{report.ok} runs ok, {report.failed} failed, {report.skipped} already done "
             f"({report.planned} planned) in {elapsed:.0f} s. Results: {out}/\n"
-            f"Next: carepath report {out}"
+            f"Next: carepath report {out}",
+            soft_wrap=True,
         )
     if report.failed:
         print(
@@ -184,7 +185,7 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
 
     kpis = [k.strip() for k in args.kpis.split(",") if k.strip()] if args.kpis else None
     path = build_report(args.folder, kpis=kpis, baseline=args.baseline, precision=args.precision)
-    console.print(f"report written to {path} (charts in {path.parent / 'charts'}/)")
+    console.print(f"report written to {path} (charts in {path.parent / 'charts'}/)", soft_wrap=True)
     return 0
 
 
