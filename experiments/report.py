@@ -84,7 +84,7 @@ def build_report(
     precision: float = 0.05,
     level: float = 0.95,
 ) -> Path:
-    """Write ``report.md``, ``kpis_by_arm.csv`` and ``charts/*.png`` into the experiment folder.
+    """Write ``report.md``, ``kpis_by_arm.csv``, ``runs.csv`` and ``charts/*.png`` into the folder.
 
     Args:
         folder: an experiment folder written by ``carepath sweep``.
@@ -142,9 +142,11 @@ def build_report(
         (folder / "charts").mkdir(exist_ok=True)
         for picture in pictures:
             os.replace(picture, folder / "charts" / picture.name)
-        csv = staged / "kpis_by_arm.csv"
-        table.to_csv(csv, index=False, float_format="%.10g")
-        shutil.move(csv, folder / "kpis_by_arm.csv")
+        # CSV for other tools (R, Stata, a spreadsheet); %.17g round-trips every float exactly.
+        table.to_csv(staged / "kpis_by_arm.csv", index=False, float_format="%.17g")
+        runs.to_csv(staged / "runs.csv", index=False, float_format="%.17g")
+        for name in ("kpis_by_arm.csv", "runs.csv"):
+            shutil.move(staged / name, folder / name)
     report = folder / "report.md"
     write_atomic(report, "\n".join(sections).encode())
     return report
@@ -189,7 +191,8 @@ def _results(table: pd.DataFrame, kpis: list[str], baseline: str, level: float) 
     out = ["## Results by arm", ""]
     out.append(
         f"Mean and {level:.0%} interval per arm; the difference from **{baseline}** pairs "
-        "replications that share random numbers. All KPIs are in `kpis_by_arm.csv`."
+        "replications that share random numbers. Every KPI is in `kpis_by_arm.csv`, every run in "
+        "`runs.csv`."
     )
     for kpi in kpis:
         rows = table[table["kpi"] == kpi]
