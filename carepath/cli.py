@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from dashboards import cli as dashboard_cli
 from experiments import cli as experiment_cli
 from experiments.report import ReportError
 from experiments.spec import ExperimentError
@@ -194,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     presets.add_argument("name", nargs="?", help="show one preset with reasons and sources")
     experiment_cli.add_parsers(commands)
+    dashboard = commands.add_parser(
+        "dashboard", help="serve the dashboards (live run, compare, results explorer)"
+    )
+    dashboard_cli.add_arguments(dashboard)
     return parser
 
 
@@ -201,7 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``carepath`` console script."""
     args = build_parser().parse_args(argv)
     console = Console()
-    handlers = {"run": _run, "presets": _presets, **experiment_cli.HANDLERS}
+    handlers = {
+        "run": _run,
+        "presets": _presets,
+        "dashboard": lambda args, _console: dashboard_cli.main(args),
+        **experiment_cli.HANDLERS,
+    }
     try:
         return handlers[args.command](args, console)
     except (

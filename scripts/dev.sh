@@ -47,6 +47,8 @@ ensure_venv() {  # $1: pip extras spec, e.g. "" or "[test]"
     say "installing carepath$extras into .venv"
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet -c constraints.txt -e ".$extras"
+    # The dashboards' front-end files, from the npm registry, so pages render offline.
+    .venv/bin/python scripts/solara_assets.py
     echo "$want" > "$stamp"
   fi
 }

@@ -1,0 +1,119 @@
+"""Results explorer: an experiment's KPIs by arm, with 95% intervals, filtered by factor."""
+
+# Solara components are named like classes (PascalCase), as in Solara and Mesa.
+
+from __future__ import annotations
+
+import os
+
+import solara
+
+from dashboards import charts, results
+from experiments.store import StoreError
+
+
+@solara.component
+def FolderPicker(on_open):
+    """Type a folder, or pick one of the experiment folders found under the working folder."""
+    text = solara.use_reactive(os.environ.get(results.EXPERIMENT_ENV, ""))
+    found = solara.use_memo(results.find_experiments, [])
+    solara.InputText("Experiment folder", value=text, on_value=text.set, continuous_update=True)
+    if found:
+        solara.Select("…or one found here", values=found, value=None, on_value=text.set)
+    solara.Button(
+        "Open", icon_name="mdi-folder-open", color="#1f4e79", on_click=lambda: on_open(text.value)
+    )
+
+
+@solara.component
+def ExperimentView(experiment: results.Experiment):
+    """Filters, the KPI table and the charts of one experiment."""
+    choices = solara.use_reactive(
+        {f: results.factor_values(experiment, f) for f in experiment.factors}
+    )
+    kpis = solara.use_reactive(experiment.headline)
+    runs = results.filtered(experiment, choices.value)
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    failed = len(runs) - len(ok)
+
+    with solara.Sidebar(), solara.Card("Filter by factor", margin=0):
+        for factor in experiment.factors:
+            solara.SelectMultiple(
+                factor,
+                values=choices.value[factor],
+                all_values=results.factor_values(experiment, factor),
+                on_value=lambda v, f=factor: choices.set({**choices.value, f: v}),
+            )
+        solara.SelectMultiple(
+            "KPIs", values=kpis.value, all_values=experiment.kpis, on_value=kpis.set
+        )
+
+    solara.Markdown(f"## {experiment.name}")
+    solara.Text(
+        f"{experiment.folder}: {ok['arm'].nunique()} arms, {len(ok)} finished runs shown"
+        + (f", {failed} failed" if failed else ""),
+        classes=["experiment-summary"],
+    )
+    if ok.empty or not kpis.value:
+        solara.Warning("No finished run matches these filters (or no KPI is chosen).")
+        return
+    table = results.summary(ok, kpis.value)
+    solara.Text(
+        "Each card: the KPI's mean over replications with its 95% confidence interval per arm, "
+        "and the paired difference from the first arm shown (same random numbers).",
+        style={"font-size": "13px", "color": "#555"},
+    )
+    height = 120 + 28 * ok["arm"].nunique()
+    with solara.ColumnsResponsive(default=12, xlarge=6):
+        for kpi in kpis.value:
+            rows = table[table["kpi"] == kpi]
+            with solara.Card(margin=0, classes=["chart-card"]):
+                solara.FigureEcharts(
+                    option=charts.interval_option(
+                        kpi,
+                        rows["arm_label"].tolist(),
+                        rows["mean"].tolist(),
+                        rows["ci_low"].tolist(),
+                        rows["ci_high"].tolist(),
+                        list(zip(ok["arm_label"], ok[kpi].astype(float), strict=True)),
+                    ),
+                    attributes={"style": f"height: {height}px;"},
+                    responsive=True,
+                )
+                solara.HTML(
+                    tag="table",
+                    unsafe_innerHTML=results.table_html(table, kpi),
+                    classes=["kpi-table", "arm-table"],
+                    style="width: 100%; font-size: 13px;",
+                )
+
+
+@solara.component
+def ExplorerPage():
+    """The results-explorer page."""
+    experiment = solara.use_reactive(None)
+    error = solara.use_reactive(None)
+
+    def open_folder(folder: str) -> None:
+        try:
+            experiment.set(results.load(folder))
+            error.set(None)
+        except (StoreError, OSError, ValueError) as exc:
+            error.set(f"Cannot open this folder: {exc}")
+
+    initial = os.environ.get(results.EXPERIMENT_ENV)
+    solara.use_effect(lambda: open_folder(initial) if initial else None, [])
+
+    solara.Title("carepath: results explorer")
+    with solara.Sidebar(), solara.Card("Experiment", margin=0):
+        FolderPicker(open_folder)
+    if error.value:
+        solara.Error(error.value)
+    if experiment.value is None:
+        solara.Markdown(
+            "## Results explorer\n\nOpen the folder of an experiment written by "
+            "`carepath sweep` to see its KPIs by arm with 95% confidence intervals."
+        )
+        return
+    # Keyed by folder, so that opening another experiment starts with fresh filters.
+    ExperimentView(experiment.value).key(str(experiment.value.folder))

@@ -1,0 +1,244 @@
+"""What the dashboards show of a running model: weekly series, KPI values and pathway flows.
+
+Everything here reads a model and returns plain numbers, so that a snapshot taken under the
+simulation's lock can be rendered later without touching the model again.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.events import State
+from sim.model import CarePathwayModel
+
+WEEK = 7
+RECENT_DAYS = 91  # KPI cards about "now" look at the last quarter
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A time-series chart: a title, a unit, and named lines computed from a model."""
+
+    key: str
+    title: str
+    unit: str
+    lines: dict[str, Callable[[CarePathwayModel, np.ndarray], list[float]]]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A headline number, how to compute it, how to print it, and which way is better."""
+
+    key: str
+    label: str
+    value: Callable[[CarePathwayModel], float]
+    fmt: str = "{:,.0f}"
+    higher_is_better: bool | None = None
+
+
+def week_days(model: CarePathwayModel) -> np.ndarray:
+    """Days sampled for charts: every 7th day and the latest, so 5 years stay ~260 points."""
+    days = np.arange(0, model.steps + 1, WEEK)
+    if days[-1] != model.steps:
+        days = np.append(days, model.steps)
+    return days
+
+
+def _reporter(name: str, scale: float = 1.0) -> Callable[[CarePathwayModel, np.ndarray], list]:
+    def line(model: CarePathwayModel, days: np.ndarray) -> list[float]:
+        values = np.asarray(model.datacollector.model_vars[name], dtype=float)
+        return np.round(values[days] * scale, 3).tolist()
+
+    return line
+
+
+def _per_week(name: str) -> Callable[[CarePathwayModel, np.ndarray], list]:
+    """A cumulative reporter turned into an amount per week between sampled days."""
+
+    def line(model: CarePathwayModel, days: np.ndarray) -> list[float]:
+        values = np.asarray(model.datacollector.model_vars[name], dtype=float)[days]
+        gaps = np.maximum(np.diff(days, prepend=0), 1)
+        rate = np.diff(values, prepend=values[0]) / gaps * WEEK
+        return np.round(rate, 2).tolist()
+
+    return line
+
+
+def _median_wait(model: CarePathwayModel, days: np.ndarray) -> list[float | None]:
+    """Median wait of the assessments that started in each sampled week."""
+    waits = model.tally.waits.frame()
+    if waits.empty:
+        return [None] * len(days)
+    bins = np.searchsorted(days, waits["time"].to_numpy(), side="left")
+    medians = waits.groupby(bins)["days"].median()
+    return [None if pd.isna(v) else round(float(v), 1) for v in medians.reindex(range(len(days)))]
+
+
+def _client_facing(model: CarePathwayModel, days: np.ndarray) -> list[float | None]:
+    """Client-facing share of paid social-worker time per week (as in the run summary)."""
+    wf = model.config.workforce
+    hours = np.asarray(model.datacollector.model_vars["pathway_hours_to_date"], dtype=float)
+    staff = np.asarray(model.datacollector.model_vars["social_workers"], dtype=float)
+    other = (1.0 - wf.admin_share) * (1.0 - wf.pathway_time_share)
+    shares: list[float | None] = [None]
+    for start, end in itertools.pairwise(days):
+        paid = staff[start + 1 : end + 1].sum() * wf.hours_per_week / 7.0
+        shares.append(
+            round(float(100.0 * ((hours[end] - hours[start]) / paid + other)), 1) if paid else None
+        )
+    return shares
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart(
+        "waiting",
+        "People waiting",
+        "people",
+        {
+            "for assessment": _reporter("waiting_for_assessment"),
+            "for approval": _reporter("awaiting_approval"),
+        },
+    ),
+    Chart(
+        "wait",
+        "Wait for assessment (median, by week started)",
+        "days",
+        {"median wait": _median_wait},
+    ),
+    Chart(
+        "delayed",
+        "Delayed hospital discharges",
+        "bed-days a week",
+        {"delayed bed-days": _per_week("delayed_bed_days_to_date")},
+    ),
+    Chart(
+        "reablement",
+        "Re-ablement",
+        "people",
+        {"in re-ablement": _reporter("in_reablement"), "waiting": _reporter("awaiting_reablement")},
+    ),
+    Chart(
+        "long_term",
+        "Long-term care",
+        "people",
+        {
+            "home care": _reporter("home_care_clients"),
+            "care home": _reporter("care_home_residents"),
+        },
+    ),
+    Chart(
+        "spend",
+        "Spend against budget (to date)",
+        "£ million",
+        {"spend": _reporter("spend_to_date", 1e-6), "budget": _reporter("budget_to_date", 1e-6)},
+    ),
+    Chart(
+        "caseload",
+        "Social-worker caseload",
+        "cases each",
+        {"mean caseload": _reporter("caseload_mean")},
+    ),
+    Chart(
+        "client_time", "Client-facing time", "% of paid hours", {"client-facing": _client_facing}
+    ),
+)
+
+
+def _last(name: str) -> Callable[[CarePathwayModel], float]:
+    return lambda model: float(model.datacollector.model_vars[name][-1])
+
+
+def _recent_wait(model: CarePathwayModel) -> float:
+    waits = model.tally.waits.frame()
+    recent = waits.loc[waits["time"] > model.time - RECENT_DAYS, "days"]
+    return float(recent.median()) if len(recent) else float("nan")
+
+
+def _spend_share(model: CarePathwayModel) -> float:
+    budget = model.datacollector.model_vars["budget_to_date"][-1]
+    return 100.0 * model.datacollector.model_vars["spend_to_date"][-1] / budget if budget else 0.0
+
+
+def _recent_client_facing(model: CarePathwayModel) -> float:
+    days = np.array([max(0, model.steps - RECENT_DAYS), model.steps])
+    share = _client_facing(model, days)[-1] if model.steps else None
+    return float("nan") if share is None else share
+
+
+KPIS: tuple[Kpi, ...] = (
+    Kpi(
+        "waiting", "Waiting for assessment", _last("waiting_for_assessment"), higher_is_better=False
+    ),
+    Kpi("wait", "Median wait, last 13 weeks", _recent_wait, "{:,.1f} days", False),
+    Kpi("delayed", "Delayed bed-days to date", _last("delayed_bed_days_to_date"), "{:,.0f}", False),
+    Kpi("reablement", "In re-ablement", _last("in_reablement")),
+    Kpi(
+        "long_term",
+        "In long-term care",
+        lambda m: _last("home_care_clients")(m) + _last("care_home_residents")(m),
+    ),
+    Kpi("spend", "Spend / budget to date", _spend_share, "{:,.1f}%", False),
+    Kpi("staff", "Social workers", _last("social_workers"), higher_is_better=True),
+    Kpi("caseload", "Mean caseload", _last("caseload_mean"), "{:,.1f}", False),
+    Kpi("client_time", "Client-facing time", _recent_client_facing, "{:,.1f}%", True),
+)
+
+
+def format_kpi(kpi: Kpi, value: float) -> str:
+    """``value`` printed for a card, or a dash when there is nothing yet."""
+    return "\u2013" if value is None or np.isnan(value) else kpi.fmt.format(value)
+
+
+# -- flows through the pathway ------------------------------------------------------------
+# Stages in pathway order; a move to an earlier stage (a readmission, a reassessment, a
+# review that changes a package) is a "return", so the drawn flows stay acyclic, as a
+# Sankey diagram needs.
+STAGE_ORDER: tuple[State, ...] = (
+    State.CONTACT,
+    State.IN_HOSPITAL,
+    State.AWAITING_ASSESSMENT,
+    State.IN_ASSESSMENT,
+    State.AWAITING_REABLEMENT,
+    State.IN_REABLEMENT,
+    State.AWAITING_APPROVAL,
+    State.AWAITING_HOME_CARE,
+    State.HOME_CARE,
+    State.AWAITING_CARE_HOME,
+    State.CARE_HOME,
+    *(s for s in State if s.is_exit),
+)
+_RANK = {state: rank for rank, state in enumerate(STAGE_ORDER)}
+RETURNS = "back along the pathway"
+_N = len(State)
+
+
+def stage_label(state: State) -> str:
+    """A state's name for people: ``awaiting_home_care`` -> ``awaiting home care``."""
+    return state.label.replace("_", " ")
+
+
+def flows(model: CarePathwayModel) -> list[tuple[str, str, int]]:
+    """Moves between pathway stages since day 1, as ``(from, to, count)``.
+
+    People already in long-term care on day 0 are left out: they are the starting caseload,
+    not flows. Moves back to an earlier stage are drawn into one ``RETURNS`` node.
+    """
+    log = model.log
+    after_start = np.frombuffer(log.time, dtype=np.float64) > 0
+    source = np.frombuffer(log.source, dtype=np.int8)[after_start].astype(np.int64)
+    target = np.frombuffer(log.target, dtype=np.int8)[after_start].astype(np.int64)
+    counts = np.bincount(source * _N + target, minlength=_N * _N)
+    edges: dict[tuple[str, str], int] = {}
+    for code in np.flatnonzero(counts):
+        src, dst = State(code // _N), State(code % _N)
+        if src == dst:
+            continue  # a package changed in place
+        to = stage_label(dst) if _RANK[dst] > _RANK[src] else RETURNS
+        key = (stage_label(src), to)
+        edges[key] = edges.get(key, 0) + int(counts[code])
+    return [(src, dst, n) for (src, dst), n in edges.items()]

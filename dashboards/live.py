@@ -1,0 +1,123 @@
+"""Live run: one council under one organisational model, run day by day in the page."""
+
+# Solara components are named like classes (PascalCase), as in Solara and Mesa.
+
+from __future__ import annotations
+
+from typing import Any
+
+import solara
+
+from dashboards import charts, indicators
+from dashboards.controls import LeverForm, PresetSelect, SeedInput
+from dashboards.levers import DEFAULT_PRESET, make_model, parse_seed, preset_levers, preset_title
+from dashboards.simulation import Simulation, Snapshot
+from dashboards.widgets import (
+    DEFAULT_SPEED,
+    CardRow,
+    ChartGrid,
+    KpiCard,
+    RunControls,
+    use_play_loop,
+    use_simulation,
+)
+from sim.scenario import ScenarioError
+
+RUN = "run"
+DEFAULT_SEED = "1"
+
+
+def _first_simulation() -> Simulation:
+    model = make_model(DEFAULT_PRESET, preset_levers(DEFAULT_PRESET), int(DEFAULT_SEED))
+    return Simulation({RUN: model}, with_flows=True)
+
+
+@solara.component
+def LiveView(snapshot: Snapshot):
+    """KPI cards, the pathway flows and the time-series charts of one run."""
+    view = snapshot.runs[RUN]
+    with CardRow():
+        for kpi in indicators.KPIS:
+            KpiCard(kpi.label, indicators.format_kpi(kpi, view.kpis[kpi.key]))
+    with solara.Card(margin=0, classes=["chart-card"]):
+        solara.FigureEcharts(
+            option=charts.sankey_option(view.flows, "Where people have gone (moves since day 1)"),
+            attributes={"style": "height: 440px;", "class": "chart-flows"},
+            responsive=True,
+        )
+    ChartGrid(
+        {
+            chart.key: charts.line_option(
+                chart.title, chart.unit, snapshot.days, view.lines[chart.key]
+            )
+            for chart in indicators.CHARTS
+        }
+    )
+
+
+@solara.component
+def LivePage():
+    """The live-run page: controls in the sidebar, the run's picture in the main area."""
+    sim, snapshot = use_simulation(_first_simulation)
+    preset = solara.use_reactive(DEFAULT_PRESET)
+    levers = solara.use_reactive(solara.use_memo(lambda: preset_levers(DEFAULT_PRESET), []))
+    seed_text = solara.use_reactive(DEFAULT_SEED)
+    seed_error = solara.use_reactive(None)
+    error = solara.use_reactive(None)
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(DEFAULT_SPEED)
+    use_play_loop(sim, snapshot, playing, speed, error)
+
+    def restart(new_preset: str, new_levers: dict[str, Any], new_seed: str) -> None:
+        """Build the model the controls describe and start again at day 0, if it is valid."""
+        try:
+            seed = parse_seed(new_seed)
+        except ScenarioError as exc:
+            seed_error.set(str(exc))
+            return
+        seed_error.set(None)
+        try:
+            model = make_model(new_preset, new_levers, seed)
+        except ScenarioError as exc:
+            error.set(f"Not applied: {exc}")
+            return
+        error.set(None)
+        playing.set(False)
+        sim.replace({RUN: model})
+        snapshot.set(sim.snapshot())
+
+    def on_preset(name: str) -> None:
+        preset.set(name)
+        levers.set(preset_levers(name))
+        restart(name, levers.value, seed_text.value)
+
+    def on_lever(name: str, value: Any) -> None:
+        levers.set({**levers.value, name: value})
+        restart(preset.value, levers.value, seed_text.value)
+
+    def on_seed(text: str) -> None:
+        seed_text.set(text)
+        restart(preset.value, levers.value, text)
+
+    solara.Title("carepath: live run")
+    with solara.Sidebar():
+        with solara.Card("Run", margin=0):
+            RunControls(
+                sim,
+                snapshot,
+                playing,
+                speed,
+                on_reset=lambda: restart(preset.value, levers.value, seed_text.value),
+            )
+        with solara.Card("Scenario", margin=0):
+            PresetSelect(preset.value, on_preset)
+            SeedInput(seed_text.value, on_seed, seed_error.value)
+            LeverForm(levers.value, on_lever)
+            solara.Text(
+                "Changing a setting starts the run again from day 0.",
+                style={"font-size": "12px", "color": "#555"},
+            )
+    solara.Markdown(f"## Live run: {preset_title(preset.value)}")
+    if error.value:
+        solara.Error(error.value)
+    LiveView(snapshot.value)

@@ -1,0 +1,110 @@
+"""One browser session's runs: models stepped together, and snapshots of what to draw.
+
+A ``Simulation`` belongs to one page in one session (it is created inside a component), so
+two sessions never share a model. The play loop steps it in a worker thread while the page
+renders snapshots: plain numbers copied under the lock, never the live model.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from dashboards import indicators
+from sim.model import CarePathwayModel
+
+
+@dataclass(frozen=True)
+class RunView:
+    """What one model looks like at a moment: chart lines, KPI values and flows."""
+
+    lines: dict[str, dict[str, list[float | None]]]
+    kpis: dict[str, float]
+    flows: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """All models of a simulation at one moment (they always share the same day)."""
+
+    day: int
+    horizon: int
+    days: list[int]
+    runs: dict[str, RunView]
+
+    @property
+    def finished(self) -> bool:
+        """True when the models have reached the end of their run."""
+        return self.day >= self.horizon
+
+
+class Simulation:
+    """Models run side by side, one day at a time, guarded by a lock.
+
+    Args:
+        models: label -> model; all are stepped together.
+        with_flows: also compute pathway flows for each snapshot.
+    """
+
+    def __init__(self, models: dict[str, CarePathwayModel], *, with_flows: bool = False) -> None:
+        self.lock = threading.Lock()
+        self.with_flows = with_flows
+        self.models = models
+        # Bumped by every replace(), so a play loop started earlier cannot step the new models.
+        self.generation = 0
+
+    def replace(self, models: dict[str, CarePathwayModel]) -> None:
+        """Start again with new models (waits for a step in progress to end)."""
+        with self.lock:
+            self.models = models
+            self.generation += 1
+
+    @property
+    def day(self) -> int:
+        """Days simulated so far."""
+        return min(m.steps for m in self.models.values())
+
+    @property
+    def horizon(self) -> int:
+        """Days in the run (the shortest of the models)."""
+        return min(m.horizon for m in self.models.values())
+
+    @property
+    def finished(self) -> bool:
+        """True when there is nothing left to run."""
+        return self.day >= self.horizon
+
+    def advance(self, days: int, generation: int | None = None) -> int:
+        """Step every model up to ``days`` days (not past the horizon); return days stepped.
+
+        Args:
+            days: how many days to simulate.
+            generation: if given, step only while the models are still those of this
+                generation (see ``replace``).
+        """
+        with self.lock:
+            if generation is not None and generation != self.generation:
+                return 0
+            todo = max(0, min(days, self.horizon - self.day))
+            for _ in range(todo):
+                for model in self.models.values():
+                    model.step()
+            return todo
+
+    def snapshot(self) -> Snapshot:
+        """Copy what the page draws, under the lock."""
+        with self.lock:
+            first = next(iter(self.models.values()))
+            days = indicators.week_days(first)
+            runs = {
+                label: RunView(
+                    lines={
+                        chart.key: {name: line(model, days) for name, line in chart.lines.items()}
+                        for chart in indicators.CHARTS
+                    },
+                    kpis={kpi.key: kpi.value(model) for kpi in indicators.KPIS},
+                    flows=indicators.flows(model) if self.with_flows else [],
+                )
+                for label, model in self.models.items()
+            }
+            return Snapshot(self.day, self.horizon, days.tolist(), runs)

@@ -1,0 +1,142 @@
+"""Solara pieces shared by the live and compare pages: the play loop, run controls, cards."""
+
+# Solara components are named like classes (PascalCase), as in Solara and Mesa.
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import solara
+import solara.lab
+
+from dashboards.simulation import Simulation, Snapshot
+
+logger = logging.getLogger(__name__)
+
+# Days simulated per screen update: small steps to watch, big ones to get to the end.
+SPEEDS: dict[str, int] = {"day": 1, "week": 7, "month": 30, "quarter": 91}
+DEFAULT_SPEED = "week"
+ACCENT = "#1f4e79"
+# Shortest time between updates, so that clicks and other sessions are served between them.
+MIN_UPDATE_SECONDS = 0.1
+
+
+def use_simulation(
+    build: Callable[[], Simulation],
+) -> tuple[Simulation, solara.Reactive[Snapshot]]:
+    """This session's simulation (built once per page) and the snapshot the page draws."""
+    sim = solara.use_memo(build, [])
+    first = solara.use_memo(sim.snapshot, [])
+    return sim, solara.use_reactive(first)
+
+
+def use_play_loop(
+    sim: Simulation,
+    snapshot: solara.Reactive[Snapshot],
+    playing: solara.Reactive[bool],
+    speed: solara.Reactive[str],
+    error: solara.Reactive[str | None],
+) -> None:
+    """While ``playing``, step ``sim`` in a worker thread and publish a snapshot each batch."""
+    task_ref = solara.use_ref(None)
+
+    def loop() -> None:
+        task = task_ref.current
+        generation = sim.generation
+        try:
+            while playing.value and task is not None and task.is_current():
+                started = time.monotonic()
+                stepped = sim.advance(SPEEDS.get(speed.value, 7), generation)
+                if stepped:
+                    snapshot.set(sim.snapshot())
+                if not stepped or sim.finished:
+                    if generation == sim.generation:
+                        playing.set(False)
+                    return
+                time.sleep(max(MIN_UPDATE_SECONDS - (time.monotonic() - started), 0.01))
+        except Exception as exc:  # the page says what went wrong instead of dying
+            logger.exception("simulation step failed")
+            error.set(f"The run stopped: {exc}")
+            playing.set(False)
+
+    task_ref.current = solara.lab.use_task(  # type: ignore[assignment]
+        loop, dependencies=[playing.value], prefer_threaded=True, raise_error=False
+    )
+
+
+@solara.component
+def RunControls(
+    sim: Simulation,
+    snapshot: solara.Reactive[Snapshot],
+    playing: solara.Reactive[bool],
+    speed: solara.Reactive[str],
+    on_reset: Callable[[], None],
+):
+    """Play / pause, step, reset, speed, and how far the run has got."""
+    snap = snapshot.value
+
+    def step() -> None:
+        sim.advance(SPEEDS.get(speed.value, 7))
+        snapshot.set(sim.snapshot())
+
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
+        if playing.value:
+            solara.Button(
+                "Pause", icon_name="mdi-pause", color=ACCENT, on_click=lambda: playing.set(False)
+            )
+        else:
+            solara.Button(
+                "Play",
+                icon_name="mdi-play",
+                color=ACCENT,
+                disabled=snap.finished,
+                on_click=lambda: playing.set(True),
+            )
+        solara.Button(
+            "Step",
+            icon_name="mdi-step-forward",
+            disabled=playing.value or snap.finished,
+            on_click=step,
+        )
+        solara.Button("Reset", icon_name="mdi-restore", on_click=on_reset)
+    solara.Text("Each update simulates a", style={"font-size": "12px", "color": "#666"})
+    solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), dense=True)
+    solara.ProgressLinear(100.0 * snap.day / max(snap.horizon, 1))
+    year, day = divmod(snap.day, 365)
+    where = "finished" if snap.finished else f"year {year + 1}, day {day}"
+    solara.Text(f"Day {snap.day:,} of {snap.horizon:,} ({where})", classes=["run-day"])
+
+
+@solara.component
+def KpiCard(label: str, value: str, note: str = "", tone: str = ""):
+    """One headline number."""
+    colour = {"good": "#2e7d32", "bad": "#c62828"}.get(tone, "#555")
+    with solara.Card(
+        margin=0, style={"min-width": "150px", "flex": "1 1 150px"}, classes=["kpi-card"]
+    ):
+        solara.Text(label, style={"font-size": "12px", "color": "#555"})
+        solara.Text(value, style={"font-size": "22px", "font-weight": "500", "display": "block"})
+        if note:
+            solara.Text(note, style={"font-size": "12px", "color": colour})
+
+
+@solara.component
+def CardRow(children: list[Any] = []):  # noqa: B006 (Solara passes children this way)
+    """Cards side by side, wrapping on narrow screens."""
+    solara.Row(children=children, gap="8px", style={"flex-wrap": "wrap", "margin-bottom": "8px"})
+
+
+@solara.component
+def ChartGrid(options: dict[str, dict[str, Any]], height: int = 260):
+    """Charts two to a row (one on narrow screens); each chart's element has class ``chart-KEY``."""
+    with solara.ColumnsResponsive(default=12, large=6, xlarge=6):
+        for key, option in options.items():
+            with solara.Card(margin=0, classes=["chart-card"]):
+                solara.FigureEcharts(
+                    option=option,
+                    attributes={"style": f"height: {height}px;", "class": f"chart-{key}"},
+                    responsive=True,
+                )

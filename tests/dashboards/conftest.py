@@ -1,0 +1,55 @@
+"""Fixtures for the dashboard tests: a small experiment folder, and rendering helpers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "browser: end-to-end tests in headless Chromium (need /usr/bin/chromium)"
+    )
+
+
+@pytest.fixture(scope="session")
+def experiment_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An experiment folder in the store's format: 2 presets x 2 practices x 4 replications."""
+    folder = tmp_path_factory.mktemp("experiment") / "tiny"
+    (folder / "runs.parquet").mkdir(parents=True)
+    rng = np.random.default_rng(3)
+    arms = [
+        ("in_house", False),
+        ("in_house", True),
+        ("social_enterprise", False),
+        ("social_enterprise", True),
+    ]
+    run_id = 0
+    for arm, (preset, strengths) in enumerate(arms):
+        for rep in range(4):
+            row = {
+                "run_id": run_id,
+                "arm": arm,
+                "arm_label": f"preset={preset}, strengths_based={strengths}",
+                "replication": rep,
+                "status": "ok",
+                "error": None,
+                "organisation.preset": preset,
+                "practice.strengths_based": strengths,
+                "assessment.wait_median_days": 20.0 + 5 * arm + rng.normal(0, 1),
+                "hospital.delayed_bed_days_per_year": 15000.0 - 500 * arm + rng.normal(0, 200),
+                "cost.total_per_year": 7.5e7 + 1e6 * arm + rng.normal(0, 2e5),
+            }
+            pd.DataFrame([row]).to_parquet(folder / "runs.parquet" / f"run-{run_id:06d}.parquet")
+            run_id += 1
+    manifest = {
+        "format": "carepath-experiment/1",
+        "experiment": {"name": "tiny"},
+        "factor_types": {"organisation.preset": "string", "practice.strengths_based": "bool"},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder

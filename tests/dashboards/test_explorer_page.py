@@ -1,0 +1,58 @@
+"""The results explorer: an experiment folder's KPI table, intervals and filters."""
+
+from __future__ import annotations
+
+import ipyvuetify as v
+import pytest
+
+from dashboards import results
+from tests.dashboards.helpers import button, charts, field_labelled, render_page, widgets
+
+
+def _open(rc, folder) -> None:
+    field = field_labelled(rc, "Experiment folder")
+    field.v_model = str(folder)
+    button(rc, "Open").click()
+
+
+def test_load_summarises_each_arm_with_intervals(experiment_dir):
+    experiment = results.load(experiment_dir)
+    assert experiment.factors == ["organisation.preset", "practice.strengths_based"]
+    assert "assessment.wait_median_days" in experiment.kpis
+    table = results.summary(experiment.runs, ["assessment.wait_median_days"])
+    assert len(table) == 4
+    first = table.iloc[0]
+    assert first["ci_low"] < first["mean"] < first["ci_high"]
+    assert table.iloc[1]["diff"] == pytest.approx(5.0, abs=2.5)
+
+
+def test_filter_keeps_matching_runs(experiment_dir):
+    experiment = results.load(experiment_dir)
+    kept = results.filtered(experiment, {"organisation.preset": ["social_enterprise"]})
+    assert set(kept["organisation.preset"]) == {"social_enterprise"}
+    assert len(kept) == 8
+
+
+def test_page_opens_a_folder_and_filters_by_factor(experiment_dir):
+    rc = render_page("/explorer")
+    _open(rc, experiment_dir)
+    options = charts(rc)
+    assert set(options) == {
+        "assessment.wait_median_days",
+        "hospital.delayed_bed_days_per_year",
+        "cost.total_per_year",
+    }
+    assert len(options["cost.total_per_year"]["yAxis"]["data"]) == 4
+    [preset_filter] = [s for s in widgets(rc, v.Select) if s.label == "organisation.preset"]
+    preset_filter.v_model = ["in_house"]
+    assert len(charts(rc)["cost.total_per_year"]["yAxis"]["data"]) == 2
+    rc.close()
+
+
+def test_a_folder_that_is_not_an_experiment_is_refused(tmp_path):
+    rc = render_page("/explorer")
+    _open(rc, tmp_path)
+    errors = [w for w in widgets(rc, v.Alert) if w.type == "error"]
+    assert errors and "Cannot open this folder" in str(errors[0].children)
+    assert charts(rc) == {}
+    rc.close()

@@ -1,0 +1,135 @@
+"""The live-run page, rendered with ``solara.render``: controls change the model, steps the charts."""
+
+from __future__ import annotations
+
+import time
+
+import ipyvuetify as v
+import pytest
+
+import dashboards.live
+from dashboards import levers
+from sim.presets import PRESETS
+from tests.dashboards.helpers import (
+    button,
+    charts,
+    choose_speed,
+    field_labelled,
+    render_page,
+    select,
+    slider,
+    text_with,
+    texts,
+    widgets,
+)
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every model the page builds, in order."""
+    models = []
+
+    def recording(preset, chosen, seed):
+        model = levers.make_model(preset, chosen, seed)
+        models.append(model)
+        return model
+
+    monkeypatch.setattr(dashboards.live, "make_model", recording)
+    return models
+
+
+def test_page_shows_controls_kpis_and_charts(built):
+    rc = render_page("/")
+    for label in ("Play", "Step", "Reset"):
+        button(rc, label)
+    assert text_with(rc, "run-day").startswith("Day 0 of 1,825")
+    titles = charts(rc)
+    assert "People waiting" in titles
+    assert "Where people have gone (moves since day 1)" in titles
+    assert len(titles) == 9
+    assert "Waiting for assessment" in texts(rc)
+    assert built[0].config.organisation.preset == "in_house"
+    rc.close()
+
+
+def test_step_advances_the_model_and_updates_the_charts(built):
+    rc = render_page("/")
+    before = charts(rc)["People waiting"]["series"][0]["data"]
+    choose_speed(rc, "month")
+    button(rc, "Step").click()
+    assert built[-1].steps == 30
+    assert text_with(rc, "run-day").startswith("Day 30 of 1,825")
+    after = charts(rc)["People waiting"]["series"][0]["data"]
+    assert len(after) > len(before)
+    assert after[-1][0] == pytest.approx(30 / 365, abs=1e-3)
+    sankey = charts(rc)["Where people have gone (moves since day 1)"]["series"][0]
+    assert sankey["links"], "the flow picture shows moves after a step"
+    rc.close()
+
+
+def test_a_lever_rebuilds_the_model_with_its_value(built):
+    rc = render_page("/")
+    button(rc, "Step").click()
+    slider(rc, "Social workers").v_model = 120
+    assert built[-1].config.workforce.establishment_fte == 120
+    assert built[-1].steps == 0
+    assert text_with(rc, "run-day").startswith("Day 0 of")
+    slider(rc, "Years to simulate").v_model = 2
+    assert text_with(rc, "run-day").startswith("Day 0 of 730")
+    rc.close()
+
+
+def test_choosing_a_preset_sets_its_levers(built):
+    rc = render_page("/")
+    select(rc, "Organisational model").v_model = "Social enterprise"
+    model = built[-1]
+    assert model.config.organisation.preset == "social_enterprise"
+    assert model.config.approval.council_checks_assessments is True
+    switch = next(s for s in widgets(rc, v.Switch) if s.label.startswith("Council checks"))
+    assert switch.v_model is True
+    assert PRESETS["social_enterprise"].summary in texts(rc)
+    rc.close()
+
+
+def test_an_invalid_seed_is_refused_with_a_message(built):
+    rc = render_page("/")
+    field = field_labelled(rc, "Seed (same seed, same people)")
+    field.v_model = "twelve"
+    field.fire_event("keyup.enter", {})
+    assert len(built) == 1, "no model is built from a bad seed"
+    field = field_labelled(rc, "Seed (same seed, same people)")
+    assert field.error
+    assert "not a whole number" in field.messages[0]
+    field.v_model = "42"
+    field.fire_event("keyup.enter", {})
+    assert built[-1].seed == 42
+    assert not field_labelled(rc, "Seed (same seed, same people)").error
+    rc.close()
+
+
+def test_play_runs_in_the_background_until_paused(built):
+    rc = render_page("/")
+    started = time.monotonic()
+    button(rc, "Play").click()
+    assert time.monotonic() - started < 1.0, "pressing play returns at once"
+    deadline = time.monotonic() + 30
+    while built[-1].steps < 14 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert built[-1].steps >= 14
+    button(rc, "Pause").click()
+    time.sleep(0.5)
+    stopped_at = built[-1].steps
+    time.sleep(0.5)
+    assert built[-1].steps == stopped_at
+    assert text_with(rc, "run-day").startswith(f"Day {stopped_at:,} of")
+    rc.close()
+
+
+def test_two_pages_have_their_own_models(built):
+    first, second = render_page("/"), render_page("/")
+    button(first, "Step").click()
+    assert text_with(first, "run-day").startswith("Day 7 of")
+    assert text_with(second, "run-day").startswith("Day 0 of")
+    assert len({id(m) for m in built}) == 2
+    first.close()
+    second.close()

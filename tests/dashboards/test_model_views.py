@@ -1,0 +1,106 @@
+"""Levers, indicators and the session simulation, without a page."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+from dashboards import charts, indicators, levers
+from dashboards.simulation import Simulation
+from sim.scenario import ScenarioError
+
+
+def test_every_preset_gives_a_value_for_every_lever():
+    for preset in ("in_house", "social_enterprise", "care_trust_plus"):
+        values = levers.preset_levers(preset)
+        assert set(values) == {lever.name for lever in levers.MAIN_LEVERS}
+    assert levers.preset_levers("social_enterprise")["council_checks"] is True
+    assert levers.preset_levers("in_house")["council_checks"] is False
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1.5", "-1", str(2**63)])
+def test_bad_seeds_are_refused(text):
+    with pytest.raises(ScenarioError, match="seed"):
+        levers.parse_seed(text)
+
+
+def test_good_seed_and_bad_values_of_levers():
+    assert levers.parse_seed(" 42 ") == 42
+    with pytest.raises(ScenarioError, match="unknown lever"):
+        levers.make_model("in_house", {"speed": 3}, 1)
+    with pytest.raises(ScenarioError, match="reablement"):
+        levers.make_model("in_house", {"reablement_places": -5}, 1)
+    with pytest.raises(ScenarioError, match="preset"):
+        levers.make_model("nonesuch", {}, 1)
+
+
+def test_charts_stay_small_over_five_years():
+    days = indicators.week_days(SimpleNamespace(steps=5 * 365))
+    assert len(days) <= 265
+    assert days[0] == 0 and days[-1] == 5 * 365
+
+
+@pytest.fixture(scope="module")
+def year_run():
+    model = levers.make_model("in_house", {"years": 1}, 5)
+    for _ in range(120):
+        model.step()
+    return model
+
+
+def test_every_chart_line_has_a_point_per_sampled_day(year_run):
+    days = indicators.week_days(year_run)
+    for chart in indicators.CHARTS:
+        for name, line in chart.lines.items():
+            values = line(year_run, days)
+            assert len(values) == len(days), (chart.key, name)
+    option = charts.line_option("t", "u", days.tolist(), {"a": [1.0] * len(days)})
+    assert option["series"][0]["data"][-1] == [round(120 / 365, 3), 1.0]
+
+
+def test_kpis_are_numbers(year_run):
+    for kpi in indicators.KPIS:
+        text = indicators.format_kpi(kpi, kpi.value(year_run))
+        assert text and text != "\u2013", kpi.key
+
+
+def test_flows_are_acyclic_and_count_every_move(year_run):
+    edges = indicators.flows(year_run)
+    order = {indicators.stage_label(s): i for i, s in enumerate(indicators.STAGE_ORDER)}
+    order[indicators.RETURNS] = len(order)
+    assert all(order[src] < order[dst] for src, dst, _ in edges)
+    assert sum(n for _, _, n in edges) > 1000
+
+
+def test_simulation_steps_together_and_snapshots_plain_data():
+    sim = Simulation(
+        {p: levers.make_model(p, {"years": 1}, 3) for p in ("in_house", "outsourced")},
+        with_flows=True,
+    )
+    assert sim.advance(10) == 10
+    assert sim.advance(1000) == 365 - 10
+    assert sim.finished and sim.advance(5) == 0
+    snap = sim.snapshot()
+    assert snap.day == 365 and snap.finished
+    assert set(snap.runs) == {"in_house", "outsourced"}
+    assert snap.runs["in_house"].flows
+
+
+def test_replace_stops_a_loop_started_on_the_old_models():
+    sim = Simulation({"a": levers.make_model("in_house", {"years": 1}, 3)})
+    old = sim.generation
+    sim.replace({"a": levers.make_model("in_house", {"years": 1}, 4)})
+    assert sim.advance(5, generation=old) == 0
+    assert sim.advance(5, generation=sim.generation) == 5
+
+
+def test_advance_is_serialised_by_the_lock():
+    sim = Simulation({"a": levers.make_model("in_house", {"years": 1}, 3)})
+    threads = [threading.Thread(target=sim.advance, args=(20,)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sim.day == 60
