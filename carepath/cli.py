@@ -14,6 +14,7 @@ from rich.table import Table
 
 from dashboards import cli as dashboard_cli
 from experiments import cli as experiment_cli
+from experiments.calibration import cli as calibration_cli
 from experiments.report import ReportError
 from experiments.spec import ExperimentError
 from experiments.store import StoreError
@@ -195,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     presets.add_argument("name", nargs="?", help="show one preset with reasons and sources")
     experiment_cli.add_parsers(commands)
+    calibration_cli.add_parsers(commands)
     dashboard = commands.add_parser(
         "dashboard", help="serve the dashboards (live run, compare, results explorer)"
     )
@@ -211,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         "presets": _presets,
         "dashboard": lambda args, _console: dashboard_cli.main(args),
         **experiment_cli.HANDLERS,
+        **calibration_cli.HANDLERS,
     }
     try:
         return handlers[args.command](args, console)
@@ -222,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         StoreError,
         ReportError,
         experiment_cli.UsageError,
+        calibration_cli.CalibrationError,
     ) as exc:
         for line in str(exc).splitlines():
             print(f"carepath: error: {line}", file=sys.stderr)

@@ -598,8 +598,8 @@ An organisational model (a *preset*) is a set of values for {n_mech} mechanism p
 Nothing in the model branches on a preset's name: each parameter feeds a mechanism (staff time,
 an approval queue, morale and turnover, overheads, prices, discharge routes), and differences in
 waiting times, delayed discharges, independence, the workforce and cost emerge from those
-mechanisms. Values are layered: schema defaults, then the preset, then a scenario file, then
-`--set`, so any value here can be overridden (`carepath run --preset social_enterprise --set
+mechanisms. Values are layered: schema defaults, then calibrated values (`sim/calibrated.toml`,
+when present), then the preset, then a scenario file, then `--set`, so any value here can be overridden (`carepath run --preset social_enterprise --set
 organisation.autonomy=0`).
 
 Two presets run on the same seed see the same people arrive with the same latent luck (common

@@ -3,10 +3,12 @@
 Defaults describe a typical English council of 250,000 people, scaled from the national
 figures in ``shared/reference/england_figures.md`` (England: about 45 million adults).
 Where a default is a behavioural assumption rather than a published figure, its description
-says so; ``carepath calibrate`` (a later issue) fits those.
+says so; ``carepath calibrate`` fits some of those to published figures and writes the fitted
+values, with a record of how they were obtained, to ``sim/calibrated.toml``.
 
-Scenarios are built in layers: schema defaults, then the organisational preset's parameters,
-then the user's scenario file, then explicit overrides (``--set path=value``).
+Scenarios are built in layers: schema defaults, then the calibrated values
+(``sim/calibrated.toml``), then the organisational preset's parameters, then the user's
+scenario file, then explicit overrides (``--set path=value``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ FACS_THRESHOLDS: dict[str, float] = {
     "super_critical": 0.72,
 }
 EligibilityBand = Literal["low", "moderate", "substantial", "critical", "super_critical"]
+# Said by the description of every parameter `carepath calibrate` fits.
+FITTED = "Fitted by `carepath calibrate` (sim/calibrated.toml); this default is where it starts."
 
 
 class Section(BaseModel):
@@ -134,10 +138,18 @@ class Demand(Section):
         0.06, description="Mean rise in need score a year (individual rates vary, gamma shape 2)."
     )
     signpost_below_need: Share = Field(
-        0.2, description="Triage: below this need a contact is given information and advice."
+        0.2,
+        description=(
+            "Triage: below this need a contact is given information and advice (assumption). "
+            + FITTED
+        ),
     )
     low_level_below_need: Share = Field(
-        0.33, description="Triage: below this need a contact gets low-level support and closes."
+        0.33,
+        description=(
+            "Triage: below this need a contact gets low-level support and closes (assumption). "
+            + FITTED
+        ),
     )
     withdraw_per_year_waiting: NonNegativeFloat = Field(
         0.5, description="Hazard of giving up while waiting for an assessment (per year)."
@@ -178,7 +190,7 @@ class Mortality(Section):
         0.18,
         description=(
             "Hazard of leaving council-funded long-term care other than by death (NHS "
-            "continuing healthcare, moving away, becoming self-funding); assumption."
+            "continuing healthcare, moving away, becoming self-funding); assumption. " + FITTED
         ),
     )
 
@@ -239,7 +251,8 @@ class Workforce(Section):
         0.6,
         description=(
             "Share of client time that goes to this pathway (assessments, reviews); the rest is "
-            "safeguarding, mental capacity and other statutory work not modelled."
+            "safeguarding, mental capacity and other statutory work not modelled (assumption). "
+            + FITTED
         ),
     )
     hourly_cost: NonNegativeFloat = Field(54.0, description="PSSRU 2025 unit cost, £/hour.")
@@ -250,7 +263,10 @@ class Workforce(Section):
     initial_vacancy_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.105
     recruitment_mean_days: PositiveFloat = Field(
         260.0,
-        description="Mean time to fill a post: vacancy rate = turnover x time to fill (10.5%/14.5%).",
+        description=(
+            "Mean time to fill a post; the default is vacancy rate / turnover (10.5%/14.5% a "
+            "year). " + FITTED
+        ),
     )
     agency_cover_share: Share = Field(0.5, description="Share of vacancies covered by agency.")
     agency_start_days: NonNegativeFloat = 14.0
@@ -276,11 +292,18 @@ class Assessment(Section):
     """Social-worker time needed for assessments and reviews."""
 
     hours_mean: PositiveFloat = Field(
-        12.0, description="Worker hours per assessment, visits and write-up (assumption)."
+        12.0,
+        description="Worker hours per assessment, visits and write-up (assumption). " + FITTED,
     )
     min_elapsed_days: NonNegativeFloat = 3.0
     review_hours: PositiveFloat = 4.0
-    review_interval_days: Annotated[float, Field(ge=30, le=3650)] = 365.0
+    review_interval_days: Annotated[float, Field(ge=30, le=3650)] = Field(
+        365.0,
+        description=(
+            "Planned days between reviews of a long-term client (Care Act guidance: at least "
+            "every 12 months; many councils fall behind). " + FITTED
+        ),
+    )
 
 
 class Practice(Section):
@@ -314,7 +337,11 @@ class Eligibility(Section):
     care_home_need_with_carer: Share = 0.88
     reablement_max_need: Share = 0.72
     reablement_offer_share: Share = Field(
-        0.7, description="Share of eligible community clients below that need offered re-ablement."
+        0.7,
+        description=(
+            "Share of eligible community clients below that need offered re-ablement "
+            "(assumption). " + FITTED
+        ),
     )
 
     @property
@@ -357,7 +384,12 @@ class Reablement(Section):
     duration_mean_days: PositiveFloat = 28.0
     max_days: PositiveFloat = 42.0
     success_at_zero_need: Share = 0.98
-    success_at_full_need: Share = 0.5
+    success_at_full_need: Share = Field(
+        0.5,
+        description=(
+            "Chance that re-ablement leaves a person at need 1 independent (assumption). " + FITTED
+        ),
+    )
     need_reduction: Share = 0.15
     max_wait_days: NonNegativeFloat = Field(
         21.0,
@@ -567,11 +599,38 @@ def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+# Fitted values of behavioural parameters, written by `carepath calibrate`.
+CALIBRATED_FILE = Path(__file__).with_name("calibrated.toml")
+
+
+def calibrated_values(path: str | Path | None = None) -> dict[str, Any]:
+    """The fitted values of a calibrated file's ``[parameters]`` table, by dotted path.
+
+    Args:
+        path: the file (default ``CALIBRATED_FILE``); a missing file means no fitted values.
+
+    Raises:
+        ScenarioError: if the file is not TOML or its ``[parameters]`` is not a table.
+    """
+    path = Path(path) if path is not None else CALIBRATED_FILE
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: not a valid TOML file ({exc})") from None
+    values = raw.get("parameters", {})
+    if not isinstance(values, dict):
+        raise ScenarioError(f"{path}: parameters: must be a table of dotted paths and values")
+    return values
+
+
 def build_scenario(
     data: dict[str, Any] | None = None,
     *,
     preset: str | None = None,
     overrides: dict[str, Any] | None = None,
+    calibrated: bool = True,
 ) -> Scenario:
     """Build a validated scenario from layers.
 
@@ -579,10 +638,12 @@ def build_scenario(
         data: the user's scenario as a nested dict (for example a parsed TOML file).
         preset: organisational model; replaces ``organisation.preset`` in ``data``.
         overrides: dotted paths and values applied last (``{"workforce.admin_share": 0.3}``).
+        calibrated: layer the fitted values of ``CALIBRATED_FILE`` (False: schema defaults
+            only, as ``carepath calibrate`` starts from).
 
     Returns:
-        The validated scenario: schema defaults, then the preset's parameters, then ``data``,
-        then ``overrides``.
+        The validated scenario: schema defaults, then the calibrated values, then the preset's
+        parameters, then ``data``, then ``overrides``.
 
     Raises:
         ScenarioError: naming every invalid field and what is allowed.
@@ -598,6 +659,8 @@ def build_scenario(
             f"organisation.preset: unknown preset {chosen!r}; allowed: {', '.join(PRESETS)}"
         )
     layered: dict[str, Any] = {}
+    for path, value in (calibrated_values() if calibrated else {}).items():
+        set_path(layered, path, value)
     for path, value in preset_values(chosen).items():
         set_path(layered, path, value)
     layered = deep_merge(layered, user)

@@ -5,6 +5,10 @@ The figures live in ``targets.toml`` beside this module, each with its source (t
 its tolerance, and whether ``carepath calibrate`` fits it (``use = "fit"``) or ``carepath
 validate`` only reports it as an out-of-sample check (``use = "check"``).
 
+``carepath calibrate`` is in ``fit``, ``carepath validate`` in ``validate``; the free
+parameters they fit are listed in ``parameters.toml`` and the stationarity conditions in
+``balance``.
+
 Three kinds of entry:
 
 - ``[[target]]``: a KPI of the run summary (``sim.metrics.summarise``) against a figure.
@@ -40,7 +44,11 @@ _KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class TargetsError(ValueError):
+class CalibrationError(ValueError):
+    """Bad input to ``carepath calibrate`` or ``validate``: one line per problem, naming it."""
+
+
+class TargetsError(CalibrationError):
     """A targets file that cannot be used: one line per problem, naming the entry and field."""
 
 
