@@ -159,8 +159,10 @@ def _header(manifest: dict[str, Any], runs: pd.DataFrame, baseline: str, level: 
     statuses = runs["status"].value_counts().to_dict()
     env = manifest["environment"]
     git = env.get("git") or {}
-    commit = (git.get("commit") or "not a git checkout")[:12] + (
-        " (modified)" if git.get("dirty") else ""
+    commit = (
+        f"{git['commit'][:12]}{' (modified)' if git.get('dirty') else ''}"
+        if git.get("commit")
+        else "unknown (not run from a git checkout)"
     )
     lines = [
         f"# Experiment `{exp['name']}`",
@@ -240,6 +242,10 @@ def _replications(ok: pd.DataFrame, kpis: list[str], precision: float, level: fl
                 worst = max(worst, (high - low) / 2 / abs(mean))
         shown = "–" if any(n is None for n in needed) or not needed else str(max(needed))
         out.append(f"| `{kpi}` | {now} | ±{worst:.1%} | {shown} |")
+    out.append(
+        "\nA relative precision means little for a KPI whose mean is near zero (a median wait "
+        "of a day or two, say): judge those by the absolute half-width in the tables above."
+    )
     return "\n".join(out) + "\n"
 
 
@@ -268,6 +274,14 @@ def _warmup(folder: Path, manifest: dict[str, Any], labels: dict[int, str], stag
             f"MSER-5 on each arm's mean series suggests deleting the first **{suggested:.0f} "
             f"days** (the largest over arms and series); the experiment used {configured} days."
         )
+        limit = float(series["day"].max()) / 2
+        capped = sorted(set(table.loc[table["warmup_days"] >= limit * 0.95, "series"]))
+        if capped:
+            out.append(
+                f"\nMSER-5 searches only the first half of a run; it reached that limit for "
+                f"{', '.join(capped)}. Such a series has not settled: it is still trending, "
+                "and KPIs built on it depend on the run length."
+            )
         out += [
             "",
             "| series | largest over arms (days) | median over arms (days) |",
