@@ -2,6 +2,7 @@
 # Set up carepath in ./.venv and run it.
 #   bash scripts/dev.sh run [carepath run options]   install, then run the default scenario
 #   bash scripts/dev.sh test [pytest options]        install with test extras, then run the tests
+#   bash scripts/dev.sh bench [--quick]              benchmarks: ours vs naive Mesa vs SimPy
 #   bash scripts/dev.sh python                       print the interpreter the set-up would use
 # The interpreter may be forced with CAREPATH_PYTHON=/path/to/python3.12.
 set -euo pipefail
@@ -59,10 +60,13 @@ case "$cmd" in
   run)
     ensure_venv ""
     exec .venv/bin/carepath run --out out/default "$@" ;;
+  bench)
+    ensure_venv "[test,bench]"
+    exec .venv/bin/python -m benchmarks "$@" ;;
   test)
     ensure_venv "[test]"
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
     exec .venv/bin/python -m pytest "$@" ;;
-  *) say "unknown command '$cmd'; allowed: run, test, python"; exit 2 ;;
+  *) say "unknown command '$cmd'; allowed: run, test, bench, python"; exit 2 ;;
 esac

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
-from mesa.time import Event
 
+from sim.calendar import Calendar, Timer
 from sim.events import State
 from sim.workforce import COMMUNITY_ASSESSMENT, HOSPITAL_ASSESSMENT, REVIEW, REWORK
 
 if TYPE_CHECKING:
     from sim.model import CarePathwayModel
+    from sim.scenario import Demand
     from sim.services import CareService
     from sim.workforce import SocialWorker
 
@@ -30,6 +31,8 @@ AT_HOME_WAITING = (
     State.AWAITING_HOME_CARE,
     State.AWAITING_CARE_HOME,
 )
+# Timers still pending when an episode ends (the state timer `_timer` goes with the move).
+_EXIT_TIMERS = ("_risk", "_review", "_fit", "_hold")
 SERVICE_STATES = {
     "reablement": (State.AWAITING_REABLEMENT, State.IN_REABLEMENT),
     "home_care": (State.AWAITING_HOME_CARE, State.HOME_CARE),
@@ -37,9 +40,12 @@ SERVICE_STATES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Traits:
-    """What a person brings when they first contact the council (drawn on arrival)."""
+class Traits(NamedTuple):
+    """What a person brings when they first contact the council (drawn on arrival).
+
+    A named tuple: immutable like a frozen dataclass, and three times cheaper to create, which
+    counts when a city has a hundred thousand new contacts a year.
+    """
 
     band: int  # index into sim.scenario.AGE_BANDS
     need: float
@@ -63,6 +69,22 @@ class Spell:
     rate: float  # £ a day
 
 
+def _replace(old: Timer | None, calendar: Calendar, delay: float, action) -> Timer | None:
+    """Cancel ``old`` and schedule ``action`` after ``delay`` days (never, if infinite)."""
+    if old is not None:
+        old.cancel()
+    return calendar.after(delay, action) if math.isfinite(delay) else None
+
+
+def front_door(demand: Demand, need: float) -> State | None:
+    """Triage of a contact from the community: where it ends at the door, or None to assess."""
+    if need < demand.signpost_below_need:
+        return State.SIGNPOSTED
+    if need < demand.low_level_below_need:
+        return State.LOW_LEVEL_SUPPORT
+    return None
+
+
 class ServiceUser(mesa.Agent):
     """An adult who has contacted adult social care.
 
@@ -75,14 +97,15 @@ class ServiceUser(mesa.Agent):
 
     def __init__(self, model: CarePathwayModel, person_id: int, traits: Traits) -> None:
         super().__init__(model)
+        now = model.now
         self.person_id = person_id
         self.traits = traits
         self._need = traits.need
-        self._need_at = model.time
+        self._need_at = now
         self.state = State.CONTACT
-        self.entered_at = model.time
-        self.queued_at = model.time
-        self.proposed_at = model.time
+        self.entered_at = now
+        self.queued_at = now
+        self.proposed_at = now
         self.in_hospital = False
         self.fit = False
         self.delayed = False
@@ -102,13 +125,11 @@ class ServiceUser(mesa.Agent):
         self.requested: tuple[CareService, float] | None = None
         self.ticket = 0
         self.ascof_due: float | None = None
-        self._timer: Event | None = None
-        self._death: Event | None = None
-        self._admission: Event | None = None
-        self._review: Event | None = None
-        self._fit: Event | None = None
-        self._hold: Event | None = None
-        self._leave: Event | None = None
+        self._timer: Timer | None = None
+        self._risk: Timer | None = None  # the first of death, leaving care, admission
+        self._review: Timer | None = None
+        self._fit: Timer | None = None
+        self._hold: Timer | None = None
         model.register_person(self)
 
     # -- need -----------------------------------------------------------------------------
@@ -116,13 +137,13 @@ class ServiceUser(mesa.Agent):
     def need(self) -> float:
         """Current need score: it rises steadily between assessments."""
         return min(
-            1.0, self._need + self.traits.deterioration_per_day * (self.model.time - self._need_at)
+            1.0, self._need + self.traits.deterioration_per_day * (self.model.now - self._need_at)
         )
 
     def set_need(self, value: float) -> None:
         """Reset the need score from now on."""
         self._need = min(1.0, max(0.0, value))
-        self._need_at = self.model.time
+        self._need_at = self.model.now
 
     # -- bookkeeping ------------------------------------------------------------------------
     def move_to(self, state: State, cause: str) -> None:
@@ -130,7 +151,9 @@ class ServiceUser(mesa.Agent):
         self.model.transition(self, state, cause, self.pending_cost)
         self.pending_cost = 0.0
         self.state = state
-        self._cancel("_timer")
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
     def _cancel(self, slot: str) -> None:
         event = getattr(self, slot)
@@ -139,13 +162,17 @@ class ServiceUser(mesa.Agent):
             setattr(self, slot, None)
 
     def _after(self, slot: str, delay: float, action) -> None:
-        self._cancel(slot)
-        if math.isfinite(delay):
-            setattr(self, slot, self.model.schedule_event(action, at=self.model.time + delay))
+        setattr(self, slot, _replace(getattr(self, slot), self.model.calendar, delay, action))
 
     def refresh_risks(self) -> None:
-        """Redraw the times of death and of hospital admission from today's hazards."""
-        cfg = self.model.config
+        """Redraw the times of death, of leaving long-term care and of hospital admission.
+
+        These are competing risks: whichever comes first ends the episode or (an admission)
+        redraws all three, so only the first is put on the calendar.
+        """
+        model = self.model
+        cfg = model.config
+        mortality = model.streams["mortality"]
         need = self.need
         mort = cfg.mortality
         hazard = mort.annual_hazard.as_tuple()[self.traits.band] * math.exp(
@@ -153,35 +180,26 @@ class ServiceUser(mesa.Agent):
         )
         if self.state is State.CARE_HOME:
             hazard *= mort.care_home_multiplier
-        self._after(
-            "_death", self.model.streams["mortality"].time_to_event(hazard / 365.0), self.die
-        )
+        first, action = mortality.time_to_event(hazard / 365.0), self.die
         if self.state in (State.HOME_CARE, State.CARE_HOME):
-            leave = mort.leave_long_term_care_per_year / 365.0
-            self._after(
-                "_leave", self.model.streams["mortality"].time_to_event(leave), self.move_on
-            )
-        else:
-            self._cancel("_leave")
-        if self.in_hospital:
-            self._cancel("_admission")
-        else:
+            leave = mortality.time_to_event(mort.leave_long_term_care_per_year / 365.0)
+            if leave < first:
+                first, action = leave, self.move_on
+        if not self.in_hospital:
             rate = cfg.hospital.client_admissions_per_year * (0.5 + need) / 365.0
-            self._after(
-                "_admission", self.model.streams["hospital"].time_to_event(rate), self.be_admitted
-            )
+            admission = model.streams["hospital"].time_to_event(rate)
+            if admission < first:
+                first, action = admission, self.be_admitted
+        self._risk = _replace(self._risk, model.calendar, first, action)
 
     # -- arrival --------------------------------------------------------------------------
     def contact(self) -> None:
         """Front-door triage of a contact from the community."""
-        demand = self.model.config.demand
-        need = self.need
-        if need < demand.signpost_below_need:
-            self.end_episode(State.SIGNPOSTED, "triage")
-        elif need < demand.low_level_below_need:
-            self.end_episode(State.LOW_LEVEL_SUPPORT, "triage")
-        else:
+        leaves = front_door(self.model.config.demand, self.need)
+        if leaves is None:
             self.await_assessment(urgent=False, cause="triage")
+        else:
+            self.end_episode(leaves, "triage")
 
     def arrive_in_hospital(self, pathway: int, length_of_stay: float) -> None:
         """An emergency admission of someone not yet known to social care."""
@@ -204,7 +222,7 @@ class ServiceUser(mesa.Agent):
     # -- hospital -------------------------------------------------------------------------
     def be_admitted(self) -> None:
         """An emergency admission of someone already known to social care."""
-        self._admission = None
+        self._risk = None
         cfg = self.model.config
         self.model.tally.ascof_fail(self)
         self.model.team.close_case(self)
@@ -307,7 +325,7 @@ class ServiceUser(mesa.Agent):
     def await_assessment(self, *, urgent: bool, cause: str) -> None:
         """Join the queue for a social-work assessment."""
         self.move_to(State.AWAITING_ASSESSMENT, cause)
-        self.queued_at = self.model.time
+        self.queued_at = self.model.now
         self.model.team.request(HOSPITAL_ASSESSMENT if urgent else COMMUNITY_ASSESSMENT, self)
         if not self.in_hospital:
             rate = self.model.config.demand.withdraw_per_year_waiting / 365.0
@@ -337,13 +355,13 @@ class ServiceUser(mesa.Agent):
     def work_allocated(self, kind: int, done_at: float) -> None:
         """A social worker has picked up work for this person, to be finished at ``done_at``."""
         if kind in (HOSPITAL_ASSESSMENT, COMMUNITY_ASSESSMENT):
-            self.model.tally.assessment_started(self, self.model.time - self.queued_at)
+            self.model.tally.assessment_started(self, self.model.now - self.queued_at)
             self.move_to(State.IN_ASSESSMENT, "allocated")
-            self._after("_timer", done_at - self.model.time, self.complete_assessment)
+            self._after("_timer", done_at - self.model.now, self.complete_assessment)
         elif kind == REWORK:
-            self._after("_timer", done_at - self.model.time, self.complete_rework)
+            self._after("_timer", done_at - self.model.now, self.complete_rework)
         else:
-            self._after("_timer", done_at - self.model.time, self.complete_review)
+            self._after("_timer", done_at - self.model.now, self.complete_review)
 
     def complete_assessment(self) -> None:
         """Eligibility and the choice of support, from the need found now."""
@@ -388,7 +406,7 @@ class ServiceUser(mesa.Agent):
         else:
             self.package = ("home_care", self.model.package_hours(self, need))
         self.move_to(State.AWAITING_APPROVAL, cause)
-        self.proposed_at = self.model.time
+        self.proposed_at = self.model.now
         self.model.commissioner.request_approval(self)
 
     def complete_rework(self) -> None:
@@ -413,7 +431,7 @@ class ServiceUser(mesa.Agent):
 
     def _request(self, name: str, units: float, *, cause: str) -> None:
         self.move_to(SERVICE_STATES[name][0], cause)
-        self.queued_at = self.model.time
+        self.queued_at = self.model.now
         if self.in_hospital and not self.fit:
             self.deferred = (name, units)  # asked for when the patient is fit to leave
             return
@@ -444,14 +462,14 @@ class ServiceUser(mesa.Agent):
     def start_spell(self, service: CareService, units: float) -> None:
         """Start paying for ``units`` of ``service``."""
         rate = self.model.daily_price(service.name, units, self)
-        self.spells[service.name] = Spell(service, units, self.model.time, rate)
-        self.model.ledger.change_rate(service.name, rate, self.model.time)
+        self.spells[service.name] = Spell(service, units, self.model.now, rate)
+        self.model.ledger.change_rate(service.name, rate, self.model.now)
 
     def end_spell(self, name: str, *, release: bool = True) -> None:
         """Stop paying for a service; its cost goes on the next event-log row."""
         spell = self.spells.pop(name)
-        self.pending_cost += spell.rate * (self.model.time - spell.start)
-        self.model.ledger.change_rate(name, -spell.rate, self.model.time)
+        self.pending_cost += spell.rate * (self.model.now - spell.start)
+        self.model.ledger.change_rate(name, -spell.rate, self.model.now)
         if release:
             spell.service.release(spell.units)
 
@@ -537,7 +555,7 @@ class ServiceUser(mesa.Agent):
         if self.state is State.HOME_CARE and self._needs_care_home(need):
             self.package = ("care_home", 1.0)
             self.move_to(State.AWAITING_APPROVAL, "review_needs_care_home")
-            self.proposed_at = self.model.time
+            self.proposed_at = self.model.now
             self.model.commissioner.request_approval(self)
             return
         if self.state is State.HOME_CARE:
@@ -559,12 +577,12 @@ class ServiceUser(mesa.Agent):
     # -- endings --------------------------------------------------------------------------
     def move_on(self) -> None:
         """Leave council-funded long-term care for another reason."""
-        self._leave = None
+        self._risk = None
         self.end_episode(State.MOVED_ON, "left_council_funded_care")
 
     def die(self) -> None:
         """Death, in whatever state."""
-        self._death = None
+        self._risk = None
         self.end_episode(State.DIED, "death")
 
     def end_episode(self, state: State, cause: str) -> None:
@@ -578,15 +596,21 @@ class ServiceUser(mesa.Agent):
             self.model.team.close_case(self)
             self.move_to(State.IN_HOSPITAL, "assessed_awaiting_fitness")
             return
-        for name in list(self.spells):
-            self.end_spell(name)
+        if self.spells:
+            for name in list(self.spells):
+                self.end_spell(name)
         if self.held_home_care > 0:
             self.release_held_package()
         self._withdraw_requests()
-        self.model.team.close_case(self)
+        if self.worker is not None:
+            self.model.team.close_case(self)
         if self.in_hospital:
             self.leave_hospital()
         self.move_to(state, cause)
-        for slot in ("_death", "_admission", "_review", "_fit", "_hold", "_leave"):
-            self._cancel(slot)
+        # Most people leave at triage with no timers: test the slots without a call each.
+        for slot in _EXIT_TIMERS:
+            timer = getattr(self, slot)
+            if timer is not None:
+                timer.cancel()
+                setattr(self, slot, None)
         self.model.person_exits(self, state)

@@ -6,7 +6,6 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 import mesa
-from mesa.time import Schedule
 
 from sim.scenario import FACS_THRESHOLDS
 from sim.workforce import REWORK
@@ -41,19 +40,10 @@ class Commissioner(mesa.Agent):
         self.checks_done = 0
         self.reworks = 0
         self.band_changes = 0
-        model.schedule_recurring(
-            self.hold_panel,
-            Schedule(
-                interval=cfg.approval.panel_interval_days, start=cfg.approval.panel_interval_days
-            ),
-        )
-        model.schedule_recurring(
-            self.review_budget,
-            Schedule(
-                interval=cfg.commissioning.budget_review_days,
-                start=cfg.commissioning.budget_review_days,
-            ),
-        )
+        panel_days = cfg.approval.panel_interval_days
+        model.calendar.every(panel_days, panel_days, self.hold_panel)
+        review_days = cfg.commissioning.budget_review_days
+        model.calendar.every(review_days, review_days, self.review_budget)
 
     @property
     def threshold_need(self) -> float:
@@ -119,7 +109,7 @@ class Commissioner(mesa.Agent):
     def review_budget(self) -> None:
         """Compare spending over the last period with the budget, and ration if overspent."""
         cfg = self.model.config.commissioning
-        spent = self.model.ledger.total(self.model.time)
+        spent = self.model.ledger.total(self.model.now)
         annualised = (spent - self._spend_at_review) * 365.0 / cfg.budget_review_days
         self._spend_at_review = spent
         if not cfg.tighten_under_pressure:

@@ -50,7 +50,7 @@ class Hospital(mesa.Agent):
                     self.pathway_0_discharges += 1
                     continue
                 person = model.new_person(stream, band, model.hospital_need(pathway))
-                model.tally.contact(person, hospital=True)
+                model.tally.contact(band, hospital=True)
                 person.arrive_in_hospital(pathway, los)
 
     def admitted(self) -> None:
@@ -67,4 +67,4 @@ class Hospital(mesa.Agent):
         if delayed != person.delayed:
             person.delayed = delayed
             self.delayed_now += 1 if delayed else -1
-            self.delayed_bed_days.change(1.0 if delayed else -1.0, self.model.time)
+            self.delayed_bed_days.change(1.0 if delayed else -1.0, self.model.now)

@@ -47,54 +47,58 @@ class Tally:
         self.exits = _Columns("time", "state")
         self._ascof_pending: deque[tuple[float, ServiceUser]] = deque()
 
-    def contact(self, person: ServiceUser, *, hospital: bool, repeat: bool = False) -> None:
-        """A request for support (a new episode)."""
-        self.contacts.add(self.model.time, hospital, person.traits.band, repeat)
+    def contact(self, band: int, *, hospital: bool, repeat: bool = False) -> None:
+        """A request for support (a new episode) from someone in age band ``band``."""
+        self.contacts.add(self.model.now, hospital, band, repeat)
 
     def assessment_started(self, person: ServiceUser, wait: float) -> None:
         """A social worker starts an assessment after ``wait`` days in the queue."""
-        self.waits.add(self.model.time, wait, person.in_hospital)
+        self.waits.add(self.model.now, wait, person.in_hospital)
 
     def first_service(self, person: ServiceUser) -> None:
         """A person's first service of the episode starts."""
-        self.first_services.add(self.model.time, self.model.time - person.entered_at)
+        self.first_services.add(self.model.now, self.model.now - person.entered_at)
 
     def package_approved(self, person: ServiceUser) -> None:
         """A package is approved, ``days`` after the social worker proposed it."""
-        self.approvals.add(self.model.time, self.model.time - person.proposed_at)
+        self.approvals.add(self.model.now, self.model.now - person.proposed_at)
 
     def reablement_completed(self, person: ServiceUser, success: bool) -> None:
         """A re-ablement episode ends (ASCOF 2D counts the successes)."""
-        self.reablement.add(self.model.time, success, person.hospital_route)
+        self.reablement.add(self.model.now, success, person.hospital_route)
 
     def care_home_admission(self, person: ServiceUser) -> None:
         """A permanent admission to a care home."""
-        self.care_home_admissions.add(self.model.time, person.traits.band)
+        self.care_home_admissions.add(self.model.now, person.traits.band)
 
     # ASCOF 2B: still at home 91 days after discharge from hospital into re-ablement.
     def ascof_track(self, person: ServiceUser) -> None:
         """Follow a person discharged from hospital into re-ablement."""
-        person.ascof_due = self.model.time + ASCOF_2B_DAYS
+        person.ascof_due = self.model.now + ASCOF_2B_DAYS
         self._ascof_pending.append((person.ascof_due, person))
 
     def ascof_fail(self, person: ServiceUser) -> None:
         """Readmitted, moved to a care home or died before the 91 days were up."""
         if person.ascof_due is not None:
-            self.ascof_2b.add(self.model.time, False)
+            self.ascof_2b.add(self.model.now, False)
             person.ascof_due = None
 
     def resolve_ascof_due(self) -> None:
         """Daily: those still at home on their 91st day count as successes."""
-        now = self.model.time
+        now = self.model.now
         while self._ascof_pending and self._ascof_pending[0][0] <= now:
             due, person = self._ascof_pending.popleft()
             if person.ascof_due == due:
                 self.ascof_2b.add(due, True)
                 person.ascof_due = None
 
+    def left_at_front_door(self, state: State) -> None:
+        """Record an episode that ended at triage (no services, so nothing to follow up)."""
+        self.exits.add(self.model.now, int(state))
+
     def person_exited(self, person: ServiceUser, state: State) -> None:
         """Record an exit; settle a pending ASCOF 2B follow-up by drawing what happens next."""
-        self.exits.add(self.model.time, int(state))
+        self.exits.add(self.model.now, int(state))
         if person.ascof_due is None:
             return
         if state is State.DIED:
@@ -107,26 +111,36 @@ class Tally:
             cfg.mortality.need_effect * (need - 0.5)
         )
         admission = cfg.hospital.client_admissions_per_year * (0.5 + need)
-        left = person.ascof_due - self.model.time
+        left = person.ascof_due - self.model.now
         stream = self.model.streams["outcomes"]
         fails = stream.time_to_event((death + admission) / 365.0) < left
-        self.ascof_2b.add(self.model.time, not fails)
+        self.ascof_2b.add(self.model.now, not fails)
         person.ascof_due = None
 
 
 class _Columns:
-    """A few named columns of numbers, appended row by row."""
+    """A few named columns of numbers, appended row by row.
+
+    Rows are stored interleaved in one typed array: one ``extend`` per row is a single C call,
+    where an append per column cost a Python loop on every outcome of every person.
+    """
 
     def __init__(self, *names: str) -> None:
         self.names = names
-        self.data = {name: array("d") for name in names}
+        self._width = len(names)
+        self._rows = array("d")
 
     def add(self, *values: float) -> None:
-        for name, value in zip(self.names, values, strict=True):
-            self.data[name].append(value)
+        if len(values) != self._width:
+            raise ValueError(f"expected {self._width} values ({', '.join(self.names)})")
+        self._rows.extend(values)
+
+    def __len__(self) -> int:
+        return len(self._rows) // self._width
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame({n: np.frombuffer(self.data[n], dtype=np.float64) for n in self.names})
+        table = np.frombuffer(self._rows, dtype=np.float64).reshape(-1, self._width)
+        return pd.DataFrame({n: table[:, i].copy() for i, n in enumerate(self.names)})
 
 
 # -- daily reporters (Mesa DataCollector model reporters) -------------------------------------
@@ -161,7 +175,7 @@ DAILY_REPORTERS: dict[str, Callable[[CarePathwayModel], float]] = {
     "home_care_hours_in_use": lambda m: m.home_care.in_use,
     "reablement_places_in_use": lambda m: m.reablement.in_use,
     "care_home_places_in_use": lambda m: m.care_homes.in_use,
-    "requests_to_date": lambda m: len(m.tally.contacts.data["time"]),
+    "requests_to_date": lambda m: len(m.tally.contacts),
     "episodes_to_date": lambda m: m.entries,
     "exits_to_date": lambda m: sum(m.state_counts[s] for s in EXIT_STATES),
     "social_workers": lambda m: m.team.headcount,

@@ -9,11 +9,12 @@ from typing import Any
 
 import mesa
 import numpy as np
-from mesa.time import Schedule
 
-from sim.agents import ServiceUser, Traits
+from sim.agents import ServiceUser, Traits, front_door
+from sim.calendar import CalendarModel
 from sim.commissioner import Commissioner
 from sim.events import EventLog, State
+from sim.gcpolicy import fewer_collections
 from sim.hospital import Hospital
 from sim.ledger import Ledger
 from sim.metrics import DAILY_REPORTERS, RunResults, Tally, summarise
@@ -58,7 +59,7 @@ def resolve_scenario(
     return load_scenario(scenario, preset=preset, overrides=overrides)
 
 
-class CarePathwayModel(mesa.Model):
+class CarePathwayModel(CalendarModel):
     """Adult social care pathways in one council, one step per day.
 
     Args:
@@ -116,7 +117,7 @@ class CarePathwayModel(mesa.Model):
                 strict=True,
             )
         ]
-        self.schedule_recurring(self.review_workforce, Schedule(interval=7.0, start=7.0))
+        self.calendar.every(7.0, 7.0, self.review_workforce)
         self.datacollector = mesa.DataCollector(model_reporters=dict(DAILY_REPORTERS))
         self.datacollector.collect(self)
 
@@ -134,7 +135,7 @@ class CarePathwayModel(mesa.Model):
         org = cfg.organisation
         if org.setup_cost > 0:
             self.ledger.change_rate("setup", org.setup_cost / org.setup_days, 0.0)
-            self.schedule_event(self._end_setup, at=org.setup_days)
+            self.calendar.schedule(org.setup_days, self._end_setup)
         if cfg.approval.council_checks_assessments:
             officers = (
                 cfg.approval.checker_fte
@@ -146,7 +147,7 @@ class CarePathwayModel(mesa.Model):
 
     def _end_setup(self) -> None:
         org = self.config.organisation
-        self.ledger.change_rate("setup", -org.setup_cost / org.setup_days, self.time)
+        self.ledger.change_rate("setup", -org.setup_cost / org.setup_days, self.now)
 
     def _populate_long_term_care(self) -> None:
         cfg = self.config
@@ -175,23 +176,29 @@ class CarePathwayModel(mesa.Model):
         self, stream: Stream, band: int, need: float, person_id: int | None = None
     ) -> ServiceUser:
         """Create a person with traits drawn from ``stream`` (a fixed number of draws each)."""
-        cfg = self.config
-        mean_rate = cfg.demand.deterioration_per_year / 365.0
-        traits = Traits(
+        traits = self.draw_traits(stream, band, need)
+        return ServiceUser(self, self._new_person_id() if person_id is None else person_id, traits)
+
+    def draw_traits(self, stream: Stream, band: int, need: float) -> Traits:
+        """What a new person brings: always the same number of draws from ``stream``."""
+        demand = self.config.demand
+        return Traits(
             band=band,
             need=need,
-            deterioration_per_day=float(stream.generator.gamma(2.0, mean_rate / 2.0)),
-            has_carer=stream.uniform() < cfg.demand.informal_carer_share,
-            self_funder=stream.uniform() < cfg.demand.self_funder_share.as_tuple()[band],
+            deterioration_per_day=float(
+                stream.generator.gamma(2.0, demand.deterioration_per_year / 365.0 / 2.0)
+            ),
+            has_carer=stream.uniform() < demand.informal_carer_share,
+            self_funder=stream.uniform() < demand.self_funder_share.as_tuple()[band],
             u_resolve=stream.uniform(),
             u_offer=stream.uniform(),
             u_reable=stream.uniform(),
             u_d2a=stream.uniform(),
         )
-        if person_id is None:
-            person_id = self._next_person_id
-            self._next_person_id += 1
-        return ServiceUser(self, person_id, traits)
+
+    def _new_person_id(self) -> int:
+        self._next_person_id += 1
+        return self._next_person_id - 1
 
     def register_person(self, person: ServiceUser) -> None:
         """Count a new episode (a person entering the pathway)."""
@@ -200,21 +207,24 @@ class CarePathwayModel(mesa.Model):
 
     def transition(self, person: ServiceUser, state: State, cause: str, cost: float) -> None:
         """Record ``person`` moving to ``state``."""
-        self.log.record(person.person_id, self.time, person.state, state, cause, cost)
+        self.log.record(person.person_id, self.now, person.state, state, cause, cost)
         self.state_counts[person.state] -= 1
         self.state_counts[state] += 1
 
     def person_exits(self, person: ServiceUser, state: State) -> None:
         """The episode has ended: follow up outcomes, maybe plan a repeat contact, remove."""
         self.tally.person_exited(person, state)
+        self._maybe_return(person.person_id, person.traits, person.need, state)
+        person.remove()
+
+    def _maybe_return(self, person_id: int, traits: Traits, need: float, state: State) -> None:
+        """Someone who left without long-term care may ask again later."""
         demand = self.config.demand
         stream = self.streams["outcomes"]
         if state not in (State.DIED, State.SELF_FUNDED) and stream.chance(demand.recontact_share):
-            when = self.time + stream.exponential(demand.recontact_mean_days)
+            when = self.now + stream.exponential(demand.recontact_mean_days)
             if when < self.horizon:
-                entry = (when, person.person_id, person.traits, person.need, self.time)
-                heapq.heappush(self._dormant, entry)
-        person.remove()
+                heapq.heappush(self._dormant, (when, person_id, traits, need, self.now))
 
     def hospital_need(self, pathway: int) -> float:
         """Need score of a new patient discharged on ``pathway`` (1-3)."""
@@ -255,7 +265,7 @@ class CarePathwayModel(mesa.Model):
         premium = base * wf.agency_premium if worker.agency else 0.0
         overhead = (base + premium) * org.overhead_share
         margin = (base + premium + overhead) * org.contract_margin
-        now = self.time
+        now = self.now
         self.ledger.change_rate("social_work_staff", sign * base, now)
         if premium:
             self.ledger.change_rate("agency_premium", sign * premium, now)
@@ -276,7 +286,7 @@ class CarePathwayModel(mesa.Model):
         self.home_care.allocate()
         self.team.allocate()
         self.datacollector.collect(self)
-        if self.time >= self.horizon:
+        if self.now >= self.horizon:
             self.running = False
 
     def _arrive_from_community(self) -> None:
@@ -285,19 +295,29 @@ class CarePathwayModel(mesa.Model):
         counts = stream.generator.poisson(self._community_rates).tolist()
         for band, count in enumerate(counts):
             for _ in range(count):
-                person = self.new_person(
-                    stream, band, _beta(stream, demand.mean, demand.concentration)
-                )
-                self.tally.contact(person, hospital=False)
-                person.contact()
-        while self._dormant and self._dormant[0][0] <= self.time:
+                need = _beta(stream, demand.mean, demand.concentration)
+                traits = self.draw_traits(stream, band, need)
+                self._community_contact(self._new_person_id(), traits, repeat=False)
+        while self._dormant and self._dormant[0][0] <= self.now:
             _, person_id, traits, need, left = heapq.heappop(self._dormant)
-            again = need + traits.deterioration_per_day * (self.time - left)
-            person = ServiceUser(
-                self, person_id, Traits(**{**_fields(traits), "need": min(1.0, again)})
-            )
-            self.tally.contact(person, hospital=False, repeat=True)
-            person.contact()
+            again = need + traits.deterioration_per_day * (self.now - left)
+            self._community_contact(person_id, traits._replace(need=min(1.0, again)), repeat=True)
+
+    def _community_contact(self, person_id: int, traits: Traits, *, repeat: bool) -> None:
+        """A request from the community, triaged at the front door."""
+        self.tally.contact(traits.band, hospital=False, repeat=repeat)
+        leaves = front_door(self.config.demand, traits.need)
+        if leaves is None:
+            ServiceUser(self, person_id, traits).contact()
+            return
+        # Signposted or given low-level support: the episode opens and closes in this instant,
+        # with no timer, service or case, so it is recorded without creating an agent (more
+        # than half of all contacts; an agent would be registered and removed at once).
+        self.entries += 1
+        self.log.record(person_id, self.now, State.CONTACT, leaves, "triage", 0.0)
+        self.state_counts[leaves] += 1
+        self.tally.left_at_front_door(leaves)
+        self._maybe_return(person_id, traits, traits.need, leaves)
 
     def review_workforce(self) -> None:
         """Weekly: each social worker's morale moves and some leave."""
@@ -310,10 +330,11 @@ class CarePathwayModel(mesa.Model):
         Args:
             progress: called with the number of days done, every 30 days.
         """
-        while self.running:
-            self.step()
-            if progress is not None and (self.steps % 30 == 0 or not self.running):
-                progress(self.steps)
+        with fewer_collections():
+            while self.running:
+                self.step()
+                if progress is not None and (self.steps % 30 == 0 or not self.running):
+                    progress(self.steps)
         return self.results()
 
     def results(self) -> RunResults:
@@ -336,7 +357,3 @@ def _choose(stream: Stream, weights: tuple[float, ...]) -> int:
         if u < 0:
             return i
     return len(weights) - 1
-
-
-def _fields(traits: Traits) -> dict[str, Any]:
-    return {name: getattr(traits, name) for name in Traits.__slots__}

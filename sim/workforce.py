@@ -46,7 +46,7 @@ class SocialWorker(mesa.Agent):
     def daily_pathway_hours(self) -> float:
         """Hours a day this worker gives to assessments, reviews and rework."""
         cfg = self.model.config
-        starter = self.model.time - self.started_at < 180.0
+        starter = self.model.now - self.started_at < 180.0
         productivity = (cfg.workforce.new_starter_productivity if starter else 1.0) * (
             0.85 + 0.25 * self.morale
         )
@@ -87,12 +87,12 @@ class Vacancy:
         model = team.model
         wf = model.config.workforce
         stream = model.streams["workforce"]
-        model.schedule_event(
-            self.fill_permanently, at=now + stream.exponential(wf.recruitment_mean_days)
+        model.calendar.schedule(
+            now + stream.exponential(wf.recruitment_mean_days), self.fill_permanently
         )
         if stream.chance(wf.agency_cover_share):
-            model.schedule_event(
-                self.cover_with_locum, at=now + (0.0 if immediate_cover else wf.agency_start_days)
+            model.calendar.schedule(
+                now + (0.0 if immediate_cover else wf.agency_start_days), self.cover_with_locum
             )
 
     def cover_with_locum(self) -> None:
@@ -141,7 +141,7 @@ class SocialWorkTeam:
         """A permanent worker resigns: the post becomes vacant."""
         self.leavers += 1
         self.remove_worker(worker)
-        self.vacancies.append(Vacancy(self, now=self.model.time, immediate_cover=False))
+        self.vacancies.append(Vacancy(self, now=self.model.now, immediate_cover=False))
 
     def remove_worker(self, worker: SocialWorker) -> None:
         """Take ``worker`` off the team, handing their cases to the least-loaded colleagues."""
@@ -185,16 +185,18 @@ class SocialWorkTeam:
 
     def allocate(self) -> None:
         """Give queued work to workers with time to spare today, most urgent work first."""
-        now = self.model.time
+        now = self.model.now
         cfg = self.model.config
         max_cases = cfg.workforce.max_caseload
+        # Workers booked up beyond today could never reach the head of the heap today.
+        tomorrow = now + 1.0
         heap = [
             (max(w.free_at, now), w.unique_id, w)
             for w in self.workers.values()
-            if w.caseload < max_cases
+            if w.free_at < tomorrow and len(w.cases) < max_cases
         ]
         heapq.heapify(heap)
-        while heap and heap[0][0] < now + 1.0:
+        while heap and heap[0][0] < tomorrow:
             case = self._next_case()
             if case is None:
                 return
@@ -224,11 +226,8 @@ class SocialWorkTeam:
 
     def mean_caseload(self) -> float:
         """Mean open cases per worker in post."""
-        return (
-            sum(w.caseload for w in self.workers.values()) / len(self.workers)
-            if self.workers
-            else 0.0
-        )
+        workers = self.workers.values()
+        return sum(len(w.cases) for w in workers) / len(workers) if workers else 0.0
 
     def mean_morale(self) -> float:
         """Mean morale of workers in post."""
