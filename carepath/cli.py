@@ -29,7 +29,12 @@ class CliError(Exception):
     """A user error: printed as one line per problem, exit status 2."""
 
 
-def _parse_assignment(text: str) -> tuple[str, Any]:
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``--set PATH=VALUE`` to ``(PATH, value)``, the value read as TOML or else kept as text.
+
+    Raises:
+        CliError: when there is no ``=`` or no path.
+    """
     path, sep, raw = text.partition("=")
     if not sep or not path.strip():
         raise CliError(f"--set {text!r}: expected PATH=VALUE, e.g. workforce.establishment_fte=60")
@@ -41,7 +46,7 @@ def _parse_assignment(text: str) -> tuple[str, Any]:
 
 
 def _scenario_from_args(args: argparse.Namespace):
-    overrides = dict(_parse_assignment(s) for s in args.set or [])
+    overrides = dict(parse_assignment(s) for s in args.set or [])
     if args.years is not None:
         overrides["run.years"] = args.years
     if args.seed is not None:

@@ -14,6 +14,7 @@ Run ``python -m carepath.docs`` to regenerate, ``python -m carepath.docs --check
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -797,21 +798,24 @@ def parameters_markdown() -> str:
         DocsError: if a field has no description in the schema or in ``PARAMETER_NOTES``.
     """
     out: list[str] = []
-    current = None
-    for section, path, value, schema in _scenario_fields():
-        if section != current:
-            if current is not None:
-                out.append("")
-            model = Scenario.model_fields.get(section)
-            title = (
-                (model.annotation.__doc__ or "").strip().splitlines()[0]
-                if model is not None and model.annotation is not None
-                else "The scenario as a whole."
-            )
-            out += [f"**`{section}`**: {title}", ""]
-            out += ["| parameter | default | description and source |", "| --- | ---: | --- |"]
-            current = section
-        out.append(f"| `{path}` | {_cell(fmt(value))} | {_cell(_description(path, schema))} |")
+    for section, fields in itertools.groupby(_scenario_fields(), key=lambda field: field[0]):
+        if out:
+            out.append("")
+        model = Scenario.model_fields.get(section)
+        title = (
+            (model.annotation.__doc__ or "").strip().splitlines()[0]
+            if model is not None and model.annotation is not None
+            else "The scenario as a whole."
+        )
+        out += [f"**`{section}`**: {title}", ""]
+        out += _table(
+            ["parameter", "default", "description and source"],
+            [
+                [f"`{path}`", fmt(value), _description(path, schema)]
+                for _, path, value, schema in fields
+            ],
+            "lrl",
+        )
     return "\n".join(out)
 
 

@@ -13,7 +13,14 @@ from dashboards import charts, indicators
 from dashboards.controls import SeedInput
 from dashboards.levers import make_model, parse_seed, preset_title
 from dashboards.simulation import Simulation, Snapshot
-from dashboards.widgets import DEFAULT_SPEED, ChartGrid, RunControls, use_play_loop, use_simulation
+from dashboards.widgets import (
+    DEFAULT_SPEED,
+    ChartGrid,
+    RunControls,
+    restart_simulation,
+    use_play_loop,
+    use_simulation,
+)
 from sim.presets import PRESETS
 from sim.scenario import ScenarioError
 
@@ -86,15 +93,9 @@ def ComparePage():
     use_play_loop(sim, snapshot, playing, speed, error)
 
     def restart(chosen: list[str], text: str, n_years: int) -> None:
-        try:
-            new = build(chosen, parse_seed(text), n_years)
-        except ScenarioError as exc:
-            error.set(f"Not applied: {exc}")
-            return
-        error.set(None)
-        playing.set(False)
-        sim.replace(new.models)
-        snapshot.set(sim.snapshot())
+        restart_simulation(
+            sim, snapshot, playing, error, lambda: build(chosen, parse_seed(text), n_years).models
+        )
 
     def on_presets(chosen: list[str]) -> None:
         # Titles in the order they were picked: the first is the baseline.

@@ -18,6 +18,7 @@ from dashboards.widgets import (
     ChartGrid,
     KpiCard,
     RunControls,
+    restart_simulation,
     use_play_loop,
     use_simulation,
 )
@@ -76,15 +77,9 @@ def LivePage():
             seed_error.set(str(exc))
             return
         seed_error.set(None)
-        try:
-            model = make_model(new_preset, new_levers, seed)
-        except ScenarioError as exc:
-            error.set(f"Not applied: {exc}")
-            return
-        error.set(None)
-        playing.set(False)
-        sim.replace({RUN: model})
-        snapshot.set(sim.snapshot())
+        restart_simulation(
+            sim, snapshot, playing, error, lambda: {RUN: make_model(new_preset, new_levers, seed)}
+        )
 
     def on_preset(name: str) -> None:
         preset.set(name)

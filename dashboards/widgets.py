@@ -13,6 +13,8 @@ import solara
 import solara.lab
 
 from dashboards.simulation import Simulation, Snapshot
+from sim.model import CarePathwayModel
+from sim.scenario import ScenarioError
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,29 @@ def use_simulation(
     sim = solara.use_memo(build, [])
     first = solara.use_memo(sim.snapshot, [])
     return sim, solara.use_reactive(first)
+
+
+def restart_simulation(
+    sim: Simulation,
+    snapshot: solara.Reactive[Snapshot],
+    playing: solara.Reactive[bool],
+    error: solara.Reactive[str | None],
+    build: Callable[[], dict[str, CarePathwayModel]],
+) -> None:
+    """Replace ``sim``'s models with those ``build`` makes and show day 0, paused.
+
+    An invalid setting (``ScenarioError``) leaves the running models as they are and puts
+    the reason in ``error``.
+    """
+    try:
+        models = build()
+    except ScenarioError as exc:
+        error.set(f"Not applied: {exc}")
+        return
+    error.set(None)
+    playing.set(False)
+    sim.replace(models)
+    snapshot.set(sim.snapshot())
 
 
 def use_play_loop(

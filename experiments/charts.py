@@ -57,18 +57,26 @@ def kpis_by_arm(table: pd.DataFrame, kpis: list[str], path: Path, *, diff: bool 
     return path
 
 
+def daily_band(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+    """A series over replications, day by day: years, mean and the 95% interval's half-width.
+
+    Days with a single replication get a zero half-width rather than no band.
+    """
+    grouped = frame.groupby("day")[name]
+    mean = grouped.mean()
+    n = grouped.count().to_numpy(dtype=float)
+    sem = grouped.std(ddof=1).to_numpy(dtype=float) / np.sqrt(np.maximum(n, 1.0))
+    half = np.nan_to_num(stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sem, nan=0.0)
+    return mean.index.to_numpy(dtype=float) / 365.0, mean, half
+
+
 def series_bands(
     series: pd.DataFrame, name: str, labels: dict[int, str], path: Path, warmup: float | None
 ) -> Path:
     """Mean over replications of one series per arm, with a 95% band."""
     fig, ax = plt.subplots(figsize=(9, 4.2))
     for arm, frame in series.groupby("arm"):
-        grouped = frame.groupby("day")[name]
-        mean = grouped.mean()
-        n = grouped.count().to_numpy(dtype=float)
-        sem = grouped.std(ddof=1).to_numpy(dtype=float) / np.sqrt(np.maximum(n, 1.0))
-        half = np.nan_to_num(stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sem, nan=0.0)
-        years = mean.index.to_numpy(dtype=float) / 365.0
+        years, mean, half = daily_band(frame, name)
         line = ax.plot(years, mean.to_numpy(), linewidth=1.2, label=labels.get(int(arm), arm))
         ax.fill_between(
             years, mean - half, mean + half, color=line[0].get_color(), alpha=0.18, linewidth=0

@@ -27,7 +27,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "file", metavar="FILE", help="experiment TOML, e.g. experiments/org_models.toml"
     )
     sweep.add_argument("--out", metavar="DIR", help="results folder (default: out/NAME)")
-    _executor_options(sweep)
+    add_executor_options(sweep)
     sweep.add_argument(
         "--retry-failed", action="store_true", help="run again the runs recorded as failed"
     )
@@ -50,21 +50,30 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     )
     reproduce.add_argument("folder", metavar="DIR")
     reproduce.add_argument("--runs", metavar="LIST", help="run numbers, e.g. 0-9,12 (default all)")
-    _executor_options(reproduce)
+    add_executor_options(reproduce)
 
     commands.add_parser("kpis", help="list the KPI and time-series names experiments can keep")
 
 
-def _executor_options(parser: argparse.ArgumentParser) -> None:
+def add_executor_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--workers N`` and ``--scheduler ADDRESS`` for the commands that run batches."""
     parser.add_argument(
-        "--workers", type=_positive, metavar="N", help="local worker processes (default: all CPUs)"
+        "--workers",
+        type=positive_int,
+        metavar="N",
+        help="local worker processes (default: all CPUs)",
     )
     parser.add_argument(
         "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
     )
 
 
-def _positive(text: str) -> int:
+def positive_int(text: str) -> int:
+    """Argparse type: a whole number >= 1.
+
+    Raises:
+        argparse.ArgumentTypeError: naming the text when it is not one.
+    """
     try:
         value = int(text)
     except ValueError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import numpy as np
 
 from experiments.spec import Experiment, ExperimentError, Range
 from sim.scenario import ScenarioError, build_scenario
+from sim.tomlfile import read_toml
 
 PRESET_PATH = "organisation.preset"
 # Keeps design sampling apart from the runs' own streams, which also derive from ``seed``.
@@ -102,11 +102,9 @@ def base_data(experiment: Experiment, folder: Path) -> dict[str, Any]:
         return {}
     path = (folder / source).resolve()
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExperimentError(f"scenario.file: {path}: no such scenario file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ExperimentError(f"scenario.file: {path}: not a valid TOML file ({exc})") from None
+        return read_toml(path, what="scenario", error=ExperimentError)
+    except ExperimentError as exc:
+        raise ExperimentError(f"scenario.file: {exc}") from None
 
 
 def resolve_arm(experiment: Experiment, base: dict[str, Any], arm: Arm) -> dict[str, Any]:

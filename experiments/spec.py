@@ -27,13 +27,13 @@ An experiment file is TOML::
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.scenario import describe_errors
+from sim.tomlfile import read_toml_text
 
 DEFAULT_MODEL = "sim.model:CarePathwayModel"
 Level = str | int | float | bool
@@ -172,15 +172,7 @@ def read_experiment(path: str | Path) -> tuple[Experiment, str]:
         ExperimentError: if the file is missing, is not TOML, or holds invalid values.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise ExperimentError(f"{path}: no such experiment file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ExperimentError(f"{path}: not a valid TOML file ({exc})") from None
-    except OSError as exc:
-        raise ExperimentError(f"{path}: cannot read ({exc.strerror})") from None
+    data, text = read_toml_text(path, what="experiment", error=ExperimentError)
     data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem) or "experiment")
     try:
         return parse_experiment(data), text

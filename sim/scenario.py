@@ -14,11 +14,12 @@ scenario file, then explicit overrides (``--set path=value``).
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.tomlfile import read_toml
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
@@ -613,13 +614,9 @@ def calibrated_values(path: str | Path | None = None) -> dict[str, Any]:
         ScenarioError: if the file is not TOML or its ``[parameters]`` is not a table.
     """
     path = Path(path) if path is not None else CALIBRATED_FILE
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():  # not calibrated yet: the schema defaults stand
         return {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: not a valid TOML file ({exc})") from None
-    values = raw.get("parameters", {})
+    values = read_toml(path, what="calibrated", error=ScenarioError).get("parameters", {})
     if not isinstance(values, dict):
         raise ScenarioError(f"{path}: parameters: must be a table of dotted paths and values")
     return values
@@ -686,13 +683,5 @@ def load_scenario(
     """
     data: dict[str, Any] = {}
     if path is not None:
-        path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ScenarioError(f"{path}: no such scenario file") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ScenarioError(f"{path}: not a valid TOML file ({exc})") from None
-        except OSError as exc:
-            raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
+        data = read_toml(Path(path), what="scenario", error=ScenarioError)
     return build_scenario(data, preset=preset, overrides=overrides)

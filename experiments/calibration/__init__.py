@@ -26,11 +26,12 @@ from __future__ import annotations
 import math
 import re
 import statistics
-import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from sim.tomlfile import read_toml
 
 TARGETS_FILE = Path(__file__).with_name("targets.toml")
 
@@ -383,6 +384,20 @@ def _tables(raw: dict[str, Any], key: str, problems: list[str]) -> list[Any]:
     return value
 
 
+def _entries(
+    raw: dict[str, Any],
+    kind: str,
+    problems: list[str],
+    required: Mapping[str, str],
+    optional: Mapping[str, str],
+) -> Iterator[_Entry]:
+    """The ``[[kind]]`` tables of a targets file, each labelled and its keys checked."""
+    for i, item in enumerate(_tables(raw, kind, problems)):
+        entry = _Entry(_label(kind, i, item), item, problems)
+        entry.check_keys(required, optional)
+        yield entry
+
+
 def parse(raw: dict[str, Any], origin: str = "targets") -> Calibration:
     """Validate a parsed targets file.
 
@@ -404,43 +419,36 @@ def parse(raw: dict[str, Any], origin: str = "targets") -> Calibration:
     england.text("quote", _ENGLAND["quote"])
     adults = adults or 1.0
 
-    targets = []
-    for i, item in enumerate(_tables(raw, "target", problems)):
-        entry = _Entry(_label("target", i, item), item, problems)
-        entry.check_keys(_TARGET, _TARGET_OPTIONAL)
-        targets.append(
-            Target(
-                **_figure_fields(entry, adults),
-                kpi=entry.key_path("kpi", _TARGET["kpi"]),
-                per=entry.key_paths("per"),
-                use=entry.choice("use", USES),  # type: ignore[arg-type]
-            )
+    targets = [
+        Target(
+            **_figure_fields(entry, adults),
+            kpi=entry.key_path("kpi", _TARGET["kpi"]),
+            per=entry.key_paths("per"),
+            use=entry.choice("use", USES),  # type: ignore[arg-type]
         )
-    inputs = []
-    for i, item in enumerate(_tables(raw, "input", problems)):
-        entry = _Entry(_label("input", i, item), item, problems)
-        entry.check_keys(_INPUT, _OPTIONAL)
-        inputs.append(
-            InputFigure(
-                **_figure_fields(entry, adults),
-                parameter=entry.key_path("parameter", _INPUT["parameter"]),
-            )
+        for entry in _entries(raw, "target", problems, _TARGET, _TARGET_OPTIONAL)
+    ]
+    inputs = [
+        InputFigure(
+            **_figure_fields(entry, adults),
+            parameter=entry.key_path("parameter", _INPUT["parameter"]),
         )
-    unmapped = []
-    for i, item in enumerate(_tables(raw, "unmapped", problems)):
-        entry = _Entry(_label("unmapped", i, item), item, problems)
-        entry.check_keys(_UNMAPPED, {"published": _COMMON["published"]})
-        unmapped.append(
-            Unmapped(
-                name=entry.text("name", _UNMAPPED["name"]),
-                unit=entry.text("unit", _UNMAPPED["unit"]),
-                source=entry.text("source", _UNMAPPED["source"]),
-                reference_line=entry.line(),
-                quote=entry.text("quote", _UNMAPPED["quote"]),
-                reason=entry.text("reason", _UNMAPPED["reason"]),
-                published=entry.number("published", "", required=False),
-            )
+        for entry in _entries(raw, "input", problems, _INPUT, _OPTIONAL)
+    ]
+    unmapped = [
+        Unmapped(
+            name=entry.text("name", _UNMAPPED["name"]),
+            unit=entry.text("unit", _UNMAPPED["unit"]),
+            source=entry.text("source", _UNMAPPED["source"]),
+            reference_line=entry.line(),
+            quote=entry.text("quote", _UNMAPPED["quote"]),
+            reason=entry.text("reason", _UNMAPPED["reason"]),
+            published=entry.number("published", "", required=False),
         )
+        for entry in _entries(
+            raw, "unmapped", problems, _UNMAPPED, {"published": _COMMON["published"]}
+        )
+    ]
     seen: set[str] = set()
     for entry in (*targets, *inputs, *unmapped):
         if entry.name and entry.name in seen:
@@ -460,14 +468,7 @@ def load(path: str | Path | None = None) -> Calibration:
         TargetsError: if the file is missing, is not TOML, or holds an invalid entry.
     """
     path = Path(path) if path is not None else TARGETS_FILE
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TargetsError(f"{path}: no such targets file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise TargetsError(f"{path}: not a valid TOML file ({exc})") from None
-    except OSError as exc:
-        raise TargetsError(f"{path}: cannot read ({exc.strerror})") from None
+    raw = read_toml(path, what="targets", error=TargetsError)
     return parse(raw, origin=path.name)
 
 

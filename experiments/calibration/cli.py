@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from experiments.calibration import CalibrationError
+from experiments.cli import add_executor_options, positive_int
 
 EXIT_OUTSIDE_TOLERANCE = 1
 
@@ -32,11 +33,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         ),
     )
     calibrate.add_argument(
-        "--trials", type=_positive, default=60, metavar="N", help="candidates (default 60)"
+        "--trials", type=positive_int, default=60, metavar="N", help="candidates (default 60)"
     )
     calibrate.add_argument(
         "--replications",
-        type=_positive,
+        type=positive_int,
         default=4,
         metavar="R",
         help="runs per candidate (default 4)",
@@ -49,7 +50,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     )
     calibrate.add_argument(
         "--batch",
-        type=_positive,
+        type=positive_int,
         default=4,
         metavar="N",
         help="candidates run together before the sampler learns from them (default 4)",
@@ -83,7 +84,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         ),
     )
     validate.add_argument(
-        "--replications", type=_positive, default=10, metavar="R", help="runs (default 10)"
+        "--replications", type=positive_int, default=10, metavar="R", help="runs (default 10)"
     )
     validate.add_argument(
         "--years", type=_years, default=5.0, metavar="Y", help="years per run (default 5)"
@@ -101,12 +102,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--workers", type=_positive, metavar="N", help="local worker processes (default: all CPUs)"
-    )
-    parser.add_argument(
-        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
-    )
+    add_executor_options(parser)
     parser.add_argument("--targets", metavar="FILE", help="targets (default: the packaged file)")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
@@ -116,16 +112,6 @@ def _number(text: str, kind: type) -> float:
         return kind(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
-    return value
 
 
 def _seed(text: str) -> int:
@@ -198,12 +184,7 @@ def calibrate_command(args: argparse.Namespace, console: Console) -> int:
                 f"{p.low:g} to {p.high:g}",
             )
         console.print(table)
-        from experiments.calibration.validate import SECTIONS
-
-        for kind, title in SECTIONS:
-            rows = [r for r in best.rows if r.kind == kind]
-            if rows:
-                console.print(_rows_table(rows, f"Trial {best.number}: {title}"))
+        _print_sections(console, best.rows, f"Trial {best.number}: ")
         stopped = " (stopped by --timeout)" if result.stopped_early else ""
         console.print(
             f"{len(result.trials)} trials in {result.seconds:.0f} s{stopped}; loss at the schema "
@@ -215,11 +196,11 @@ def calibrate_command(args: argparse.Namespace, console: Console) -> int:
 
 def validate_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath validate``: exit 1 when a fit target or stationarity condition is outside."""
-    from carepath.cli import _parse_assignment  # one parser for --set across commands
+    from carepath.cli import parse_assignment  # one parser for --set across commands
     from experiments.calibration.validate import REPORT_FILE, validate, write_report
     from sim.scenario import build_scenario
 
-    overrides = dict(_parse_assignment(text) for text in args.set or [])
+    overrides = dict(parse_assignment(text) for text in args.set or [])
     build_scenario(overrides={**overrides, "run.years": args.years})  # refuse before running
     started = time.monotonic()
     errors = Console(stderr=True)
@@ -239,12 +220,7 @@ def validate_command(args: argparse.Namespace, console: Console) -> int:
     )
     report = write_report(result, args.report or REPORT_FILE)
     if not args.quiet:
-        from experiments.calibration.validate import SECTIONS
-
-        for kind, title in SECTIONS:
-            rows = result.section(kind)
-            if rows:
-                console.print(_rows_table(rows, title))
+        _print_sections(console, result.rows)
         console.print(
             f"{'PASS' if result.passed else 'FAIL'}: {_summary(result)} "
             f"({time.monotonic() - started:.0f} s). Report: {report}"
@@ -262,6 +238,16 @@ def _summary(result) -> str:
     checks = result.section("check")
     parts.append(f"{sum(r.within for r in checks)}/{len(checks)} out-of-sample checks within")
     return ", ".join(parts)
+
+
+def _print_sections(console: Console, rows, prefix: str = "") -> None:
+    """One table per kind of row (fit, stationarity, check), for the kinds that have rows."""
+    from experiments.calibration.validate import SECTIONS
+
+    for kind, title in SECTIONS:
+        chosen = [r for r in rows if r.kind == kind]
+        if chosen:
+            console.print(_rows_table(chosen, prefix + title))
 
 
 def _rows_table(rows, title: str) -> Table:

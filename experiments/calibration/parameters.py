@@ -8,13 +8,13 @@ tuned) nor a published input (``[[input]]`` in ``targets.toml``).
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from experiments.calibration import CalibrationError, load
+from sim.tomlfile import read_toml
 
 PARAMETERS_FILE = Path(__file__).with_name("parameters.toml")
 _FIELDS = {
@@ -68,12 +68,7 @@ def load_parameters(
         CalibrationError: one line per problem, naming the parameter and the field.
     """
     path = Path(path) if path is not None else PARAMETERS_FILE
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CalibrationError(f"{path}: no such parameters file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CalibrationError(f"{path}: not a valid TOML file ({exc})") from None
+    raw = read_toml(path, what="parameters", error=CalibrationError)
     problems: list[str] = []
     unknown = [key for key in raw if key != "parameter"]
     problems += [f"{path.name}: {key}: unknown section; allowed: parameter" for key in unknown]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import time
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from experiments.calibration import TARGETS_FILE, CalibrationError, load
 from experiments.calibration.balance import CONDITIONS, Row, unflatten
 from experiments.calibration.fit import replication_tasks, run_tasks, score, sha256
 from experiments.calibration.model import WINDOW_DAYS
+from sim.tomlfile import read_toml
 
 REPORT_FILE = Path("docs") / "validation.md"
 SERIES = (
@@ -135,9 +135,10 @@ def validate(
 
 
 def _calibrated_record(path: Path) -> dict[str, Any]:
+    # The report only describes the file; a missing or unreadable one leaves nothing to describe.
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+        raw = read_toml(path, what="calibrated", error=CalibrationError)
+    except CalibrationError:
         return {}
     return {"path": path, **raw}
 
@@ -410,8 +411,8 @@ def queues_chart(result: Validation, path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
-    from scipy import stats
+
+    from experiments.charts import daily_band
 
     series = result.series.copy()
     series["long_term_clients"] = series["home_care_clients"] + series["care_home_residents"]
@@ -420,12 +421,7 @@ def queues_chart(result: Validation, path: Path) -> Path:
     end = result.years * 365.0
     window = min(WINDOW_DAYS, (end - result.warmup) / 2.0)
     for ax, name in zip(axes, names, strict=True):
-        grouped = series.groupby("day")[name]
-        mean = grouped.mean()
-        n = grouped.count().to_numpy(dtype=float)
-        sem = grouped.std(ddof=1).to_numpy(dtype=float) / np.sqrt(np.maximum(n, 1.0))
-        half = np.nan_to_num(stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sem, nan=0.0)
-        years = mean.index.to_numpy(dtype=float) / 365.0
+        years, mean, half = daily_band(series, name)
         ax.plot(years, mean.to_numpy(), color="#1f5f8b", linewidth=1.2)
         ax.fill_between(years, mean - half, mean + half, color="#1f5f8b", alpha=0.2, linewidth=0)
         ax.axvline(result.warmup / 365.0, color="grey", linestyle="--", linewidth=0.8)
