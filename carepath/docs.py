@@ -836,11 +836,18 @@ def targets_markdown(path: str | Path | None = None) -> str:
                 kpi,
                 f"{t.expected(adults):.4g}",
                 str(t.tolerance),
-                f"{t.source} (line {t.reference_line})",
+                f"{t.source} ({f'line {t.reference_line}' if t.reference_line else t.url})",
             ]
         )
     out = _table(
-        ["target", "use", "KPI", "target value", "tolerance", "source (england_figures.md line)"],
+        [
+            "target",
+            "use",
+            "KPI",
+            "target value",
+            "tolerance",
+            "source (england_figures.md line, or address)",
+        ],
         rows,
         "lllrrl",
     )

@@ -124,6 +124,7 @@ class ServiceUser(mesa.Agent):
         self.worker: SocialWorker | None = None
         self.requested: tuple[CareService, float] | None = None
         self.ticket = 0
+        self.review_waiting = False
         self.ascof_due: float | None = None
         self._timer: Timer | None = None
         self._risk: Timer | None = None  # the first of death, leaving care, admission
@@ -332,6 +333,9 @@ class ServiceUser(mesa.Agent):
             self._after(
                 "_timer", self.model.streams["assessment"].time_to_event(rate), self.withdraw
             )
+            # People on the waiting list still die and are admitted to hospital; without these
+            # exits a list longer than the team can clear grows for ever.
+            self.refresh_risks()
 
     def withdraw(self) -> None:
         """Give up waiting (arrange something privately, or manage)."""
@@ -457,6 +461,8 @@ class ServiceUser(mesa.Agent):
     def _withdraw_requests(self) -> None:
         if self.requested is not None:
             self.requested[0].withdraw(self)
+        if self.review_waiting:
+            self.model.team.review_dropped(self)
         self.ticket += 1  # social-work and approval queue entries become stale
 
     def start_spell(self, service: CareService, units: float) -> None:

@@ -6,11 +6,14 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.events import State
 from sim.ledger import Integrator
 
 if TYPE_CHECKING:
     from sim.agents import ServiceUser
     from sim.model import CarePathwayModel
+
+_AWAITING_LONG_TERM_CARE = frozenset((State.AWAITING_HOME_CARE, State.AWAITING_CARE_HOME))
 
 
 class Hospital(mesa.Agent):
@@ -30,6 +33,7 @@ class Hospital(mesa.Agent):
         self.admissions = 0
         self.pathway_0_discharges = 0
         self.delayed_now = 0
+        self.delayed_people: set[ServiceUser] = set()
         self.in_beds = 0
         self.delayed_bed_days = Integrator()
 
@@ -50,7 +54,7 @@ class Hospital(mesa.Agent):
                     self.pathway_0_discharges += 1
                     continue
                 person = model.new_person(stream, band, model.hospital_need(pathway))
-                model.tally.contact(band, hospital=True)
+                model.tally.contact(person.person_id, band, hospital=True)
                 person.arrive_in_hospital(pathway, los)
 
     def admitted(self) -> None:
@@ -62,9 +66,17 @@ class Hospital(mesa.Agent):
         """A service user leaves their bed (home, to care, or on death)."""
         self.in_beds -= 1
 
+    def delayed_awaiting_long_term_care(self) -> int:
+        """Delayed patients whose discharge waits for a home-care package or a care-home place."""
+        return sum(p.state in _AWAITING_LONG_TERM_CARE for p in self.delayed_people)
+
     def set_delayed(self, person: ServiceUser, delayed: bool) -> None:
         """Start or stop counting ``person``'s bed-days as delayed."""
         if delayed != person.delayed:
             person.delayed = delayed
+            if delayed:
+                self.delayed_people.add(person)
+            else:
+                self.delayed_people.discard(person)
             self.delayed_now += 1 if delayed else -1
             self.delayed_bed_days.change(1.0 if delayed else -1.0, self.model.now)

@@ -37,19 +37,19 @@ class Tally:
 
     def __init__(self, model: CarePathwayModel) -> None:
         self.model = model
-        self.contacts = _Columns("time", "hospital", "band", "repeat")
+        self.contacts = _Columns("time", "hospital", "band", "repeat", "person")
         self.waits = _Columns("time", "days", "urgent")
         self.first_services = _Columns("time", "days")
         self.approvals = _Columns("time", "days")
-        self.reablement = _Columns("time", "success", "hospital")
+        self.reablement = _Columns("time", "success", "hospital", "band")
         self.ascof_2b = _Columns("time", "success")
         self.care_home_admissions = _Columns("time", "band")
         self.exits = _Columns("time", "state")
         self._ascof_pending: deque[tuple[float, ServiceUser]] = deque()
 
-    def contact(self, band: int, *, hospital: bool, repeat: bool = False) -> None:
+    def contact(self, person_id: int, band: int, *, hospital: bool, repeat: bool = False) -> None:
         """A request for support (a new episode) from someone in age band ``band``."""
-        self.contacts.add(self.model.now, hospital, band, repeat)
+        self.contacts.add(self.model.now, hospital, band, repeat, person_id)
 
     def assessment_started(self, person: ServiceUser, wait: float) -> None:
         """A social worker starts an assessment after ``wait`` days in the queue."""
@@ -65,7 +65,7 @@ class Tally:
 
     def reablement_completed(self, person: ServiceUser, success: bool) -> None:
         """A re-ablement episode ends (ASCOF 2D counts the successes)."""
-        self.reablement.add(self.model.now, success, person.hospital_route)
+        self.reablement.add(self.model.now, success, person.hospital_route, person.traits.band)
 
     def care_home_admission(self, person: ServiceUser) -> None:
         """A permanent admission to a care home."""
@@ -171,6 +171,7 @@ DAILY_REPORTERS: dict[str, Callable[[CarePathwayModel], float]] = {
     "care_home_residents": _state_count(State.CARE_HOME),
     "in_hospital": lambda m: m.hospital.in_beds,
     "delayed_discharges": lambda m: m.hospital.delayed_now,
+    "delayed_awaiting_long_term_care": lambda m: m.hospital.delayed_awaiting_long_term_care(),
     "delayed_bed_days_to_date": lambda m: m.hospital.delayed_bed_days.settle(m.time),
     "home_care_hours_in_use": lambda m: m.home_care.in_use,
     "reablement_places_in_use": lambda m: m.reablement.in_use,
@@ -178,6 +179,7 @@ DAILY_REPORTERS: dict[str, Callable[[CarePathwayModel], float]] = {
     "requests_to_date": lambda m: len(m.tally.contacts),
     "episodes_to_date": lambda m: m.entries,
     "exits_to_date": lambda m: sum(m.state_counts[s] for s in EXIT_STATES),
+    "reviews_waiting": lambda m: m.team.reviews_waiting,
     "social_workers": lambda m: m.team.headcount,
     "agency_workers": lambda m: sum(w.agency for w in m.team.workers.values()),
     "vacancies": lambda m: m.team.vacancy_count,
@@ -196,6 +198,15 @@ DAILY_REPORTERS: dict[str, Callable[[CarePathwayModel], float]] = {
 # -- the run summary -----------------------------------------------------------------------
 def _percentile(values: np.ndarray, q: float) -> float:
     return float(np.percentile(values, q)) if len(values) else math.nan
+
+
+def _requests_per_client(contacts: pd.DataFrame, end: float) -> float:
+    """Requests in the last 12 months (or the measured period) per person making them.
+
+    ASC-FR's ratio is within a year: a person who asks twice in a year counts twice.
+    """
+    year = contacts[contacts["time"] > end - 365.0]
+    return _share(len(year), year["person"].nunique())
 
 
 def _share(numerator: float, denominator: float) -> float:
@@ -263,6 +274,15 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "share_from_hospital": _share(contacts["hospital"].sum(), len(contacts)),
             "share_aged_65_plus": _share((contacts["band"] >= 1).sum(), len(contacts)),
             "share_repeat_requests": _share(contacts["repeat"].sum(), len(contacts)),
+            "share_from_hospital_aged_18_64": _share(
+                (contacts["hospital"] * (contacts["band"] == 0)).sum(),
+                (contacts["band"] == 0).sum(),
+            ),
+            "share_from_hospital_aged_65_plus": _share(
+                (contacts["hospital"] * (contacts["band"] >= 1)).sum(),
+                (contacts["band"] >= 1).sum(),
+            ),
+            "requests_per_client": _requests_per_client(contacts, end),
         },
         "assessment": {
             "wait_median_days": _percentile(waits["days"].to_numpy(), 50),
@@ -276,6 +296,9 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "assessments_started_per_year": len(waits) / years,
             "people_waiting_mean": mean("waiting_for_assessment"),
             "people_waiting_end": int(last["waiting_for_assessment"]),
+            "people_waiting_per_1000_adults": mean("waiting_for_assessment") / adults * 1000.0,
+            "reviews_waiting_mean": mean("reviews_waiting"),
+            "reviews_waiting_share_of_clients": _share(mean("reviews_waiting"), long_term),
             "approval_wait_mean_days": float(approvals["days"].mean())
             if len(approvals)
             else math.nan,
@@ -296,10 +319,12 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "delayed_bed_days_per_year": delayed,
             "delayed_discharge_cost_per_year": delayed * cfg.hospital.bed_night_cost,
             "delayed_patients_mean": mean("delayed_discharges"),
+            "delayed_awaiting_long_term_care_mean": mean("delayed_awaiting_long_term_care"),
         },
         "reablement": {
             "completed_per_year": len(reable) / years,
             "ascof_2d": _share(reable["success"].sum(), len(reable)),
+            "share_aged_65_plus": _share((reable["band"] >= 1).sum(), len(reable)),
             "ascof_2b": _share(ascof["success"].sum(), len(ascof)),
             "ascof_2b_cohort": len(ascof),
             "utilisation_mean": _share(mean("reablement_places_in_use"), cfg.reablement.places),

@@ -117,6 +117,7 @@ class CarePathwayModel(CalendarModel):
                 strict=True,
             )
         ]
+        self._populate_waiting_list()
         self.calendar.every(7.0, 7.0, self.review_workforce)
         self.datacollector = mesa.DataCollector(model_reporters=dict(DAILY_REPORTERS))
         self.datacollector.collect(self)
@@ -170,6 +171,34 @@ class CarePathwayModel(CalendarModel):
                 person.end_episode(State.NO_SERVICE, "initial_caseload_full")
                 break
             person.join_initial_caseload(self.home_care, hours)
+
+    def _populate_waiting_list(self) -> None:
+        """People who asked for help before day 0 and still wait for an assessment.
+
+        They are drawn as community contacts who passed triage (age band in proportion to the
+        community request rates); their waits are counted from day 0.
+        """
+        cfg = self.config
+        sizes = cfg.population.band_sizes()
+        count = round(cfg.initial.waiting_for_assessment_per_1000_adults * sum(sizes) / 1000.0)
+        if count == 0:
+            return
+        rates = self._community_rates
+        shares = tuple(r / sum(rates) for r in rates)
+        contact = cfg.demand.need_at_contact
+        floor = cfg.demand.low_level_below_need
+        stream = self.streams["initial"]
+        for _ in range(count):
+            band = _choose(stream, shares)
+            need = _beta(stream, contact.mean, contact.concentration)
+            # Triage kept those below the floor off the list; draw again (bounded, since a
+            # floor near 1 would make acceptance rare).
+            for _ in range(100):
+                if need >= floor:
+                    break
+                need = _beta(stream, contact.mean, contact.concentration)
+            person = self.new_person(stream, band, max(need, floor))
+            person.await_assessment(urgent=False, cause="initial_waiting_list")
 
     # -- people ---------------------------------------------------------------------------
     def new_person(
@@ -305,7 +334,7 @@ class CarePathwayModel(CalendarModel):
 
     def _community_contact(self, person_id: int, traits: Traits, *, repeat: bool) -> None:
         """A request from the community, triaged at the front door."""
-        self.tally.contact(traits.band, hospital=False, repeat=repeat)
+        self.tally.contact(person_id, traits.band, hospital=False, repeat=repeat)
         leaves = front_door(self.config.demand, traits.need)
         if leaves is None:
             ServiceUser(self, person_id, traits).contact()

@@ -298,6 +298,14 @@ class Assessment(Section):
     )
     min_elapsed_days: NonNegativeFloat = 3.0
     review_hours: PositiveFloat = 4.0
+    review_time_share: Share = Field(
+        0.15,
+        description=(
+            "Share of the team's pathway hours planned for reviews of long-term clients: while "
+            "both lists have people on them, reviews get this share and community assessments "
+            "the rest (0 = reviews only when nobody waits for an assessment; assumption). " + FITTED
+        ),
+    )
     review_interval_days: Annotated[float, Field(ge=30, le=3650)] = Field(
         365.0,
         description=(
@@ -482,7 +490,7 @@ class Organisation(Section):
 
 
 class Initial(Section):
-    """The caseload already in long-term care when the run starts."""
+    """The caseload already in long-term care, and the waiting list, when the run starts."""
 
     care_home_occupancy: Share = Field(0.95, description="Share of care-home places filled.")
     home_care_utilisation: Share = Field(0.85, description="Share of home-care hours in use.")
@@ -490,6 +498,14 @@ class Initial(Section):
     care_home_need_mean: Annotated[float, Field(gt=0, lt=1)] = 0.86
     home_care_bands: BandValues = BandValues(adults_18_64=0.3, aged_65_84=0.45, aged_85_plus=0.25)
     care_home_bands: BandValues = BandValues(adults_18_64=0.1, aged_65_84=0.45, aged_85_plus=0.45)
+    waiting_for_assessment_per_1000_adults: NonNegativeFloat = Field(
+        5.5,
+        description=(
+            "People already waiting for an assessment at day 0, per 1,000 adults, so that a "
+            "run starts with a waiting list like England's rather than an empty one. England: "
+            "249,589 waiting for 45M adults (ADASS Autumn Survey, August 2023 [secondary])."
+        ),
+    )
 
 
 class Scenario(Section):

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 # Kinds of work, in the order a team picks them up: people stuck in hospital first.
 HOSPITAL_ASSESSMENT, REWORK, COMMUNITY_ASSESSMENT, REVIEW = range(4)
 WORK_KINDS = ("hospital_assessment", "rework", "community_assessment", "review")
+_ASSESSMENTS_FIRST = (HOSPITAL_ASSESSMENT, REWORK, COMMUNITY_ASSESSMENT, REVIEW)
+_REVIEWS_FIRST = (HOSPITAL_ASSESSMENT, REWORK, REVIEW, COMMUNITY_ASSESSMENT)
+# How far the review split may run ahead or behind, in hours: a few days of one worker, so a
+# quiet spell without reviews due is not banked and spent as weeks of reviews-first later.
+_CREDIT_CAP = 40.0
 
 
 class SocialWorker(mesa.Agent):
@@ -120,6 +125,9 @@ class SocialWorkTeam:
         self.queues: tuple[deque[tuple[ServiceUser, int]], ...] = tuple(deque() for _ in WORK_KINDS)
         self.hours_delivered = 0.0
         self.leavers = 0
+        self.reviews_waiting = 0
+        # Hours owed to reviews under the planned split (see _next_case), within +-_CREDIT_CAP.
+        self.review_credit = 0.0
         self.posts = max(
             1, round(wf.establishment_fte * (1.0 - model.config.organisation.savings_target_share))
         )
@@ -174,14 +182,37 @@ class SocialWorkTeam:
         """Queue a piece of work for ``person``."""
         person.ticket += 1
         self.queues[kind].append((person, person.ticket))
+        if kind == REVIEW:
+            person.review_waiting = True
+            self.reviews_waiting += 1
+
+    def review_dropped(self, person: ServiceUser) -> None:
+        """A queued review will not be done (the client died, left care or went to hospital)."""
+        person.review_waiting = False
+        self.reviews_waiting -= 1
 
     def _next_case(self) -> tuple[int, ServiceUser] | None:
-        for kind, queue in enumerate(self.queues):
+        # Hospital assessments and rework come first. Reviews then take their planned share of
+        # the hours: while the team owes reviews time, they go before community assessments,
+        # so neither list is starved while the other has people on it.
+        order = _REVIEWS_FIRST if self.review_credit > 0.0 else _ASSESSMENTS_FIRST
+        queues = self.queues
+        for kind in order:
+            queue = queues[kind]
             while queue:
                 person, ticket = queue.popleft()
                 if ticket == person.ticket:
+                    if kind == REVIEW:
+                        person.review_waiting = False
+                        self.reviews_waiting -= 1
                     return kind, person
         return None
+
+    def _charge(self, kind: int, hours: float) -> None:
+        credit = self.review_credit + self.model.config.assessment.review_time_share * hours
+        if kind == REVIEW:
+            credit -= hours
+        self.review_credit = min(_CREDIT_CAP, max(-_CREDIT_CAP, credit))
 
     def allocate(self) -> None:
         """Give queued work to workers with time to spare today, most urgent work first."""
@@ -205,6 +236,7 @@ class SocialWorkTeam:
             hours = person.work_hours(kind)
             worker.free_at = start + hours / worker.daily_pathway_hours()
             self.hours_delivered += hours
+            self._charge(kind, hours)
             done = worker.free_at
             if kind in (HOSPITAL_ASSESSMENT, COMMUNITY_ASSESSMENT):
                 done = max(done, now + cfg.assessment.min_elapsed_days)

@@ -84,6 +84,7 @@ class _Figure:
     england_adults: float
     derivation: str = ""
     note: str = ""
+    url: str = ""
 
     def expected(self, adults: float | None = None) -> float:
         """The figure on the council's scale.
@@ -197,7 +198,11 @@ _COMMON = {
     "reference_line": "its line number in england_figures.md",
     "quote": "a piece of that line",
 }
-_OPTIONAL = {"derivation": "how published was computed", "note": "caveats"}
+_OPTIONAL = {
+    "derivation": "how published was computed",
+    "note": "caveats",
+    "url": "where a figure that is not in england_figures.md was read (instead of reference_line)",
+}
 _TARGET = {
     **_COMMON,
     "kpi": "a dotted key of the run summary",
@@ -269,6 +274,11 @@ class _Entry:
 
     def line(self) -> int:
         value = self.raw.get("reference_line")
+        if "url" in self.raw:
+            # A figure from outside the shared reference is cited by its address instead.
+            if value is not None:
+                self.problems.append(f"{self.label}: reference_line: give it or url, not both")
+            return 0
         if value is None:
             self._missing("reference_line", _COMMON["reference_line"])
             return 0
@@ -370,6 +380,7 @@ def _figure_fields(entry: _Entry, england_adults: float) -> dict[str, Any]:
         "source": entry.text("source", _COMMON["source"]),
         "reference_line": entry.line(),
         "quote": entry.text("quote", _COMMON["quote"]),
+        "url": entry.text("url", _OPTIONAL["url"], required=False),
         "england_adults": england_adults,
         "derivation": entry.text("derivation", "", required=False),
         "note": entry.text("note", "", required=False),

@@ -2,15 +2,16 @@
 
 Calibration fits targets *and* keeps the baseline stationary: a team that cannot keep up with
 its assessments and reviews gives KPIs that depend on run length (the queue grows all run long)
-so matching the figures at one run length means nothing. Three conditions say the team keeps
-up, each on the ``balance`` section that ``CalibrationModel`` adds to the summary:
+so matching the figures at one run length means nothing. Two conditions say the lists are held
+where they are, each on the ``balance`` section that ``CalibrationModel`` adds to the summary:
 
 - ``assessment_queue_trend``: people waiting for an assessment, mean of the last window after
   warm-up minus the mean of the first window (a year each in runs of three years or more);
   within ``max(10 people, 20% of the first window's mean)`` of zero.
 - ``review_queue_trend``: the same for reviews of long-term clients waiting for a worker.
-- ``review_backlog_share``: reviews waiting in the last window as a share of long-term clients;
-  at most 0.10 (a queue that is flat only because it is full must not pass).
+
+How long the lists are is a fit target (ADASS counts of people waiting for an assessment and
+of reviews overdue), so a list that is flat only because it is empty, or full, does not pass.
 
 Every row, target or condition, carries a tolerance half-width; the loss is the sum of squared
 errors in those units, ``((mean - expected) / half_width) ** 2``, over fit targets and
@@ -69,13 +70,6 @@ CONDITIONS: tuple[Condition, ...] = (
         relative=0.2,
         level="balance.reviews_waiting_first_mean",
         description="The review queue does not trend after warm-up.",
-    ),
-    Condition(
-        name="review_backlog_share",
-        kpi="balance.review_backlog_share",
-        unit="reviews waiting / long-term clients, last window",
-        floor=0.10,
-        description="Reviews are done, not left waiting: at most a tenth of clients wait.",
     ),
 )
 

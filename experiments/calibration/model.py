@@ -1,8 +1,8 @@
 """The model as calibration and validation run it: the same mechanisms, a few more measurements.
 
-``CalibrationModel`` adds a daily count of reviews waiting and a ``balance`` section to the run
-summary: whether the social workers keep up, measured as the trend of the queues between the
-first and the last window after the warm-up. Nothing it adds is read by the model, so its runs
+``CalibrationModel`` adds a ``balance`` section to the run summary: whether the social workers
+keep up, measured as the trend of the queues between the first and the last window after the
+warm-up. Nothing it adds is read by the model, so its runs
 are the runs of ``sim.model.CarePathwayModel`` on the same seed.
 """
 
@@ -11,13 +11,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import mesa
 import numpy as np
 import pandas as pd
 
-from sim.metrics import DAILY_REPORTERS, RunResults
+from sim.metrics import RunResults
 from sim.model import CarePathwayModel
-from sim.workforce import REVIEW
 
 MODEL = "experiments.calibration.model:CalibrationModel"
 # The comparison windows: a year each, or half the measured period of a shorter run.
@@ -25,24 +23,8 @@ WINDOW_DAYS = 365.0
 REVIEW_CAUSES = ("reviewed", "review_needs_care_home")
 
 
-def reviews_waiting(model: CarePathwayModel) -> int:
-    """Long-term clients whose review is due and not yet picked up by a social worker."""
-    # Queue entries go stale when a person's ticket moves on (they left, or other work
-    # superseded the review); the team skips those, so they are not waiting.
-    return sum(1 for person, ticket in model.team.queues[REVIEW] if ticket == person.ticket)
-
-
 class CalibrationModel(CarePathwayModel):
-    """``CarePathwayModel`` with a daily ``reviews_waiting`` series and a ``balance`` summary."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        # Replaces the collector before any step, so day 0 is collected once, with the extra
-        # reporter; summarise reads the same columns as before.
-        self.datacollector = mesa.DataCollector(
-            model_reporters={**DAILY_REPORTERS, "reviews_waiting": reviews_waiting}
-        )
-        self.datacollector.collect(self)
+    """``CarePathwayModel`` with a ``balance`` section in its run summary."""
 
     def results(self) -> RunResults:
         """The usual results, with ``summary["balance"]``."""
@@ -76,8 +58,7 @@ def balance(
 
     Returns:
         Window means and trends (last window minus first) of the people waiting for an
-        assessment and of the reviews waiting; the review backlog as a share of long-term
-        clients in the last window; reviews done and due a year.
+        assessment and of the reviews waiting; reviews done and due a year.
     """
     window = min(WINDOW_DAYS, (end - warmup) / 2.0)
     days = series.index.to_numpy(dtype=float)
@@ -85,7 +66,6 @@ def balance(
     last = series[(days > end - window) & (days <= end)]
     measured = series[days >= warmup]
     clients = series["home_care_clients"] + series["care_home_residents"]
-    clients_last = _mean(clients[last.index])
     years = max(end - warmup, 1e-9) / 365.0
     done = events[(events["time"] >= warmup) & events["cause"].astype(str).isin(REVIEW_CAUSES)]
     waiting_first = _mean(first["waiting_for_assessment"])
@@ -100,7 +80,6 @@ def balance(
         "reviews_waiting_first_mean": reviews_first,
         "reviews_waiting_last_mean": reviews_last,
         "reviews_waiting_trend": reviews_last - reviews_first,
-        "review_backlog_share": reviews_last / clients_last if clients_last else math.nan,
         "reviews_done_per_year": len(done) / years,
         "reviews_due_per_year": _mean(clients[measured.index]) * 365.0 / review_interval,
     }

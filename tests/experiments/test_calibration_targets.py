@@ -1,3 +1,4 @@
+import copy
 import math
 import os
 import tomllib
@@ -67,6 +68,12 @@ def _file(*targets: dict, **extra) -> dict:
     return {"england": england, "target": list(targets), **extra}
 
 
+def test_a_figure_from_outside_the_reference_is_cited_by_its_address():
+    calibration = parse(_file(_target(reference_line=None, url="https://example.org/survey")))
+    (target,) = calibration.targets
+    assert target.url == "https://example.org/survey" and target.reference_line == 0
+
+
 def test_the_targets_file_loads():
     calibration = load()
     targets = load_targets()
@@ -82,7 +89,9 @@ def test_every_target_has_a_source_a_tolerance_and_a_scale():
     calibration = load()
     for entry in (*calibration.targets, *calibration.inputs):
         assert entry.source.strip(), entry.name
-        assert entry.reference_line >= 1 and entry.quote, entry.name
+        # Cited either by its line of the shared reference or by the address it was read at.
+        assert (entry.reference_line >= 1) != bool(entry.url), entry.name
+        assert entry.quote, entry.name
         assert entry.tolerance.value > 0, entry.name
         assert entry.tolerance.kind in ("absolute", "relative"), entry.name
         assert entry.scale in SCALES, entry.name
@@ -106,7 +115,8 @@ def test_every_quote_is_on_its_line_of_the_reference_figures():
     wrong = [
         f"{e.name}: line {e.reference_line} lacks {e.quote!r}"
         for e in entries
-        if e.reference_line > len(lines) or e.quote not in lines[e.reference_line - 1]
+        if getattr(e, "url", "") == ""
+        and (e.reference_line > len(lines) or e.quote not in lines[e.reference_line - 1])
     ]
     assert not wrong
 
@@ -123,13 +133,22 @@ def test_every_kpi_exists_in_a_real_run_summary(two_year_run):
 def test_evaluate_reports_each_target_against_replications(two_year_run):
     _, results = two_year_run
     targets = load_targets()
-    rows = evaluate(targets, [results.summary, results.summary], adults=200_000)
+    other = copy.deepcopy(results.summary)
+    other["demand"]["share_from_hospital"] += 0.1
+    rows = evaluate(targets, [results.summary, other], adults=200_000)
     assert [r.target for r in rows] == targets
     for row in rows:
-        assert row.values[0] == row.values[1] == pytest.approx(row.mean)
-        assert row.sd == pytest.approx(0.0, abs=1e-9)
-        assert row.low < row.expected < row.high
-        assert row.within == (row.low <= row.mean <= row.high)
+        assert row.values[0] == row.target.measure(results.summary) or math.isnan(row.values[0])
+    by_name = {r.target.name: r for r in rows}
+    share = results.summary["demand"]["share_from_hospital"]
+    moved = by_name["share_from_hospital"]
+    assert moved.values == pytest.approx([share, share + 0.1])
+    assert moved.mean == pytest.approx(share + 0.05)
+    assert moved.sd == pytest.approx(0.1 / math.sqrt(2))
+    assert (moved.low, moved.high) == pytest.approx((0.17, 0.23))  # 0.20 ± 0.03 in the file
+    assert moved.within == (0.17 <= share + 0.05 <= 0.23)
+    still = by_name["requests_per_1000_adults"]
+    assert still.values[0] == still.values[1] and still.sd == pytest.approx(0.0, abs=1e-9)
 
 
 def test_scaling_to_the_council():
@@ -182,6 +201,8 @@ def test_inputs_match_the_default_scenario():
         (_target(kpi="demand/share"), "target 'a_target': kpi: must be a dotted key"),
         (_target(per=[]), "target 'a_target': per: must be a dotted key or a non-empty list"),
         (_target(reference_line=0), "target 'a_target': reference_line: must be a line"),
+        (_target(url="https://example.org/x"), "reference_line: give it or url, not both"),
+        (_target(reference_line=None), "target 'a_target': reference_line: missing"),
         (_target(name=None), "target #1: name: missing"),
         (_target(name="Share From Hospital"), "name: must be lower_snake_case"),
         (_target(tolerence={"absolute": 0.1}), "target 'a_target': tolerence: unknown field"),
