@@ -16,6 +16,7 @@ from dashboards.simulation import Simulation, Snapshot
 from dashboards.widgets import (
     DEFAULT_SPEED,
     ChartGrid,
+    Heading,
     RunControls,
     restart_simulation,
     use_play_loop,
@@ -134,7 +135,7 @@ def ComparePage():
                 "come from the organisational model.",
                 style={"font-size": "12px", "color": "#555"},
             )
-    solara.Markdown("## Compare organisational models")
+    Heading("Compare organisational models")
     if error.value:
         solara.Error(error.value)
     snap = snapshot.value

@@ -9,6 +9,7 @@ import os
 import solara
 
 from dashboards import charts, results
+from dashboards.widgets import Heading, Prose
 from experiments.store import StoreError
 
 
@@ -48,7 +49,7 @@ def ExperimentView(experiment: results.Experiment):
             "KPIs", values=kpis.value, all_values=experiment.kpis, on_value=kpis.set
         )
 
-    solara.Markdown(f"## {experiment.name}")
+    Heading(experiment.name)
     solara.Text(
         f"{experiment.folder}: {ok['arm'].nunique()} arms, {len(ok)} finished runs shown"
         + (f", {failed} failed" if failed else ""),
@@ -110,9 +111,9 @@ def ExplorerPage():
     if error.value:
         solara.Error(error.value)
     if experiment.value is None:
-        solara.Markdown(
-            "## Results explorer\n\nOpen the folder of an experiment written by "
-            "`carepath sweep` to see its KPIs by arm with 95% confidence intervals."
+        Prose(
+            "<h2>Results explorer</h2><p>Open the folder of an experiment written by "
+            "<code>carepath sweep</code> to see its KPIs by arm with 95% confidence intervals.</p>"
         )
         return
     # Keyed by folder, so that opening another experiment starts with fresh filters.

@@ -16,6 +16,7 @@ from dashboards.widgets import (
     DEFAULT_SPEED,
     CardRow,
     ChartGrid,
+    Heading,
     KpiCard,
     RunControls,
     restart_simulation,
@@ -112,7 +113,7 @@ def LivePage():
                 "Changing a setting starts the run again from day 0.",
                 style={"font-size": "12px", "color": "#555"},
             )
-    solara.Markdown(f"## Live run: {preset_title(preset.value)}")
+    Heading(f"Live run: {preset_title(preset.value)}")
     if error.value:
         solara.Error(error.value)
     LiveView(snapshot.value)

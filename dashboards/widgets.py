@@ -1,4 +1,4 @@
-"""Solara pieces shared by the live and compare pages: the play loop, run controls, cards."""
+"""Solara pieces shared by the pages: the play loop, run controls, cards, headings."""
 
 # Solara components are named like classes (PascalCase), as in Solara and Mesa.
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 import solara
@@ -24,6 +25,8 @@ DEFAULT_SPEED = "week"
 ACCENT = "#1f4e79"
 # Shortest time between updates, so that clicks and other sessions are served between them.
 MIN_UPDATE_SECONDS = 0.1
+# The classes solara.Markdown puts on its text, so that Prose looks the same.
+MARKDOWN_CLASSES = ["solara-markdown", "rendered_html", "jp-RenderedHTMLCommon"]
 
 
 def use_simulation(
@@ -165,3 +168,21 @@ def ChartGrid(options: dict[str, dict[str, Any]], height: int = 260):
                     attributes={"style": f"height: {height}px;", "class": f"chart-{key}"},
                     responsive=True,
                 )
+
+
+@solara.component
+def Prose(html: str):
+    """Trusted HTML text (headings, paragraphs), styled as ``solara.Markdown`` styles it.
+
+    The pages use this, not ``solara.Markdown``: each Markdown, once shown, has the browser
+    load mermaid (to draw any diagram) from Solara's asset cache. Set-up does not install
+    mermaid, so that request fails with a 404, seconds later, after Solara's server has tried
+    its CDN.
+    """
+    solara.HTML(unsafe_innerHTML=html, classes=MARKDOWN_CLASSES)
+
+
+@solara.component
+def Heading(text: str):
+    """A page heading (``<h2>``); ``text`` is plain text."""
+    Prose(f"<h2>{escape(text)}</h2>")

@@ -7,9 +7,11 @@ import io
 import json
 import tarfile
 
+import ipyvue
 import pytest
 
-from dashboards import assets, cli
+from dashboards import assets, cli, results
+from tests.dashboards.helpers import render_page, widgets
 
 
 def _parse(*argv: str) -> argparse.Namespace:
@@ -55,6 +57,20 @@ def test_required_packages_follow_the_installed_solara():
     app = app or "@widgetti/solara-vuetify-app"
     assert f"{app}@{wanted[app]}/" in template
     assert "mermaid" not in wanted
+
+
+@pytest.mark.parametrize(
+    ("path", "opened"),
+    [("/", False), ("/compare", False), ("/explorer", False), ("/explorer", True)],
+)
+def test_pages_never_ask_for_mermaid(path, opened, experiment_dir, monkeypatch):
+    # A solara.Markdown has the browser fetch mermaid, which is not installed: a 404 after a while.
+    if opened:
+        monkeypatch.setenv(results.EXPERIMENT_ENV, str(experiment_dir))
+    rc = render_page(path)
+    templates = [w.template for w in widgets(rc, ipyvue.VueTemplate)]
+    texts = [t.template if isinstance(t, ipyvue.Template) else str(t) for t in templates]
+    assert texts and not [t for t in texts if "mermaid" in t]
 
 
 def _npm_tarball(path, name: str, version: str) -> None:
