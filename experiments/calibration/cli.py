@@ -43,7 +43,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         help="runs per candidate (default 4)",
     )
     calibrate.add_argument(
-        "--years", type=_years, default=3.0, metavar="Y", help="years per run (default 3)"
+        "--years",
+        type=_years,
+        default=10.0,
+        metavar="Y",
+        help="years per run, the first half (at most 5) a warm-up (default 10)",
     )
     calibrate.add_argument(
         "--seed", type=_seed, default=1, metavar="N", help="sampler and replication seed (1)"
@@ -87,7 +91,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "--replications", type=positive_int, default=10, metavar="R", help="runs (default 10)"
     )
     validate.add_argument(
-        "--years", type=_years, default=5.0, metavar="Y", help="years per run (default 5)"
+        "--years",
+        type=_years,
+        default=10.0,
+        metavar="Y",
+        help="years per run, the first half (at most 5) a warm-up (default 10)",
     )
     validate.add_argument(
         "--seed", type=_seed, default=2, metavar="N", help="replication seed (default 2)"
