@@ -190,7 +190,7 @@ def _shot(page, name: str) -> None:
 
 def test_live_page_plays_and_switches_preset(server, page):
     page.goto(server)
-    page.get_by_text("Day 0 of 1,825").wait_for()
+    page.get_by_text("Day 0 of 3,650").wait_for()
     for label in ("Play", "Step", "Reset"):
         assert page.get_by_role("button", name=label).is_visible()
     assert page.get_by_text("Social workers (funded posts): 80").is_visible()
@@ -204,7 +204,7 @@ def test_live_page_plays_and_switches_preset(server, page):
     page.locator(".v-select", has_text="Organisational model").click()
     page.get_by_role("option", name="Social enterprise").click()
     page.get_by_text("Live run: Social enterprise").wait_for()
-    page.get_by_text("Day 0 of 1,825").wait_for()
+    page.get_by_text("Day 0 of 3,650").wait_for()
     # Waits: the switch takes its new value one render after the heading and the day.
     sync_api.expect(page.get_by_label("Council checks every assessment")).to_be_checked()
     page.traffic.check()

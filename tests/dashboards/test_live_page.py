@@ -42,7 +42,7 @@ def test_page_shows_controls_kpis_and_charts(built):
     rc = render_page("/")
     for label in ("Play", "Step", "Reset"):
         button(rc, label)
-    assert text_with(rc, "run-day").startswith("Day 0 of 1,825")
+    assert text_with(rc, "run-day").startswith("Day 0 of 3,650")
     titles = charts(rc)
     assert "People waiting" in titles
     assert "Where people have gone (moves since day 1)" in titles
@@ -58,7 +58,7 @@ def test_step_advances_the_model_and_updates_the_charts(built):
     choose_speed(rc, "month")
     button(rc, "Step").click()
     assert built[-1].steps == 30
-    assert text_with(rc, "run-day").startswith("Day 30 of 1,825")
+    assert text_with(rc, "run-day").startswith("Day 30 of 3,650")
     after = charts(rc)["People waiting"]["series"][0]["data"]
     assert len(after) > len(before)
     assert after[-1][0] == pytest.approx(30 / 365, abs=1e-3)
