@@ -21,7 +21,12 @@ kind = "factorial"
 factors = {{ "organisation.preset" = ["in_house", "outsourced"], "workforce.establishment_fte" = {ftes} }}
 
 [outputs]
-kpis = ["assessment.wait_median_days", "demand.requests_per_year", "cost.total_per_year"]
+kpis = [
+  "assessment.wait_median_days",
+  "demand.requests_per_year",
+  "demand.share_repeat_requests",
+  "cost.total_per_year",
+]
 timeseries = ["waiting_for_assessment", "delayed_discharges"]
 timeseries_every_days = 5
 """
