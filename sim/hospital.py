@@ -32,7 +32,6 @@ class Hospital(mesa.Agent):
         self.daily_admission_rates = [n * r / 365.0 for n, r in zip(sizes, rates, strict=True)]
         self.admissions = 0
         self.pathway_0_discharges = 0
-        self.delayed_now = 0
         self.delayed_people: set[ServiceUser] = set()
         self.in_beds = 0
         self.delayed_bed_days = Integrator()
@@ -66,6 +65,11 @@ class Hospital(mesa.Agent):
         """A service user leaves their bed (home, to care, or on death)."""
         self.in_beds -= 1
 
+    @property
+    def delayed_now(self) -> int:
+        """Medically fit patients still in a bed."""
+        return len(self.delayed_people)
+
     def delayed_awaiting_long_term_care(self) -> int:
         """Delayed patients whose discharge waits for a home-care package or a care-home place."""
         return sum(p.state in _AWAITING_LONG_TERM_CARE for p in self.delayed_people)
@@ -78,5 +82,4 @@ class Hospital(mesa.Agent):
                 self.delayed_people.add(person)
             else:
                 self.delayed_people.discard(person)
-            self.delayed_now += 1 if delayed else -1
             self.delayed_bed_days.change(1.0 if delayed else -1.0, self.model.now)

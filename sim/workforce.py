@@ -128,6 +128,7 @@ class SocialWorkTeam:
         self.reviews_waiting = 0
         # Hours owed to reviews under the planned split (see _next_case), within +-_CREDIT_CAP.
         self.review_credit = 0.0
+        self._review_share = model.config.assessment.review_time_share
         self.posts = max(
             1, round(wf.establishment_fte * (1.0 - model.config.organisation.savings_target_share))
         )
@@ -209,7 +210,7 @@ class SocialWorkTeam:
         return None
 
     def _charge(self, kind: int, hours: float) -> None:
-        credit = self.review_credit + self.model.config.assessment.review_time_share * hours
+        credit = self.review_credit + self._review_share * hours
         if kind == REVIEW:
             credit -= hours
         self.review_credit = min(_CREDIT_CAP, max(-_CREDIT_CAP, credit))
