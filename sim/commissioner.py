@@ -23,37 +23,39 @@ class Commissioner(mesa.Agent):
     Approval runs in up to three stages: a council check of the assessment when assessment is
     done outside the council (limited by checking officers' hours), a chance of being sent
     back for more work, then a manager's sign-off or, for costly packages, the next funding
-    panel. Under budget pressure the commissioner raises the eligibility threshold a band at a
-    time, and lowers it again (never below policy) when spending is back within budget.
+    panel. Under budget pressure the commissioner interprets eligibility more strictly: at
+    each budget review the need threshold is set in proportion to the overspend, from the
+    policy band's need (at ``pressure_tolerance`` or less) up to ``max_threshold``'s (at
+    ``full_rationing_overspend``), so it relaxes again as soon as spending falls back.
     """
 
     def __init__(self, model: CarePathwayModel) -> None:
         super().__init__(model)
         cfg = model.config
         self.policy_band = BANDS.index(cfg.eligibility.threshold)
-        self.max_band = max(self.policy_band, BANDS.index(cfg.commissioning.max_threshold))
-        self.band = self.policy_band
+        max_band = max(self.policy_band, BANDS.index(cfg.commissioning.max_threshold))
+        self.policy_need = FACS_THRESHOLDS[BANDS[self.policy_band]]
+        self.max_need = FACS_THRESHOLDS[BANDS[max_band]]
+        self.threshold_need = self.policy_need
         self.checks: deque[tuple[ServiceUser, int]] = deque()
         self.panel: list[tuple[ServiceUser, int]] = []
         self._check_hours = 0.0
         self._spend_at_review = 0.0
         self.checks_done = 0
         self.reworks = 0
-        self.band_changes = 0
+        self.threshold_changes = 0
         panel_days = cfg.approval.panel_interval_days
         model.calendar.every(panel_days, panel_days, self.hold_panel)
         review_days = cfg.commissioning.budget_review_days
         model.calendar.every(review_days, review_days, self.review_budget)
 
     @property
-    def threshold_need(self) -> float:
-        """The need score at which people are eligible today."""
-        return FACS_THRESHOLDS[BANDS[self.band]]
-
-    @property
     def threshold_band(self) -> str:
-        """Today's eligibility band."""
-        return BANDS[self.band]
+        """Today's eligibility band: the tightest band whose need today's threshold reaches."""
+        return max(
+            (band for band in BANDS if FACS_THRESHOLDS[band] <= self.threshold_need + 1e-9),
+            key=FACS_THRESHOLDS.__getitem__,
+        )
 
     @property
     def checks_waiting(self) -> int:
@@ -107,22 +109,25 @@ class Commissioner(mesa.Agent):
                 person.approved()
 
     def review_budget(self) -> None:
-        """Compare spending over the last period with the budget, and ration if overspent."""
+        """Compare spending over the last period with the budget, and ration in proportion.
+
+        A proportional rule, not a step up or down at each review: spending is mostly the
+        stock of long-term clients, which takes years to respond to who is admitted, so a
+        threshold that keeps rising while spending is over budget overshoots and drives a
+        multi-year cycle of rationing and relaxing (measured with band steps: home-care
+        clients swinging between about 1,100 and 2,000).
+        """
         cfg = self.model.config.commissioning
         spent = self.model.ledger.total(self.model.now)
         annualised = (spent - self._spend_at_review) * 365.0 / cfg.budget_review_days
         self._spend_at_review = spent
         if not cfg.tighten_under_pressure:
             return
-        if (
-            annualised > cfg.annual_budget * (1.0 + cfg.pressure_tolerance)
-            and self.band < self.max_band
-        ):
-            self.band += 1
-            self.band_changes += 1
-        elif (
-            annualised < cfg.annual_budget * (1.0 - cfg.pressure_tolerance)
-            and self.band > self.policy_band
-        ):
-            self.band -= 1
-            self.band_changes += 1
+        overspend = annualised / cfg.annual_budget - 1.0 if cfg.annual_budget > 0 else 0.0
+        pressure = (overspend - cfg.pressure_tolerance) / (
+            cfg.full_rationing_overspend - cfg.pressure_tolerance
+        )
+        need = self.policy_need + (self.max_need - self.policy_need) * min(1.0, max(0.0, pressure))
+        if need != self.threshold_need:
+            self.threshold_changes += 1
+        self.threshold_need = need

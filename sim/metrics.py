@@ -364,7 +364,7 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
         },
         "commissioning": {
             "eligibility_threshold_end": model.commissioner.threshold_band,
-            "threshold_changes": model.commissioner.band_changes,
+            "threshold_changes": model.commissioner.threshold_changes,
             "council_checks": model.commissioner.checks_done,
             "returned_for_rework": model.commissioner.reworks,
         },

@@ -350,8 +350,10 @@ class CarePathwayModel(CalendarModel):
 
     def review_workforce(self) -> None:
         """Weekly: each social worker's morale moves and some leave."""
-        for worker in list(self.team.workers.values()):
-            worker.review_week()
+        workers = list(self.team.workers.values())
+        backlog = self.state_counts[State.AWAITING_ASSESSMENT] + self.team.reviews_waiting
+        for worker in workers:
+            worker.review_week(backlog / len(workers))
 
     def run(self, progress: Callable[[int], None] | None = None) -> RunResults:
         """Run to the scenario's horizon and return the results.

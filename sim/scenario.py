@@ -295,6 +295,24 @@ class Workforce(Section):
         3.0, description="Leaving hazard multiplies by exp(effect * (base_morale - morale))."
     )
     caseload_effect_on_morale: NonNegativeFloat = 0.3
+    typical_backlog_per_worker: PositiveFloat = Field(
+        25.0,
+        description=(
+            "People waiting for an assessment plus overdue reviews per social worker in post "
+            "in England, at which the team's backlog neither lifts nor lowers morale: (249,589 "
+            "waiting + 210,106 reviews overdue, ADASS 2023) / about 18,000 council adult social "
+            "workers (Skills for Care 2023)."
+        ),
+    )
+    backlog_effect_on_morale: NonNegativeFloat = Field(
+        0.05,
+        description=(
+            "Morale falls by this much for each doubling of the team's backlog per worker above "
+            "typical, and rises by as much for each halving (at most three). An assumption: "
+            "staff surveys name waiting lists among the pressures that drive leaving, but give "
+            "no size."
+        ),
+    )
     new_starter_productivity: Annotated[float, Field(gt=0, le=1)] = 0.7
 
 
@@ -457,7 +475,14 @@ class Commissioning(Section):
     )
     tighten_under_pressure: bool = True
     pressure_tolerance: NonNegativeFloat = Field(
-        0.05, description="Overspend share that triggers a tighter threshold."
+        0.05, description="Overspend share above which the threshold starts to rise."
+    )
+    full_rationing_overspend: PositiveFloat = Field(
+        0.2,
+        description=(
+            "Overspend share at which the threshold reaches max_threshold; in between it rises "
+            "in proportion (a stricter reading of eligibility, not whole-band steps)."
+        ),
     )
     budget_review_days: Annotated[float, Field(ge=7, le=365)] = Field(
         91.0, description="How often spending is compared with the budget (quarterly)."
@@ -465,6 +490,12 @@ class Commissioning(Section):
     max_threshold: EligibilityBand = Field(
         "critical", description="The tightest band the council will ration to."
     )
+
+    @model_validator(mode="after")
+    def _rationing_range(self) -> Commissioning:
+        if self.full_rationing_overspend <= self.pressure_tolerance:
+            raise ValueError("full_rationing_overspend must be greater than pressure_tolerance")
+        return self
 
 
 class Integration(Section):

@@ -63,13 +63,25 @@ class SocialWorker(mesa.Agent):
             * productivity
         )
 
-    def review_week(self) -> None:
-        """Weekly: morale drifts towards what the job now feels like; some staff leave."""
+    def review_week(self, backlog_per_worker: float) -> None:
+        """Weekly: morale drifts towards what the job now feels like; some staff leave.
+
+        Args:
+            backlog_per_worker: the team's people waiting for an assessment and overdue
+                reviews, per worker in post: the list everyone knows is there, which is nobody's
+                caseload but weighs on all.
+        """
         cfg = self.model.config
         wf, org = cfg.workforce, cfg.organisation
         overload = max(0.0, self.caseload / wf.manageable_caseload - 1.0)
+        typical = wf.typical_backlog_per_worker
+        backlog = math.log2(max(backlog_per_worker, typical / 8.0) / typical)
         target = (
-            wf.base_morale + org.autonomy - org.terms_risk - wf.caseload_effect_on_morale * overload
+            wf.base_morale
+            + org.autonomy
+            - org.terms_risk
+            - wf.caseload_effect_on_morale * overload
+            - wf.backlog_effect_on_morale * backlog
         )
         stream = self.model.streams["workforce"]
         self.morale += 0.1 * (target - self.morale) + 0.02 * stream.normal()

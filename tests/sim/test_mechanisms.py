@@ -1,6 +1,6 @@
 """Cause and effect on the same seed: each lever moves its outcome the way its mechanism says."""
 
-from sim import CarePathwayModel
+from sim import CarePathwayModel, build_scenario
 
 YEARS = 3
 SEED = 4
@@ -69,3 +69,20 @@ def test_integrated_discharge_lowers_delayed_bed_days():
         integrated["hospital"]["delayed_bed_days_per_year"]
         < separate["hospital"]["delayed_bed_days_per_year"]
     )
+
+
+def test_a_longer_backlog_lowers_morale_and_raises_turnover():
+    def workforce(waiting_per_1000_adults: float) -> dict:
+        scenario = build_scenario(
+            overrides={
+                "run.years": YEARS,
+                "run.warmup_days": 0,
+                "initial.waiting_for_assessment_per_1000_adults": waiting_per_1000_adults,
+                "workforce.backlog_effect_on_morale": 0.15,
+            }
+        )
+        return CarePathwayModel(scenario=scenario, rng=SEED).run().summary["workforce"]
+
+    short, long = workforce(0.0), workforce(25.0)
+    assert long["morale_mean"] < short["morale_mean"] - 0.05
+    assert long["turnover_rate"] > short["turnover_rate"]

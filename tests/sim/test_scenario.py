@@ -44,6 +44,11 @@ def test_overrides_apply_last():
         ({"hospital": {"pathway_shares": [0.5, 0.5, 0.5, 0.5]}}, "hospital", "add up to 1"),
         ({"run": {"years": 1, "warmup_days": 400}}, "run", "shorter than the run"),
         ({"reablement": {"places": "many"}}, "reablement.places", "integer"),
+        (
+            {"commissioning": {"pressure_tolerance": 0.3, "full_rationing_overspend": 0.2}},
+            "commissioning",
+            "greater than pressure_tolerance",
+        ),
     ],
 )
 def test_invalid_values_name_the_field_and_what_is_allowed(data, field, hint):
