@@ -74,6 +74,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     calibrate.add_argument(
         "--parameters", metavar="FILE", help="free parameters (default: the packaged list)"
     )
+    calibrate.add_argument(
+        "--start",
+        metavar="FILE",
+        help="an earlier calibrated file whose values are tried right after the defaults",
+    )
     calibrate.add_argument("--out", metavar="FILE", help="where to write (sim/calibrated.toml)")
     _common(calibrate)
 
@@ -175,6 +180,7 @@ def calibrate_command(args: argparse.Namespace, console: Console) -> int:
         targets_file=args.targets,
         parameters_file=args.parameters,
         bounds=bounds,
+        start_file=args.start,
         progress=progress,
     )
     command = "carepath " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "carepath calibrate"

@@ -98,6 +98,8 @@ class Calibration:
     stopped_early: bool
     targets_file: Path
     parameters_file: Path
+    start_file: Path | None = None
+    start_values: dict[str, float] | None = None
 
     @property
     def best(self) -> Trial:
@@ -119,6 +121,7 @@ def calibrate(
     targets_file: str | Path | None = None,
     parameters_file: str | Path | None = None,
     bounds: Mapping[str, tuple[float, float]] | None = None,
+    start_file: str | Path | None = None,
     progress: Progress | None = None,
 ) -> Calibration:
     """Fit the free parameters of the baseline.
@@ -128,6 +131,8 @@ def calibrate(
         targets_file: the targets (default: ``targets.toml`` of this package).
         parameters_file: the free parameters (default: ``parameters.toml``).
         bounds: ``{path: (low, high)}`` replacing bounds of the parameters file.
+        start_file: an earlier calibrated file whose values are tried first after the
+            defaults (trial 1), so a re-fit after a model change starts from the last fit.
         progress: called after each batch with trials done, trials planned, best loss so far
             and seconds elapsed.
 
@@ -144,6 +149,7 @@ def calibrate(
         raise CalibrationError(f"{targets_path}: no target with use = 'fit' to calibrate to")
     parameters = load_parameters(parameters_path, bounds)
     defaults = default_values(parameters)
+    start = start_values(Path(start_file), parameters) if start_file else None
     adults = _adults()
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -158,6 +164,8 @@ def calibrate(
     study = optuna.create_study(direction="minimize", sampler=sampler)
     # Trial 0 is the schema defaults, so the result is never worse than where it started.
     study.enqueue_trial(defaults)
+    if start is not None:
+        study.enqueue_trial(start)
 
     started = time.monotonic()
     trials: list[Trial] = []
@@ -189,7 +197,40 @@ def calibrate(
         stopped_early=stopped_early,
         targets_file=targets_path,
         parameters_file=parameters_path,
+        start_file=Path(start_file) if start_file else None,
+        start_values=start,
     )
+
+
+def start_values(path: Path, parameters: Sequence[FreeParameter]) -> dict[str, float]:
+    """The values of an earlier calibrated file, for the free parameters, on their grid.
+
+    A parameter the file does not hold starts at its default.
+
+    Raises:
+        CalibrationError: when the file cannot be read, has no ``[parameters]`` table, or
+            holds a value that is not a number or lies outside the parameter's bounds.
+    """
+    from sim.tomlfile import read_toml
+
+    data = read_toml(path, what="calibrated", error=CalibrationError)
+    given = data.get("parameters")
+    if not isinstance(given, dict):
+        raise CalibrationError(f"{path}: no [parameters] table of fitted values to start from")
+    values = default_values(parameters)
+    for p in parameters:
+        if p.path not in given:
+            continue
+        value = given[p.path]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise CalibrationError(f"{path}: parameters.{p.path} must be a number, not {value!r}")
+        if not p.low <= value <= p.high:
+            raise CalibrationError(
+                f"{path}: parameters.{p.path} = {value:g} is outside its bounds "
+                f"{p.low:g} to {p.high:g}"
+            )
+        values[p.path] = p.snap(float(value))
+    return values
 
 
 def _suggest(trial: Any, parameters: Sequence[FreeParameter]) -> dict[str, float]:
@@ -340,9 +381,19 @@ def provenance(result: Calibration, command: str | None = None) -> dict[str, Any
         "targets_sha256": sha256(result.targets_file),
         "parameters_file": _display(result.parameters_file),
         "parameters_sha256": sha256(result.parameters_file),
+        **(
+            {
+                "start_file": _display(result.start_file),
+                "start_sha256": sha256(result.start_file),
+                "start_values": dict(result.start_values or {}),
+            }
+            if result.start_file
+            else {}
+        ),
         "baseline": "default scenario, in_house preset, schema defaults (no calibrated values)",
         "optimiser": (
             "optuna TPESampler (multivariate, constant liar), seeded; trial 0 = schema defaults"
+            + ("; trial 1 = the start file's values" if result.start_file else "")
         ),
         "objective": (
             "sum over fit targets and stationarity conditions of "

@@ -238,6 +238,7 @@ def test_calibrate_command_writes_the_file_it_is_given(tmp_path: Path, capsys):
         (["--bound", "assessment.hours_mean=abc"], "expected PATH=LOW..HIGH"),
         (["--targets", "no/such/targets.toml"], "no such targets file"),
         (["--parameters", "no/such/parameters.toml"], "no such parameters file"),
+        (["--start", "no/such/calibrated.toml"], "no such calibrated file"),
     ],
 )
 def test_bad_calibrate_input_is_one_line_and_exit_2(tmp_path: Path, capsys, args, message):
@@ -245,6 +246,46 @@ def test_bad_calibrate_input_is_one_line_and_exit_2(tmp_path: Path, capsys, args
     assert main(["calibrate", "--trials", "1", "--out", str(out), *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("carepath: error: ") and message in err[0]
+    assert not out.exists()
+
+
+def test_a_start_file_is_tried_right_after_the_defaults_and_recorded(tmp_path: Path):
+    start = tmp_path / "earlier.toml"
+    start.write_text(
+        '[parameters]\n"assessment.hours_mean" = 9.04\n"demand.signpost_below_need" = 0.25\n'
+        '"not.a.free.parameter" = 1.0\n[provenance]\nseed = 1\n',
+        encoding="utf-8",
+    )
+    settings = Settings(trials=3, replications=1, years=0.2, batch=3, workers=1, seed=3)
+    result = calibrate(settings, start_file=start)
+    expected = default_values(result.parameters) | {
+        "assessment.hours_mean": 9.0,  # snapped to the parameter's grid
+        "demand.signpost_below_need": 0.25,
+    }
+    assert result.trials[1].values == expected
+    prov = tomllib.loads(
+        write_calibrated(result, tmp_path / "out.toml").read_text(encoding="utf-8")
+    )["provenance"]
+    assert prov["start_values"] == expected
+    assert prov["start_sha256"] == sha256(start)
+    assert "trial 1 = the start file" in prov["optimiser"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[parameters]\n"assessment.hours_mean" = 40.0\n', "outside its bounds 8 to 16"),
+        ('[parameters]\n"assessment.hours_mean" = "long"\n', "must be a number"),
+        ("[provenance]\nseed = 1\n", "no [parameters] table"),
+    ],
+)
+def test_a_bad_start_file_is_refused_before_any_run(tmp_path: Path, capsys, text, message):
+    start = tmp_path / "earlier.toml"
+    start.write_text(text, encoding="utf-8")
+    out = tmp_path / "never.toml"
+    assert main(["calibrate", "--trials", "1", "--start", str(start), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0] and str(start) in err[0]
     assert not out.exists()
 
 
