@@ -338,6 +338,10 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             / years
             / over_65
             * 1e5,
+            "care_home_admissions_18_64_per_100k": (homes["band"] == 0).sum()
+            / years
+            / sizes[0]
+            * 1e5,
             "long_term_clients_per_1000_adults": long_term / adults * 1000.0,
         },
         "cost": {

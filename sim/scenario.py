@@ -278,7 +278,14 @@ class Workforce(Section):
             "year). " + FITTED
         ),
     )
-    agency_cover_share: Share = Field(0.5, description="Share of vacancies covered by agency.")
+    agency_cover_share: Share = Field(
+        1.0,
+        description=(
+            "Share of vacancies covered by an agency locum. England's councils had about 1,900 "
+            "agency social workers and about 1,900 vacancies (10.5% of some 18,100 posts; Skills "
+            "for Care, Sept 2023): cover is close to complete."
+        ),
+    )
     agency_start_days: NonNegativeFloat = 14.0
     max_caseload: Annotated[int, Field(ge=1, le=500)] = Field(
         20,
