@@ -17,12 +17,21 @@ def test_council_checking_every_assessment_lengthens_referral_to_service():
         checked["assessment"]["approval_wait_mean_days"]
         > internal["assessment"]["approval_wait_mean_days"]
     )
-    assert (
-        checked["assessment"]["referral_to_service_mean_days"]
-        > internal["assessment"]["referral_to_service_mean_days"]
-    )
     assert checked["commissioning"]["council_checks"] > 0
     assert checked["cost"]["by_component_per_year"]["council_checking"] > 0
+    # Checking adds under a day to a wait of weeks, so the whole referral-to-service time is
+    # compared over a few paired seeds rather than one.
+    seeds = (4, 5, 6)
+
+    def referral_to_service(council_checks: bool) -> float:
+        return sum(
+            CarePathwayModel(years=YEARS, rng=seed, council_checks=council_checks)
+            .run()
+            .summary["assessment"]["referral_to_service_mean_days"]
+            for seed in seeds
+        )
+
+    assert referral_to_service(True) > referral_to_service(False)
 
 
 def test_fewer_social_workers_lengthen_assessment_waits():
