@@ -97,6 +97,8 @@ def _fmt(value: Any, unit: str = "") -> str:
             return f"{value * 100:.1f}%"
         if unit == "£":
             return f"£{value / 1e6:,.2f}m" if abs(value) >= 1e5 else f"£{value:,.0f}"
+        if unit == "score":
+            return f"{value:.2f}"
         return f"{value:,.1f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
 
@@ -123,6 +125,7 @@ KPI_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("Workforce", "workforce", "turnover_rate", "%"),
     ("Workforce", "workforce", "vacancy_rate", "%"),
     ("Commissioning", "commissioning", "eligibility_threshold_end", ""),
+    ("Commissioning", "commissioning", "eligibility_need_mean", "score"),
 )
 
 

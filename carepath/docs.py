@@ -143,9 +143,12 @@ MECHANISM_NOTES: dict[str, MechanismNote] = {
         code=(
             "`SocialWorker.review_week` (`sim/workforce.py`): each week a worker's morale "
             "moves a tenth of the way towards `base_morale + autonomy − terms_risk − "
-            "caseload overload`, plus noise. Morale sets productivity (× `0.85 + 0.25 × "
-            "morale`) and the leaving hazard (× `exp(morale_effect_on_turnover × "
-            "(base_morale − morale))`), hence vacancies, agency cover and capacity."
+            "caseload overload − backlog pressure` (the team's waiting list and overdue "
+            "reviews per worker against England's typical; ODD 7.11), plus noise. Morale "
+            "sets productivity (× `0.85 + 0.25 × morale`) and the leaving hazard (× "
+            "`exp(morale_effect_on_turnover × (base_morale − morale))`), hence vacancies, "
+            "agency cover and capacity; through the backlog, a model that shortens the "
+            "lists also keeps its staff longer."
         ),
         evidence=(
             "Outsourcing 'could boost social worker autonomy, and hence morale' (iMPOWER, "

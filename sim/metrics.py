@@ -368,6 +368,8 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
         },
         "commissioning": {
             "eligibility_threshold_end": model.commissioner.threshold_band,
+            # Need score; the policy band's when spending is within budget (ODD 7.12).
+            "eligibility_need_mean": mean("eligibility_threshold"),
             "threshold_changes": model.commissioner.threshold_changes,
             "council_checks": model.commissioner.checks_done,
             "returned_for_rework": model.commissioner.reworks,

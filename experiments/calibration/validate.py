@@ -343,11 +343,34 @@ def _calibration_section(result: Validation) -> list[str]:
         )
     targets_sum = prov.get("targets_sha256")
     if targets_sum and targets_sum != sha256(result.targets_file):
-        lines += [
-            "",
-            "Note: the targets file has changed since calibration (checksums differ).",
-        ]
+        changed = _changed_fit_targets(result.rows, prov.get("fit", []))
+        note = (
+            "its fit targets differ: " + ", ".join(f"`{n}`" for n in changed)
+            if changed
+            else "though not its fit targets (only checks, inputs or notes)"
+        )
+        lines += ["", f"Note: the targets file has changed since calibration, {note}."]
     return [*lines, ""]
+
+
+def _changed_fit_targets(rows: Sequence[Row], fitted: Sequence[dict]) -> list[str]:
+    """Names of fit targets added, removed or moved since the calibration.
+
+    Conditions are left out: their tolerance follows the queue level of each run.
+    """
+    now = {r.name: (r.expected, r.low, r.high) for r in rows if r.kind == "fit"}
+    then = {
+        f["name"]: (f["expected"], f["low"], f["high"]) for f in fitted if f.get("kind") == "fit"
+    }
+    return sorted(
+        name
+        for name in now.keys() | then.keys()
+        if name not in now
+        or name not in then
+        or not all(
+            math.isclose(a, b, rel_tol=1e-9) for a, b in zip(now[name], then[name], strict=True)
+        )
+    )
 
 
 def _relative(path: Path) -> str:

@@ -353,3 +353,26 @@ def test_bad_validate_input_is_one_line_and_exit_2(tmp_path: Path, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "workforce.nonsense" in err[0] and "allowed:" in err[0]
+
+
+def test_validation_names_the_fit_targets_changed_since_calibration():
+    from experiments.calibration.validate import _changed_fit_targets
+
+    def row(kind, name, expected, low, high):
+        return Row(kind, name, "", expected, low, high, 0.0, 0.0, 0.0, 2, True)
+
+    rows = [
+        row("fit", "kept", 1.0, 0.9, 1.1),
+        row("fit", "moved", 2.0, 1.5, 2.5),
+        row("fit", "added", 3.0, 2.0, 4.0),
+        row("check", "a_check", 5.0, 4.0, 6.0),
+        row("stationarity", "trend", 0.0, -10.0, 10.0),
+    ]
+    fitted = [
+        {"kind": "fit", "name": "kept", "expected": 1.0, "low": 0.9, "high": 1.1},
+        {"kind": "fit", "name": "moved", "expected": 2.0, "low": 1.8, "high": 2.2},
+        {"kind": "fit", "name": "removed", "expected": 1.0, "low": 0.0, "high": 2.0},
+        {"kind": "stationarity", "name": "trend", "expected": 0.0, "low": -20.0, "high": 20.0},
+    ]
+    assert _changed_fit_targets(rows, fitted) == ["added", "moved", "removed"]
+    assert _changed_fit_targets(rows[:1], fitted[:1]) == []
