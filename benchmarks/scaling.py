@@ -83,6 +83,7 @@ CORE_OVERRIDES: dict[str, Any] = {
     "approval.rework_share": 0.0,  # no council questions sending work back
     "workforce.annual_turnover": 0.0,  # a fixed team: no leavers, vacancies or locums
     "workforce.initial_vacancy_rate": 0.0,
+    "workforce.backlog_effect_on_morale": 0.0,  # morale (so productivity) fixed, as in the references
     "assessment.review_interval_days": 3650.0,  # no annual reviews within the run
     "initial.waiting_for_assessment_per_1000_adults": 0.0,  # the references start with no list
 }
