@@ -32,10 +32,8 @@ class Commissioner(mesa.Agent):
     def __init__(self, model: CarePathwayModel) -> None:
         super().__init__(model)
         cfg = model.config
-        self.policy_band = BANDS.index(cfg.eligibility.threshold)
-        max_band = max(self.policy_band, BANDS.index(cfg.commissioning.max_threshold))
-        self.policy_need = FACS_THRESHOLDS[BANDS[self.policy_band]]
-        self.max_need = FACS_THRESHOLDS[BANDS[max_band]]
+        self.policy_need = cfg.eligibility.threshold_need
+        self.max_need = max(self.policy_need, FACS_THRESHOLDS[cfg.commissioning.max_threshold])
         self.threshold_need = self.policy_need
         self.checks: deque[tuple[ServiceUser, int]] = deque()
         self.panel: list[tuple[ServiceUser, int]] = []
@@ -109,7 +107,16 @@ class Commissioner(mesa.Agent):
                 person.approved()
 
     def review_budget(self) -> None:
-        """Compare spending over the last period with the budget, and ration in proportion.
+        """Compare spending since the last review with the budget, and ration in proportion."""
+        cfg = self.model.config.commissioning
+        spent = self.model.ledger.total(self.model.now)
+        annualised = (spent - self._spend_at_review) * 365.0 / cfg.budget_review_days
+        self._spend_at_review = spent
+        if cfg.tighten_under_pressure:
+            self.ration(annualised)
+
+    def ration(self, spending_per_year: float) -> None:
+        """Set today's need threshold from spending running at ``spending_per_year``.
 
         A proportional rule, not a step up or down at each review: spending is mostly the
         stock of long-term clients, which takes years to respond to who is admitted, so a
@@ -118,12 +125,8 @@ class Commissioner(mesa.Agent):
         clients swinging between about 1,100 and 2,000).
         """
         cfg = self.model.config.commissioning
-        spent = self.model.ledger.total(self.model.now)
-        annualised = (spent - self._spend_at_review) * 365.0 / cfg.budget_review_days
-        self._spend_at_review = spent
-        if not cfg.tighten_under_pressure:
-            return
-        overspend = annualised / cfg.annual_budget - 1.0 if cfg.annual_budget > 0 else 0.0
+        budget = cfg.annual_budget
+        overspend = spending_per_year / budget - 1.0 if budget > 0 else 0.0
         pressure = (overspend - cfg.pressure_tolerance) / (
             cfg.full_rationing_overspend - cfg.pressure_tolerance
         )

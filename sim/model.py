@@ -21,7 +21,7 @@ from sim.metrics import DAILY_REPORTERS, RunResults, Tally, summarise
 from sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
 from sim.services import CareService
 from sim.streams import Stream, make_streams
-from sim.workforce import SocialWorkTeam
+from sim.workforce import SocialWorkTeam, backlog_pressure
 
 # Keyword levers of the constructor (for batch_run and dashboards) and the fields they set.
 LEVERS: dict[str, str] = {
@@ -351,9 +351,14 @@ class CarePathwayModel(CalendarModel):
     def review_workforce(self) -> None:
         """Weekly: each social worker's morale moves and some leave."""
         workers = list(self.team.workers.values())
+        if not workers:
+            return
         backlog = self.state_counts[State.AWAITING_ASSESSMENT] + self.team.reviews_waiting
+        pressure = backlog_pressure(
+            backlog / len(workers), self.config.workforce.typical_backlog_per_worker
+        )
         for worker in workers:
-            worker.review_week(backlog / len(workers))
+            worker.review_week(pressure)
 
     def run(self, progress: Callable[[int], None] | None = None) -> RunResults:
         """Run to the scenario's horizon and return the results.

@@ -23,6 +23,16 @@ _REVIEWS_FIRST = (HOSPITAL_ASSESSMENT, REWORK, REVIEW, COMMUNITY_ASSESSMENT)
 _CREDIT_CAP = 40.0
 
 
+def backlog_pressure(backlog_per_worker: float, typical: float) -> float:
+    """Doublings of the team's backlog per worker above England's typical (negative below it).
+
+    The backlog (people waiting for an assessment plus overdue reviews) is nobody's caseload
+    but weighs on everyone; at most three halvings count, so an empty list is not infinitely
+    cheering.
+    """
+    return math.log2(max(backlog_per_worker, typical / 8.0) / typical)
+
+
 class SocialWorker(mesa.Agent):
     """A social worker employed by the provider organisation (or an agency locum).
 
@@ -63,19 +73,15 @@ class SocialWorker(mesa.Agent):
             * productivity
         )
 
-    def review_week(self, backlog_per_worker: float) -> None:
+    def review_week(self, backlog: float) -> None:
         """Weekly: morale drifts towards what the job now feels like; some staff leave.
 
         Args:
-            backlog_per_worker: the team's people waiting for an assessment and overdue
-                reviews, per worker in post: the list everyone knows is there, which is nobody's
-                caseload but weighs on all.
+            backlog: the team's backlog pressure (``backlog_pressure``), the same for everyone.
         """
         cfg = self.model.config
         wf, org = cfg.workforce, cfg.organisation
         overload = max(0.0, self.caseload / wf.manageable_caseload - 1.0)
-        typical = wf.typical_backlog_per_worker
-        backlog = math.log2(max(backlog_per_worker, typical / 8.0) / typical)
         target = (
             wf.base_morale
             + org.autonomy

@@ -9,14 +9,6 @@ def _commissioner(**commissioning):
     return CarePathwayModel(scenario=scenario, rng=3).commissioner
 
 
-def _review_at(commissioner, spend_per_year: float) -> None:
-    """One budget review after a quarter in which spending ran at ``spend_per_year``."""
-    days = commissioner.model.config.commissioning.budget_review_days
-    commissioner._spend_at_review = commissioner.model.ledger.total(commissioner.model.now)
-    commissioner._spend_at_review -= spend_per_year * days / 365.0
-    commissioner.review_budget()
-
-
 @pytest.mark.parametrize(
     ("overspend", "expected"),
     [
@@ -30,30 +22,34 @@ def _review_at(commissioner, spend_per_year: float) -> None:
 def test_threshold_rises_in_proportion_to_overspend(overspend, expected):
     commissioner = _commissioner()
     budget = commissioner.model.config.commissioning.annual_budget
-    _review_at(commissioner, budget * (1.0 + overspend))
+    commissioner.ration(budget * (1.0 + overspend))
     assert commissioner.threshold_need == pytest.approx(expected)
 
 
 def test_threshold_relaxes_as_soon_as_spending_falls_back():
     commissioner = _commissioner()
     budget = commissioner.model.config.commissioning.annual_budget
-    _review_at(commissioner, budget * 1.5)
+    commissioner.ration(budget * 1.5)
     assert commissioner.threshold_band == "critical"
-    _review_at(commissioner, budget * 1.1)
+    commissioner.ration(budget * 1.1)
     assert commissioner.threshold_band == "substantial"
     assert FACS_THRESHOLDS["substantial"] < commissioner.threshold_need
-    _review_at(commissioner, budget)
+    commissioner.ration(budget)
     assert commissioner.threshold_need == FACS_THRESHOLDS["substantial"]
     assert commissioner.threshold_changes == 3
 
 
 def test_no_rationing_when_switched_off_or_at_the_policy_ceiling():
-    off = _commissioner(**{"commissioning.tighten_under_pressure": False})
-    _review_at(off, off.model.config.commissioning.annual_budget * 2)
-    assert off.threshold_need == FACS_THRESHOLDS["substantial"]
-    capped = _commissioner(**{"commissioning.max_threshold": "moderate"})
-    _review_at(capped, capped.model.config.commissioning.annual_budget * 2)
-    assert capped.threshold_need == FACS_THRESHOLDS["substantial"]
+    def threshold_after_a_year(**commissioning) -> float:
+        overrides = {"run.warmup_days": 0, "commissioning.annual_budget": 1_000_000.0}
+        model = _commissioner(**overrides | commissioning).model
+        return model.run().summary["commissioning"]["eligibility_need_mean"]
+
+    assert threshold_after_a_year() > FACS_THRESHOLDS["substantial"]  # rations when on
+    off = threshold_after_a_year(**{"commissioning.tighten_under_pressure": False})
+    assert off == pytest.approx(FACS_THRESHOLDS["substantial"])
+    capped = threshold_after_a_year(**{"commissioning.max_threshold": "moderate"})
+    assert capped == pytest.approx(FACS_THRESHOLDS["substantial"])
 
 
 def test_a_tight_budget_turns_eligible_people_away_in_a_run():
