@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-from sim.scenario import FACS_THRESHOLDS, Scenario
+from carepath.sim.scenario import FACS_THRESHOLDS, Scenario
 
 DAYS_PER_YEAR = 365.0
 

@@ -239,7 +239,7 @@ def ratio_table(compared: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _adult_share() -> float:
-    from sim.scenario import build_scenario
+    from carepath.sim.scenario import build_scenario
 
     return sum(build_scenario().population.age_shares.as_tuple())
 

@@ -20,8 +20,9 @@ import sys
 import time
 from typing import Any
 
+from carepath.sim.engine.gcpolicy import fewer_collections
+
 from benchmarks.scaling import core_scenario, scale_scenario
-from sim.gcpolicy import fewer_collections
 
 IMPLEMENTATIONS = ("ours", "simpy", "naive")
 
@@ -31,8 +32,9 @@ def _peak_kb() -> int:
 
 
 def _run_ours(scenario: Any, seed: int, days: float | None) -> dict[str, Any]:
+    from carepath.sim import CarePathwayModel
+
     from benchmarks.core import real_model_kpis
-    from sim import CarePathwayModel
 
     collect_seconds = 0.0
     started = time.perf_counter()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.scenario import Scenario, build_scenario
+from carepath.sim.scenario import Scenario, build_scenario
 
 # Dotted paths of every absolute quantity that is sized to the population (a per-head rate or
 # a share needs no scaling). Integer fields are rounded after scaling.

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from experiments.sweep import load_plan, sweep
+from carepath.experiments.sweep import load_plan, sweep
 
 EXPERIMENT = """
 name = "memory"

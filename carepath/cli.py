@@ -12,15 +12,15 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from dashboards import cli as dashboard_cli
-from experiments import cli as experiment_cli
-from experiments.calibration import cli as calibration_cli
-from experiments.report import ReportError
-from experiments.spec import ExperimentError
-from experiments.store import StoreError
-from sim.outputs import OutputError
-from sim.presets import MECHANISMS, PRESETS, SOURCES
-from sim.scenario import ScenarioError, load_scenario
+from carepath.dashboards import cli as dashboard_cli
+from carepath.experiments import cli as experiment_cli
+from carepath.experiments.calibration import cli as calibration_cli
+from carepath.experiments.report import ReportError
+from carepath.experiments.spec import ExperimentError
+from carepath.experiments.store import StoreError
+from carepath.sim.measure.outputs import OutputError
+from carepath.sim.presets import MECHANISMS, PRESETS, SOURCES
+from carepath.sim.scenario import ScenarioError, load_scenario
 
 EXIT_USAGE = 2
 
@@ -57,8 +57,8 @@ def _scenario_from_args(args: argparse.Namespace):
 
 
 def _run(args: argparse.Namespace, console: Console) -> int:
-    from sim.model import CarePathwayModel
-    from sim.outputs import check_output_dir, write_results
+    from carepath.sim.measure.outputs import check_output_dir, write_results
+    from carepath.sim.model import CarePathwayModel
 
     scenario = _scenario_from_args(args)
     out = Path(args.out) if args.out else None

@@ -23,9 +23,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sim.model import LEVERS
-from sim.presets import PRESETS, SOURCES, Preset
-from sim.scenario import AGE_BANDS, BandValues, NeedDistribution, Scenario
+from carepath.sim.model import LEVERS
+from carepath.sim.presets import PRESETS, SOURCES, Preset
+from carepath.sim.scenario import AGE_BANDS, BandValues, NeedDistribution, Scenario
 
 REPO = Path(__file__).resolve().parents[1]
 ORG_MODELS_FILE = REPO / "docs" / "organisational_models.md"
@@ -824,7 +824,7 @@ def parameters_markdown() -> str:
 
 def targets_markdown(path: str | Path | None = None) -> str:
     """A table of the calibration targets, scaled to the default council."""
-    from experiments.calibration import default_adults, load
+    from carepath.experiments.calibration import default_adults, load
 
     calibration = load(path)
     adults = default_adults()

@@ -1,1 +1,1 @@
-"""Solara dashboards (live run, comparison, results explorer): see issue 6."""
+"""Solara dashboards: the live run, comparison of models, and the results explorer."""

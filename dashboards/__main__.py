@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from dashboards.cli import add_arguments, main
+from carepath.dashboards.cli import add_arguments, main
 
 parser = argparse.ArgumentParser(
     prog="python -m dashboards", description="Serve the carepath dashboards."

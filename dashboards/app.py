@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import solara
 import solara.lab
-
-from dashboards.compare import ComparePage
-from dashboards.explorer import ExplorerPage
-from dashboards.live import LivePage
+from carepath.dashboards.compare import ComparePage
+from carepath.dashboards.explorer import ExplorerPage
+from carepath.dashboards.live import LivePage
 
 
 @solara.component

@@ -9,12 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dashboards import assets
-from dashboards.results import EXPERIMENT_ENV
+from carepath.dashboards import assets
+from carepath.dashboards.results import EXPERIMENT_ENV
 
 DEFAULT_PORT = 8765
 DEFAULT_HOST = "127.0.0.1"
-APP = "dashboards.app"
+APP = "carepath.dashboards.app"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,12 +8,11 @@ import math
 from html import escape
 
 import solara
-
-from dashboards import charts, indicators
-from dashboards.controls import SeedInput
-from dashboards.levers import make_model, parse_seed, preset_title
-from dashboards.simulation import Simulation, Snapshot
-from dashboards.widgets import (
+from carepath.dashboards import charts, indicators
+from carepath.dashboards.controls import SeedInput
+from carepath.dashboards.levers import make_model, parse_seed, preset_title
+from carepath.dashboards.simulation import Simulation, Snapshot
+from carepath.dashboards.widgets import (
     DEFAULT_SPEED,
     ChartGrid,
     Heading,
@@ -22,8 +21,8 @@ from dashboards.widgets import (
     use_play_loop,
     use_simulation,
 )
-from sim.presets import PRESETS
-from sim.scenario import ScenarioError
+from carepath.sim.presets import PRESETS
+from carepath.sim.scenario import ScenarioError
 
 DEFAULT_PRESETS = ("in_house", "social_enterprise", "care_trust_plus")
 DEFAULT_SEED = "1"

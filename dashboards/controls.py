@@ -8,9 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import solara
-
-from dashboards.levers import MAIN_LEVERS, Lever, preset_title
-from sim.presets import PRESETS
+from carepath.dashboards.levers import MAIN_LEVERS, Lever, preset_title
+from carepath.sim.presets import PRESETS
 
 
 @solara.component

@@ -7,10 +7,9 @@ from __future__ import annotations
 import os
 
 import solara
-
-from dashboards import charts, results
-from dashboards.widgets import Heading, Prose
-from experiments.store import StoreError
+from carepath.dashboards import charts, results
+from carepath.dashboards.widgets import Heading, Prose
+from carepath.experiments.store import StoreError
 
 
 @solara.component

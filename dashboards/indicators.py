@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from sim.events import State
-from sim.model import CarePathwayModel
+from carepath.sim.model import CarePathwayModel
+from carepath.sim.states import State
 
 WEEK = 7
 RECENT_DAYS = 91  # KPI cards about "now" look at the last quarter

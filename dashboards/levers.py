@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim.model import LEVERS, CarePathwayModel
-from sim.presets import PRESETS
-from sim.scenario import FACS_THRESHOLDS, Scenario, ScenarioError, build_scenario
+from carepath.sim.model import LEVERS, CarePathwayModel
+from carepath.sim.presets import PRESETS
+from carepath.sim.scenario import FACS_THRESHOLDS, Scenario, ScenarioError, build_scenario
 
 SEED_MAX = 2**63 - 1
 DEFAULT_PRESET = "in_house"

@@ -7,12 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 import solara
-
-from dashboards import charts, indicators
-from dashboards.controls import LeverForm, PresetSelect, SeedInput
-from dashboards.levers import DEFAULT_PRESET, make_model, parse_seed, preset_levers, preset_title
-from dashboards.simulation import Simulation, Snapshot
-from dashboards.widgets import (
+from carepath.dashboards import charts, indicators
+from carepath.dashboards.controls import LeverForm, PresetSelect, SeedInput
+from carepath.dashboards.levers import (
+    DEFAULT_PRESET,
+    make_model,
+    parse_seed,
+    preset_levers,
+    preset_title,
+)
+from carepath.dashboards.simulation import Simulation, Snapshot
+from carepath.dashboards.widgets import (
     DEFAULT_SPEED,
     CardRow,
     ChartGrid,
@@ -23,7 +28,7 @@ from dashboards.widgets import (
     use_play_loop,
     use_simulation,
 )
-from sim.scenario import ScenarioError
+from carepath.sim.scenario import ScenarioError
 
 RUN = "run"
 DEFAULT_SEED = "1"

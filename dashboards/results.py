@@ -9,9 +9,8 @@ from html import escape
 from pathlib import Path
 
 import pandas as pd
-
-from experiments.analysis import HEADLINE_KPIS, arm_table, kpi_columns
-from experiments.store import MANIFEST, StoreError, read_manifest, read_runs
+from carepath.experiments.analysis import HEADLINE_KPIS, arm_table, kpi_columns
+from carepath.experiments.store import MANIFEST, StoreError, read_manifest, read_runs
 
 # `carepath dashboard --experiment DIR` opens the explorer on DIR.
 EXPERIMENT_ENV = "CAREPATH_EXPERIMENT"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from dashboards import indicators
-from sim.model import CarePathwayModel
+from carepath.dashboards import indicators
+from carepath.sim.model import CarePathwayModel
 
 
 @dataclass(frozen=True)

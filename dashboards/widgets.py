@@ -12,10 +12,9 @@ from typing import Any
 
 import solara
 import solara.lab
-
-from dashboards.simulation import Simulation, Snapshot
-from sim.model import CarePathwayModel
-from sim.scenario import ScenarioError
+from carepath.dashboards.simulation import Simulation, Snapshot
+from carepath.sim.model import CarePathwayModel
+from carepath.sim.scenario import ScenarioError
 
 logger = logging.getLogger(__name__)
 

@@ -1,1 +1,1 @@
-"""Batch experiments: sweeps, replications, results store (see issue 3)."""
+"""Batch experiments: sweeps, replications, the results store, reports, calibration."""

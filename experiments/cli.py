@@ -125,7 +125,7 @@ def _bar(console: Console, title: str, enabled: bool) -> Progress:
 
 def sweep_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath sweep FILE``."""
-    from experiments.sweep import load_plan, sweep
+    from carepath.experiments.sweep import load_plan, sweep
 
     plan = load_plan(args.file)
     out = Path(args.out) if args.out else Path("out") / plan.experiment.name
@@ -190,7 +190,7 @@ def sweep_command(args: argparse.Namespace, console: Console) -> int:
 
 def report_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath report DIR``."""
-    from experiments.report import build_report
+    from carepath.experiments.report import build_report
 
     kpis = [k.strip() for k in args.kpis.split(",") if k.strip()] if args.kpis else None
     path = build_report(args.folder, kpis=kpis, baseline=args.baseline, precision=args.precision)
@@ -200,8 +200,8 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
 
 def reproduce_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath reproduce DIR``: exit 0 only if every re-made run matches its record."""
-    from experiments.store import read_manifest
-    from experiments.sweep import reproduce
+    from carepath.experiments.store import read_manifest
+    from carepath.experiments.sweep import reproduce
 
     runs = parse_run_list(args.runs) if args.runs else None
     manifest = read_manifest(args.folder)
@@ -241,9 +241,9 @@ def reproduce_command(args: argparse.Namespace, console: Console) -> int:
 
 def kpis_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath kpis``: the names ``[outputs]`` accepts."""
-    from experiments.runs import probe_outputs
-    from experiments.spec import DEFAULT_MODEL
-    from sim.scenario import build_scenario
+    from carepath.experiments.runs import probe_outputs
+    from carepath.experiments.spec import DEFAULT_MODEL
+    from carepath.sim.scenario import build_scenario
 
     kpis, series = probe_outputs(DEFAULT_MODEL, build_scenario().model_dump(mode="json"))
     console.print("[bold]KPIs[/] ([outputs] kpis = [...]):")

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from experiments.spec import Experiment, ExperimentError, Range
-from sim.scenario import ScenarioError, build_scenario
-from sim.tomlfile import read_toml
+from carepath.experiments.spec import Experiment, ExperimentError, Range
+from carepath.sim.scenario import ScenarioError, build_scenario
+from carepath.sim.tomlfile import read_toml
 
 PRESET_PATH = "organisation.preset"
 # Keeps design sampling apart from the runs' own streams, which also derive from ``seed``.

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from experiments.runs import RunOutcome, RunTask, execute, worker_died
+from carepath.experiments.runs import RunOutcome, RunTask, execute, worker_died
 
 # Runs queued per worker: enough to keep workers busy, few enough to keep memory flat.
 _QUEUE_PER_WORKER = 2

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from experiments.analysis import (
+from carepath.experiments.analysis import (
     HEADLINE_KPIS,
     arm_table,
     kpi_columns,
@@ -19,9 +18,9 @@ from experiments.analysis import (
     t_interval,
     warmup_table,
 )
-from experiments.sensitivity import SensitivityError, indices
-from experiments.spec import parse_experiment
-from experiments.store import read_manifest, read_runs, read_timeseries, write_atomic
+from carepath.experiments.sensitivity import SensitivityError, indices
+from carepath.experiments.spec import parse_experiment
+from carepath.experiments.store import read_manifest, read_runs, read_timeseries, write_atomic
 
 MAX_CHART_KPIS = 9
 
@@ -99,7 +98,7 @@ def build_report(
     Raises:
         StoreError, ReportError: for a folder that is not an experiment, an unknown KPI or arm.
     """
-    from experiments import charts  # matplotlib loads only when a report is made
+    from carepath.experiments import charts  # matplotlib loads only when a report is made
 
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -250,7 +249,7 @@ def _replications(ok: pd.DataFrame, kpis: list[str], precision: float, level: fl
 
 
 def _warmup(folder: Path, manifest: dict[str, Any], labels: dict[int, str], staged: Path):
-    from experiments import charts
+    from carepath.experiments import charts
 
     series = read_timeseries(folder)
     out = ["## Warm-up (MSER-5)", ""]
@@ -296,7 +295,7 @@ def _warmup(folder: Path, manifest: dict[str, Any], labels: dict[int, str], stag
 
 
 def _sensitivity(experiment, runs: pd.DataFrame, kpis: list[str], staged: Path):
-    from experiments import charts
+    from carepath.experiments import charts
 
     targets = experiment.design.analyse or kpis
     out = [f"## Sensitivity ({experiment.design.kind})", ""]

@@ -17,9 +17,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from experiments.design import Arm
-from experiments.spec import Experiment
+from carepath.experiments.design import Arm
+from carepath.experiments.spec import Experiment
 
 ID_COLUMNS = ("run_id", "arm", "arm_label", "replication", "status", "error")
 
@@ -96,13 +95,25 @@ def make_tasks(experiment: Experiment, arms: list[tuple[Arm, dict[str, Any]]]) -
     return tasks
 
 
+# Top-level packages of carepath before it had one namespace; manifests written then name them.
+_LEGACY_PACKAGES = ("sim", "experiments", "dashboards")
+
+
+def canonical_model_spec(spec: str) -> str:
+    """``module:Class`` with a pre-namespace module (``sim.model``) moved under ``carepath``."""
+    module_name, sep, name = spec.partition(":")
+    if module_name.partition(".")[0] in _LEGACY_PACKAGES:
+        module_name = f"carepath.{module_name}"
+    return f"{module_name}{sep}{name}"
+
+
 def load_model_class(spec: str) -> type:
-    """Import ``module:Class``.
+    """Import ``module:Class`` (a pre-namespace name such as ``sim.model:...`` is accepted).
 
     Raises:
         ImportError: if the module or class does not exist.
     """
-    module_name, _, name = spec.partition(":")
+    module_name, _, name = canonical_model_spec(spec).partition(":")
     module = importlib.import_module(module_name)
     try:
         return getattr(module, name)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from experiments.design import salib_problem, sensitivity_sample
-from experiments.spec import Experiment
+from carepath.experiments.design import salib_problem, sensitivity_sample
+from carepath.experiments.spec import Experiment
 
 # Fixed so that the bootstrap intervals in a report are reproducible.
 _BOOTSTRAP_SEED = 20_261_122

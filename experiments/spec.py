@@ -30,12 +30,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from carepath.sim.scenario import describe_errors
+from carepath.sim.tomlfile import read_toml_text
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.scenario import describe_errors
-from sim.tomlfile import read_toml_text
-
-DEFAULT_MODEL = "sim.model:CarePathwayModel"
+DEFAULT_MODEL = "carepath.sim.model:CarePathwayModel"
 Level = str | int | float | bool
 
 

@@ -30,8 +30,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from experiments.runs import ID_COLUMNS, RunOutcome
+from carepath.experiments.runs import ID_COLUMNS, RunOutcome
 
 FORMAT = "carepath-experiment/1"
 MANIFEST = "manifest.json"

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.design import Arm, resolve_arms
-from experiments.executors import run_dask, run_local, run_serial
-from experiments.runs import (
+from carepath.experiments.design import Arm, resolve_arms
+from carepath.experiments.executors import run_dask, run_local, run_serial
+from carepath.experiments.runs import (
     RunOutcome,
     RunTask,
     checksum,
@@ -18,8 +18,8 @@ from experiments.runs import (
     make_tasks,
     probe_outputs,
 )
-from experiments.spec import Experiment, ExperimentError, parse_experiment, read_experiment
-from experiments.store import (
+from carepath.experiments.spec import Experiment, ExperimentError, parse_experiment, read_experiment
+from carepath.experiments.store import (
     FORMAT,
     ExperimentStore,
     environment,

@@ -9,7 +9,7 @@ from pathlib import Path
 # Runs from a checkout, installed or not: the logic lives in the dashboards package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboards.assets import main
+from carepath.dashboards.assets import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,8 +1,8 @@
 """carepath's model: adult social care pathways in an English council, on Mesa 3.5."""
 
-from sim.model import LEVERS, CarePathwayModel
-from sim.presets import PRESETS
-from sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
+from carepath.sim.model import LEVERS, CarePathwayModel
+from carepath.sim.presets import PRESETS
+from carepath.sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
 
 __all__ = [
     "LEVERS",

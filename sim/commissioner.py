@@ -6,13 +6,12 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 import mesa
-
-from sim.scenario import FACS_THRESHOLDS
-from sim.workforce import REWORK
+from carepath.sim.scenario import FACS_THRESHOLDS
+from carepath.sim.workforce import REWORK
 
 if TYPE_CHECKING:
-    from sim.agents import ServiceUser
-    from sim.model import CarePathwayModel
+    from carepath.sim.model import CarePathwayModel
+    from carepath.sim.person import ServiceUser
 
 BANDS = tuple(FACS_THRESHOLDS)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-
-from sim.events import State
-from sim.ledger import Integrator
+from carepath.sim.engine.ledger import Integrator
+from carepath.sim.states import State
 
 if TYPE_CHECKING:
-    from sim.agents import ServiceUser
-    from sim.model import CarePathwayModel
+    from carepath.sim.model import CarePathwayModel
+    from carepath.sim.person import ServiceUser
 
 _AWAITING_LONG_TERM_CARE = frozenset((State.AWAITING_HOME_CARE, State.AWAITING_CARE_HOME))
 

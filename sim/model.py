@@ -9,19 +9,19 @@ from typing import Any
 
 import mesa
 import numpy as np
-
-from sim.agents import ServiceUser, Traits, front_door
-from sim.calendar import CalendarModel
-from sim.commissioner import Commissioner
-from sim.events import EventLog, State
-from sim.gcpolicy import fewer_collections
-from sim.hospital import Hospital
-from sim.ledger import Ledger
-from sim.metrics import DAILY_REPORTERS, RunResults, Tally, summarise
-from sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
-from sim.services import CareService
-from sim.streams import Stream, make_streams
-from sim.workforce import SocialWorkTeam, backlog_pressure
+from carepath.sim.commissioner import Commissioner
+from carepath.sim.engine.calendar import CalendarModel
+from carepath.sim.engine.events import EventLog
+from carepath.sim.engine.gcpolicy import fewer_collections
+from carepath.sim.engine.ledger import Ledger
+from carepath.sim.engine.streams import Stream, make_streams
+from carepath.sim.hospital import Hospital
+from carepath.sim.measure.metrics import DAILY_REPORTERS, RunResults, Tally, summarise
+from carepath.sim.person import ServiceUser, Traits, front_door
+from carepath.sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
+from carepath.sim.services import CareService
+from carepath.sim.states import State
+from carepath.sim.workforce import SocialWorkTeam, backlog_pressure
 
 # Keyword levers of the constructor (for batch_run and dashboards) and the fields they set.
 LEVERS: dict[str, str] = {
@@ -93,7 +93,7 @@ class CarePathwayModel(CalendarModel):
         self.streams: dict[str, Stream] = make_streams(seed)
         self.horizon = round(config.run.years * 365)
         self.ledger = Ledger()
-        self.log = EventLog()
+        self.log = EventLog([s.label for s in State])
         self.tally = Tally(self)
         self.state_counts = [0] * len(State)
         self.entries = 0

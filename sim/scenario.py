@@ -17,9 +17,8 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from carepath.sim.tomlfile import read_toml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from sim.tomlfile import read_toml
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
@@ -579,7 +578,7 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _known_preset(self) -> Scenario:
-        from sim.presets import PRESETS  # presets validate against this schema
+        from carepath.sim.presets import PRESETS  # presets validate against this schema
 
         if self.organisation.preset not in PRESETS:
             raise ValueError(
@@ -708,7 +707,7 @@ def build_scenario(
     Raises:
         ScenarioError: naming every invalid field and what is allowed.
     """
-    from sim.presets import PRESETS, preset_values
+    from carepath.sim.presets import PRESETS, preset_values
 
     user = dict(data or {})
     if not isinstance(user.get("organisation", {}), dict):

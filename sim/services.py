@@ -11,8 +11,8 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sim.agents import ServiceUser
-    from sim.model import CarePathwayModel
+    from carepath.sim.model import CarePathwayModel
+    from carepath.sim.person import ServiceUser
 
 
 class CareService:

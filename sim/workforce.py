@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from sim.agents import ServiceUser
-    from sim.model import CarePathwayModel
+    from carepath.sim.model import CarePathwayModel
+    from carepath.sim.person import ServiceUser
 
 # Kinds of work, in the order a team picks them up: people stuck in hospital first.
 HOSPITAL_ASSESSMENT, REWORK, COMMUNITY_ASSESSMENT, REVIEW = range(4)

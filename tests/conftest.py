@@ -1,6 +1,5 @@
 import pytest
-
-from sim import CarePathwayModel
+from carepath.sim import CarePathwayModel
 
 
 @pytest.fixture(scope="session")

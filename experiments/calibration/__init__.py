@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sim.tomlfile import read_toml
+from carepath.sim.tomlfile import read_toml
 
 TARGETS_FILE = Path(__file__).with_name("targets.toml")
 
@@ -523,7 +523,7 @@ def missing_kpis(targets: Iterable[Target], summary: Mapping[str, Any]) -> list[
 
 def default_adults() -> float:
     """Adults in the default scenario (the council the targets are scaled to by default)."""
-    from sim.scenario import build_scenario
+    from carepath.sim.scenario import build_scenario
 
     return float(sum(build_scenario().population.band_sizes()))
 

@@ -25,8 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from experiments.analysis import t_interval
-from experiments.calibration import Target
+from carepath.experiments.analysis import t_interval
+from carepath.experiments.calibration import Target
 
 Kind = Literal["fit", "check", "stationarity"]
 # The error charged for a target no run could measure (a NaN mean): far outside tolerance.
@@ -150,7 +150,7 @@ def target_rows(
 
 def condition_rows(summaries: Sequence[Mapping[str, Any]]) -> list[Row]:
     """Each stationarity condition against the replications."""
-    from experiments.calibration import kpi_value
+    from carepath.experiments.calibration import kpi_value
 
     rows = []
     for condition in CONDITIONS:

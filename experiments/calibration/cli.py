@@ -8,11 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+from carepath.experiments.calibration import CalibrationError
+from carepath.experiments.cli import add_executor_options, positive_int
 from rich.console import Console
 from rich.table import Table
-
-from experiments.calibration import CalibrationError
-from experiments.cli import add_executor_options, positive_int
 
 EXIT_OUTSIDE_TOLERANCE = 1
 
@@ -153,9 +152,9 @@ def _minutes(text: str) -> float:
 
 def calibrate_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath calibrate``."""
-    from experiments.calibration.fit import Settings, calibrate, write_calibrated
-    from experiments.calibration.parameters import parse_bound
-    from sim.scenario import CALIBRATED_FILE
+    from carepath.experiments.calibration.fit import Settings, calibrate, write_calibrated
+    from carepath.experiments.calibration.parameters import parse_bound
+    from carepath.sim.scenario import CALIBRATED_FILE
 
     bounds = dict(parse_bound(text) for text in args.bound or [])
     settings = Settings(
@@ -210,9 +209,10 @@ def calibrate_command(args: argparse.Namespace, console: Console) -> int:
 
 def validate_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath validate``: exit 1 when a fit target or stationarity condition is outside."""
+    from carepath.experiments.calibration.validate import REPORT_FILE, validate, write_report
+    from carepath.sim.scenario import build_scenario
+
     from carepath.cli import parse_assignment  # one parser for --set across commands
-    from experiments.calibration.validate import REPORT_FILE, validate, write_report
-    from sim.scenario import build_scenario
 
     overrides = dict(parse_assignment(text) for text in args.set or [])
     build_scenario(overrides={**overrides, "run.years": args.years})  # refuse before running
@@ -256,7 +256,7 @@ def _summary(result) -> str:
 
 def _print_sections(console: Console, rows, prefix: str = "") -> None:
     """One table per kind of row (fit, stationarity, check), for the kinds that have rows."""
-    from experiments.calibration.validate import SECTIONS
+    from carepath.experiments.calibration.validate import SECTIONS
 
     for kind, title in SECTIONS:
         chosen = [r for r in rows if r.kind == kind]
@@ -265,7 +265,7 @@ def _print_sections(console: Console, rows, prefix: str = "") -> None:
 
 
 def _rows_table(rows, title: str) -> Table:
-    from experiments.calibration.validate import fmt, interval, tolerance
+    from carepath.experiments.calibration.validate import fmt, interval, tolerance
 
     table = Table(title=title)
     table.add_column("target", no_wrap=True)

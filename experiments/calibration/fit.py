@@ -24,16 +24,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from experiments.calibration import TARGETS_FILE, CalibrationError, Target, load
-from experiments.calibration.balance import Row, condition_rows, loss, target_rows, unflatten
-from experiments.calibration.model import MODEL
-from experiments.calibration.parameters import (
+from carepath.experiments.calibration import TARGETS_FILE, CalibrationError, Target, load
+from carepath.experiments.calibration.balance import (
+    Row,
+    condition_rows,
+    loss,
+    target_rows,
+    unflatten,
+)
+from carepath.experiments.calibration.model import MODEL
+from carepath.experiments.calibration.parameters import (
     PARAMETERS_FILE,
     FreeParameter,
     default_values,
     load_parameters,
 )
-from experiments.runs import RunOutcome, RunTask
+from carepath.experiments.runs import RunOutcome, RunTask
 
 # The loss of a candidate whose runs failed or whose values the schema refuses.
 FAILED_LOSS = 1e6
@@ -211,7 +217,7 @@ def start_values(path: Path, parameters: Sequence[FreeParameter]) -> dict[str, f
         CalibrationError: when the file cannot be read, has no ``[parameters]`` table, or
             holds a value that is not a number or lies outside the parameter's bounds.
     """
-    from sim.tomlfile import read_toml
+    from carepath.sim.tomlfile import read_toml
 
     data = read_toml(path, what="calibrated", error=CalibrationError)
     given = data.get("parameters")
@@ -247,7 +253,7 @@ def candidate_scenario(values: Mapping[str, float], years: float) -> dict[str, A
     Raises:
         ScenarioError: if the schema refuses a combination of values.
     """
-    from sim.scenario import build_scenario
+    from carepath.sim.scenario import build_scenario
 
     overrides = {**values, "run.years": years}
     scenario = build_scenario(preset="in_house", overrides=overrides, calibrated=False)
@@ -287,7 +293,7 @@ def run_tasks(
     tasks: Sequence[RunTask], settings_workers: int | None, scheduler: str | None
 ) -> Iterator[RunOutcome]:
     """Run tasks with the batch runner of ``experiments.sweep`` (serial, local or Dask)."""
-    from experiments.sweep import execute_all
+    from carepath.experiments.sweep import execute_all
 
     workers = settings_workers
     if workers is not None and scheduler is None:
@@ -302,7 +308,7 @@ def score_candidates(
     settings: Settings,
 ) -> list[Trial]:
     """Run every candidate's replications together and score each, in candidate order."""
-    from sim.scenario import ScenarioError
+    from carepath.sim.scenario import ScenarioError
 
     tasks: list[RunTask] = []
     refused: dict[int, str] = {}
@@ -346,7 +352,7 @@ def score(summaries: Sequence[Mapping[str, Any]], targets: Sequence[Target], adu
 
 
 def _adults() -> float:
-    from sim.scenario import build_scenario
+    from carepath.sim.scenario import build_scenario
 
     return float(sum(build_scenario(calibrated=False).population.band_sizes()))
 
@@ -361,13 +367,13 @@ def provenance(result: Calibration, command: str | None = None) -> dict[str, Any
     """How the fitted values were obtained: code, inputs, optimiser, settings and fit."""
     from importlib import metadata
 
-    from experiments.store import environment
+    from carepath.experiments.store import environment
 
     env = environment()
     git = env.get("git") or {}
     settings = result.settings
     best = result.best
-    from sim.scenario import build_scenario
+    from carepath.sim.scenario import build_scenario
 
     warmup = build_scenario(overrides={"run.years": settings.years}, calibrated=False).run.warmup
     record: dict[str, Any] = {
@@ -457,7 +463,7 @@ def write_calibrated(result: Calibration, path: str | Path, command: str | None 
     Raises:
         CalibrationError: if every trial failed (nothing to write).
     """
-    from experiments.store import write_atomic
+    from carepath.experiments.store import write_atomic
 
     best = result.best
     if best.loss >= FAILED_LOSS:

@@ -13,11 +13,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from carepath.sim.measure.metrics import RunResults
+from carepath.sim.model import CarePathwayModel
 
-from sim.metrics import RunResults
-from sim.model import CarePathwayModel
-
-MODEL = "experiments.calibration.model:CalibrationModel"
+MODEL = "carepath.experiments.calibration.model:CalibrationModel"
 # The comparison windows: a year each, or half the measured period of a shorter run.
 WINDOW_DAYS = 365.0
 REVIEW_CAUSES = ("reviewed", "review_needs_care_home")

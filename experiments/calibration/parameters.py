@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from experiments.calibration import CalibrationError, load
-from sim.tomlfile import read_toml
+from carepath.experiments.calibration import CalibrationError, load
+from carepath.sim.tomlfile import read_toml
 
 PARAMETERS_FILE = Path(__file__).with_name("parameters.toml")
 _FIELDS = {
@@ -128,8 +128,8 @@ def check_parameters(parameters: Iterable[FreeParameter]) -> None:
     Raises:
         CalibrationError: one line per problem, naming the parameter and what is allowed.
     """
-    from sim.presets import MECHANISMS
-    from sim.scenario import ScenarioError, build_scenario
+    from carepath.sim.presets import MECHANISMS
+    from carepath.sim.scenario import ScenarioError, build_scenario
 
     inputs = {figure.parameter: figure.name for figure in load().inputs}
     problems: list[str] = []
@@ -181,7 +181,7 @@ def _value_at(scenario: Any, path: str) -> Any:
 
 def default_values(parameters: Iterable[FreeParameter]) -> dict[str, float]:
     """Each parameter's schema default (without calibrated values), snapped to its grid."""
-    from sim.scenario import build_scenario
+    from carepath.sim.scenario import build_scenario
 
     scenario = build_scenario(calibrated=False)
     return {p.path: p.snap(float(_value_at(scenario, p.path))) for p in parameters}

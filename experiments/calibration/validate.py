@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from experiments.calibration import TARGETS_FILE, CalibrationError, load
-from experiments.calibration.balance import CONDITIONS, Row, unflatten
-from experiments.calibration.fit import replication_tasks, run_tasks, score, sha256
-from experiments.calibration.model import WINDOW_DAYS
-from sim.tomlfile import read_toml
+from carepath.experiments.calibration import TARGETS_FILE, CalibrationError, load
+from carepath.experiments.calibration.balance import CONDITIONS, Row, unflatten
+from carepath.experiments.calibration.fit import replication_tasks, run_tasks, score, sha256
+from carepath.experiments.calibration.model import WINDOW_DAYS
+from carepath.sim.tomlfile import read_toml
 
 REPORT_FILE = Path("docs") / "validation.md"
 SERIES = (
@@ -92,7 +91,7 @@ def validate(
         CalibrationError: for an impossible setting or targets file.
         ScenarioError: for an invalid override.
     """
-    from sim.scenario import CALIBRATED_FILE, build_scenario
+    from carepath.sim.scenario import CALIBRATED_FILE, build_scenario
 
     problems = []
     if replications < 1:
@@ -178,7 +177,7 @@ def verdict(row: Row) -> str:
 # -- the report -------------------------------------------------------------------------------
 def write_report(result: Validation, path: str | Path = REPORT_FILE) -> Path:
     """Write the validation report (Markdown) and its charts (PNG, in a folder beside it)."""
-    from experiments.store import environment, write_atomic
+    from carepath.experiments.store import environment, write_atomic
 
     path = Path(path)
     charts = path.with_suffix("")
@@ -188,7 +187,7 @@ def write_report(result: Validation, path: str | Path = REPORT_FILE) -> Path:
         queues_chart(result, charts / "queues.png"),
     ]
     git = environment().get("git") or {}
-    from sim.scenario import CALIBRATED_FILE
+    from carepath.sim.scenario import CALIBRATED_FILE
 
     fitted = (
         "calibrated values from `sim/calibrated.toml`"
@@ -434,8 +433,7 @@ def queues_chart(result: Validation, path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from experiments.charts import daily_band
+    from carepath.experiments.charts import daily_band
 
     series = result.series.copy()
     series["long_term_clients"] = series["home_care_clients"] + series["care_home_residents"]

@@ -3,7 +3,9 @@ import re
 import tomllib
 
 import pytest
+from carepath.sim.presets import MECHANISMS, PRESETS
 
+import carepath
 import carepath.docs as docs
 from carepath.docs import (
     MECHANISM_NOTES,
@@ -16,7 +18,6 @@ from carepath.docs import (
     parameters_markdown,
     render_odd,
 )
-from sim.presets import MECHANISMS, PRESETS
 
 
 def _with_value(name: str, path: str, value) -> dict:
@@ -140,9 +141,12 @@ def test_odd_markers_must_be_present():
 
 def test_citation_names_the_package_version_and_licence():
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    # One version number: the package's; pyproject reads it, the citation must repeat it.
+    assert "version" not in project and project["dynamic"] == ["version"]
     citation = (REPO / "CITATION.cff").read_text(encoding="utf-8")
     assert re.search(r'^cff-version: "?1\.2\.0"?$', citation, re.MULTILINE)
-    assert re.search(rf'^version: "?{re.escape(project["version"])}"?$', citation, re.MULTILINE)
+    version = re.escape(carepath.__version__)
+    assert re.search(rf'^version: "?{version}"?$', citation, re.MULTILINE)
     assert re.search(r"^license: MIT$", citation, re.MULTILINE)
     assert "carepath contributors" in citation
     for key in ("message:", "title:", "authors:", "type: software"):

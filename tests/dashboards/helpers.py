@@ -8,9 +8,8 @@ import ipyvue
 import ipyvuetify as v
 import ipywidgets
 import solara
+from carepath.dashboards.app import routes
 from solara.components.echarts import EchartsWidget
-
-from dashboards.app import routes
 
 
 def render_page(path: str) -> Any:

@@ -9,8 +9,8 @@ import tarfile
 
 import ipyvue
 import pytest
+from carepath.dashboards import assets, cli, results
 
-from dashboards import assets, cli, results
 from tests.dashboards.helpers import render_page, widgets
 
 
@@ -40,7 +40,7 @@ def test_server_runs_in_production_without_telemetry_or_public_cdn(monkeypatch, 
     assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1:")
     assert env["CAREPATH_EXPERIMENT"] == str(tmp_path.resolve())
     command = cli.server_command("127.0.0.1", 8800)
-    assert command[3:5] == ["run", "dashboards.app"]
+    assert command[3:5] == ["run", "carepath.dashboards.app"]
     assert {"--production", "--no-check-version", "--no-open"} <= set(command)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import carepath.dashboards.compare
 import ipyvuetify as v
+from carepath.dashboards.levers import make_model
 from solara.widgets import HTML
 
-import dashboards.compare
-from dashboards.levers import make_model
 from tests.dashboards.helpers import button, charts, render_page, text_with, widgets
 
 
@@ -22,7 +22,7 @@ def test_three_presets_run_together_on_the_same_seed(monkeypatch):
         built.append(make_model(preset, chosen, seed))
         return built[-1]
 
-    monkeypatch.setattr(dashboards.compare, "make_model", recording)
+    monkeypatch.setattr(carepath.dashboards.compare, "make_model", recording)
     rc = render_page("/compare")
     assert [m.config.organisation.preset for m in built] == [
         "in_house",

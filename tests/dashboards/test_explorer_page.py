@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ipyvuetify as v
 import pytest
+from carepath.dashboards import results
 
-from dashboards import results
 from tests.dashboards.helpers import button, charts, field_labelled, render_page, widgets
 
 

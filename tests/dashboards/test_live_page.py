@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 
+import carepath.dashboards.live
 import ipyvuetify as v
 import pytest
+from carepath.dashboards import levers
+from carepath.sim.presets import PRESETS
 
-import dashboards.live
-from dashboards import levers
-from sim.presets import PRESETS
 from tests.dashboards.helpers import (
     button,
     charts,
@@ -34,7 +34,7 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list:
         models.append(model)
         return model
 
-    monkeypatch.setattr(dashboards.live, "make_model", recording)
+    monkeypatch.setattr(carepath.dashboards.live, "make_model", recording)
     return models
 
 

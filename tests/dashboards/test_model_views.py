@@ -6,10 +6,9 @@ import threading
 from types import SimpleNamespace
 
 import pytest
-
-from dashboards import charts, indicators, levers
-from dashboards.simulation import Simulation
-from sim.scenario import ScenarioError
+from carepath.dashboards import charts, indicators, levers
+from carepath.dashboards.simulation import Simulation
+from carepath.sim.scenario import ScenarioError
 
 
 def test_every_preset_gives_a_value_for_every_lever():

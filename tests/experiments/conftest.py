@@ -39,7 +39,7 @@ def write_experiment(tmp_path: Path):
     def write(
         *,
         replications: int = 2,
-        model: str = "sim.model:CarePathwayModel",
+        model: str = "carepath.sim.model:CarePathwayModel",
         ftes: str = "[60, 80]",
         text: str | None = None,
         name: str = "tiny.toml",

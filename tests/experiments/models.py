@@ -9,7 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from sim.model import CarePathwayModel
+from carepath.sim.model import CarePathwayModel
 
 FAULTY_FTE = 61
 

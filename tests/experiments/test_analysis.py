@@ -7,9 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from carepath.experiments.analysis import arm_table, mser, replications_needed, t_interval
 from scipy import stats
-
-from experiments.analysis import arm_table, mser, replications_needed, t_interval
 
 
 def test_t_interval_matches_scipy():

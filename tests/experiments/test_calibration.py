@@ -7,13 +7,17 @@ import re
 import tomllib
 from pathlib import Path
 
+import carepath.sim.scenario
 import pytest
-
-import sim.scenario
-from carepath.cli import main
-from experiments.calibration import TARGETS_FILE, CalibrationError
-from experiments.calibration.balance import CONDITIONS, Row, condition_rows, loss, unflatten
-from experiments.calibration.fit import (
+from carepath.experiments.calibration import TARGETS_FILE, CalibrationError
+from carepath.experiments.calibration.balance import (
+    CONDITIONS,
+    Row,
+    condition_rows,
+    loss,
+    unflatten,
+)
+from carepath.experiments.calibration.fit import (
     FAILED_LOSS,
     Settings,
     calibrate,
@@ -21,17 +25,19 @@ from experiments.calibration.fit import (
     sha256,
     write_calibrated,
 )
-from experiments.calibration.model import CalibrationModel
-from experiments.calibration.parameters import (
+from carepath.experiments.calibration.model import CalibrationModel
+from carepath.experiments.calibration.parameters import (
     FreeParameter,
     check_parameters,
     default_values,
     load_parameters,
     parse_bound,
 )
-from sim.model import CarePathwayModel
-from sim.presets import MECHANISMS
-from sim.scenario import ScenarioError, build_scenario
+from carepath.sim.model import CarePathwayModel
+from carepath.sim.presets import MECHANISMS
+from carepath.sim.scenario import ScenarioError, build_scenario
+
+from carepath.cli import main
 
 TINY = Settings(trials=2, replications=1, years=0.2, batch=2, workers=1, seed=3)
 
@@ -40,7 +46,7 @@ TINY = Settings(trials=2, replications=1, years=0.2, batch=2, workers=1, seed=3)
 def no_real_calibration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test sees no calibrated file unless it writes one; the real one is never touched."""
     path = tmp_path / "calibrated.toml"
-    monkeypatch.setattr(sim.scenario, "CALIBRATED_FILE", path)
+    monkeypatch.setattr(carepath.sim.scenario, "CALIBRATED_FILE", path)
     return path
 
 
@@ -89,7 +95,7 @@ def test_a_broken_calibrated_file_is_a_scenario_error(no_real_calibration: Path)
 
 # -- free parameters --------------------------------------------------------------------------
 def test_the_free_parameters_are_behavioural_not_presets_or_inputs():
-    from experiments.calibration import load
+    from carepath.experiments.calibration import load
 
     parameters = load_parameters()
     paths = {p.path for p in parameters}
@@ -356,7 +362,7 @@ def test_bad_validate_input_is_one_line_and_exit_2(tmp_path: Path, capsys):
 
 
 def test_validation_names_the_fit_targets_changed_since_calibration():
-    from experiments.calibration.validate import _changed_fit_targets
+    from carepath.experiments.calibration.validate import _changed_fit_targets
 
     def row(kind, name, expected, low, high):
         return Row(kind, name, "", expected, low, high, 0.0, 0.0, 0.0, 2, True)

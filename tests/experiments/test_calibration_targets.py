@@ -5,8 +5,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
-from experiments.calibration import (
+from carepath.experiments.calibration import (
     SCALES,
     TARGETS_FILE,
     USES,
@@ -18,7 +17,7 @@ from experiments.calibration import (
     missing_kpis,
     parse,
 )
-from sim.scenario import build_scenario
+from carepath.sim.scenario import build_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 REFERENCE = Path(

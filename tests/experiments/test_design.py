@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-
-from experiments.design import design_arms
-from experiments.runs import replication_seed
-from experiments.spec import parse_experiment
+from carepath.experiments.design import design_arms
+from carepath.experiments.runs import replication_seed
+from carepath.experiments.spec import parse_experiment
 
 
 def _experiment(design: dict, **extra) -> object:

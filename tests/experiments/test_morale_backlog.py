@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from experiments.sweep import load_plan
+from carepath.experiments.sweep import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 

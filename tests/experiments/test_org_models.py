@@ -7,11 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from experiments.analysis import arm_table
-from experiments.runs import execute
-from experiments.sweep import load_plan
-from sim.presets import PRESETS
+from carepath.experiments.analysis import arm_table
+from carepath.experiments.runs import execute
+from carepath.experiments.sweep import load_plan
+from carepath.sim.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / "experiments" / "expected"

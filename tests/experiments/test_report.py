@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from carepath.experiments.report import ReportError, build_report
+from carepath.experiments.sweep import load_plan, sweep
 
 from carepath.cli import main
-from experiments.report import ReportError, build_report
-from experiments.sweep import load_plan, sweep
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +16,9 @@ def swept(tmp_path_factory):
     path = folder / "tiny.toml"
     from tests.experiments.conftest import TINY
 
-    path.write_text(TINY.format(replications=3, model="sim.model:CarePathwayModel", ftes="[60]"))
+    path.write_text(
+        TINY.format(replications=3, model="carepath.sim.model:CarePathwayModel", ftes="[60]")
+    )
     sweep(load_plan(path), folder / "out", workers=1)
     return folder / "out"
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import carepath.sim.model
 import pyarrow.parquet as pq
 import pytest
+from carepath.experiments.store import RUNS, part_name
+from carepath.experiments.sweep import load_plan, reproduce, sweep
 
-import sim.model
 from carepath.cli import main
-from experiments.store import RUNS, part_name
-from experiments.sweep import load_plan, reproduce, sweep
 
 
 @pytest.fixture
@@ -25,9 +25,9 @@ def test_an_unchanged_model_reproduces_every_run_exactly(swept, capsys):
 
 
 def test_a_changed_model_is_detected(swept, monkeypatch, capsys):
-    original = sim.model.CarePathwayModel.daily_price
+    original = carepath.sim.model.CarePathwayModel.daily_price
     monkeypatch.setattr(
-        sim.model.CarePathwayModel,
+        carepath.sim.model.CarePathwayModel,
         "daily_price",
         lambda self, *args, **kwargs: original(self, *args, **kwargs) * 1.01,
     )

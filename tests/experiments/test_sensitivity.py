@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from experiments.design import design_arms
-from experiments.sensitivity import SensitivityError, indices
-from experiments.spec import parse_experiment
+from carepath.experiments.design import design_arms
+from carepath.experiments.sensitivity import SensitivityError, indices
+from carepath.experiments.spec import parse_experiment
 
 
 def _experiment(kind: str, **design):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from carepath.experiments.spec import ExperimentError, read_experiment
+from carepath.experiments.sweep import load_plan
 
 from carepath.cli import main
-from experiments.spec import ExperimentError, read_experiment
-from experiments.sweep import load_plan
 
 GOOD = """
 seed = 1

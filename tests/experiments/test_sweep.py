@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from experiments.store import StoreError, read_manifest, read_runs, read_timeseries
-from experiments.sweep import load_plan, sweep
+from carepath.experiments.store import StoreError, read_manifest, read_runs, read_timeseries
+from carepath.experiments.sweep import load_plan, sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -155,7 +154,7 @@ def test_a_folder_with_other_files_is_refused(write_experiment, tmp_path):
 
 
 def test_two_sweeps_cannot_write_one_folder(write_experiment, tmp_path):
-    from experiments.store import ExperimentStore
+    from carepath.experiments.store import ExperimentStore
 
     plan = load_plan(write_experiment(replications=1))
     store, _ = ExperimentStore.open(tmp_path / "out", plan.manifest)

@@ -3,8 +3,7 @@
 import random
 
 import pytest
-
-from sim.calendar import CalendarModel
+from carepath.sim.engine.calendar import CalendarModel
 
 
 class Recorder(CalendarModel):

@@ -1,7 +1,6 @@
 import pytest
-
-from sim import CarePathwayModel, build_scenario
-from sim.scenario import FACS_THRESHOLDS
+from carepath.sim import CarePathwayModel, build_scenario
+from carepath.sim.scenario import FACS_THRESHOLDS
 
 
 def _commissioner(**commissioning):

@@ -1,6 +1,6 @@
 """Cause and effect on the same seed: each lever moves its outcome the way its mechanism says."""
 
-from sim import CarePathwayModel, build_scenario
+from carepath.sim import CarePathwayModel, build_scenario
 
 YEARS = 3
 SEED = 4

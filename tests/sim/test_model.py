@@ -4,11 +4,10 @@ import mesa
 import numpy as np
 import pandas as pd
 import pytest
-
-from sim import PRESETS, CarePathwayModel, ScenarioError
-from sim.agents import ServiceUser
-from sim.events import ACTIVE_STATES, EXIT_STATES, State
-from sim.ledger import CARE_COMPONENTS, COMPONENTS
+from carepath.sim import PRESETS, CarePathwayModel, ScenarioError
+from carepath.sim.engine.ledger import CARE_COMPONENTS, COMPONENTS
+from carepath.sim.person import ServiceUser
+from carepath.sim.states import ACTIVE_STATES, EXIT_STATES, State
 
 
 def _check_conservation(model: CarePathwayModel) -> None:

@@ -1,11 +1,10 @@
 import math
 
 import pytest
+from carepath.sim import PRESETS, Scenario, ScenarioError, build_scenario, load_scenario
+from carepath.sim.scenario import FACS_THRESHOLDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from sim import PRESETS, Scenario, ScenarioError, build_scenario, load_scenario
-from sim.scenario import FACS_THRESHOLDS
 
 
 def test_defaults_describe_a_typical_council():

@@ -1,6 +1,5 @@
 import pytest
-
-from sim.tomlfile import read_toml, read_toml_text
+from carepath.sim.tomlfile import read_toml, read_toml_text
 
 
 class RefusedError(ValueError):

@@ -1,11 +1,10 @@
 """The waiting lists: who is on them at the start, how people leave them, how time is split."""
 
 import pandas as pd
-
-from sim import CarePathwayModel
-from sim.agents import ServiceUser
-from sim.events import State
-from sim.workforce import REVIEW
+from carepath.sim import CarePathwayModel
+from carepath.sim.person import ServiceUser
+from carepath.sim.states import State
+from carepath.sim.workforce import REVIEW
 
 
 def people(model: CarePathwayModel) -> list[ServiceUser]:

@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-
-from sim.events import EXIT_STATES, State
-from sim.ledger import COMPONENTS
+from carepath.sim.engine.ledger import COMPONENTS
+from carepath.sim.states import EXIT_STATES, State
 
 if TYPE_CHECKING:
-    from sim.agents import ServiceUser
-    from sim.model import CarePathwayModel
+    from carepath.sim.model import CarePathwayModel
+    from carepath.sim.person import ServiceUser
 
 ASCOF_2B_DAYS = 91.0
 VERSION = "0.1.0"

@@ -1,57 +1,26 @@
-"""The per-person event log: one row for every transition of the pathway."""
+"""The per-person event log: one row for every transition between states.
+
+Domain-free: states are small integers and their labels are given when the log is made.
+"""
 
 from __future__ import annotations
 
 from array import array
-from enum import IntEnum
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 
-class State(IntEnum):
-    """Where a person is on the pathway. Members from ``SIGNPOSTED`` on are exits."""
-
-    CONTACT = 0
-    IN_HOSPITAL = 1
-    AWAITING_ASSESSMENT = 2
-    IN_ASSESSMENT = 3
-    AWAITING_APPROVAL = 4
-    AWAITING_REABLEMENT = 5
-    IN_REABLEMENT = 6
-    AWAITING_HOME_CARE = 7
-    HOME_CARE = 8
-    AWAITING_CARE_HOME = 9
-    CARE_HOME = 10
-    SIGNPOSTED = 11
-    LOW_LEVEL_SUPPORT = 12
-    NO_SERVICE = 13
-    COMMUNITY_SUPPORT = 14
-    SELF_FUNDED = 15
-    INDEPENDENT = 16
-    WITHDRAWN = 17
-    MOVED_ON = 18
-    DIED = 19
-
-    @property
-    def is_exit(self) -> bool:
-        """True for states that end an episode."""
-        return self >= State.SIGNPOSTED
-
-    @property
-    def label(self) -> str:
-        """The state's name as it appears in outputs."""
-        return self.name.lower()
-
-
-ACTIVE_STATES = tuple(s for s in State if s is not State.CONTACT and not s.is_exit)
-EXIT_STATES = tuple(s for s in State if s.is_exit)
-
-
 class EventLog:
-    """Columnar, append-only log of transitions (typed arrays keep memory flat)."""
+    """Columnar, append-only log of transitions (typed arrays keep memory flat).
 
-    def __init__(self) -> None:
+    Args:
+        states: the label of each state code, in code order (the frame's categories).
+    """
+
+    def __init__(self, states: Sequence[str]) -> None:
+        self.states = list(states)
         self.person = array("q")
         self.time = array("d")
         self.source = array("b")
@@ -64,7 +33,7 @@ class EventLog:
         return len(self.person)
 
     def record(
-        self, person_id: int, time: float, source: State, target: State, cause: str, cost: float
+        self, person_id: int, time: float, source: int, target: int, cause: str, cost: float
     ) -> None:
         """Append one transition."""
         code = self._causes.get(cause)
@@ -79,7 +48,7 @@ class EventLog:
 
     def to_frame(self) -> pd.DataFrame:
         """The log as a DataFrame: ``person_id, time, from_state, to_state, cause, cost``."""
-        states = [s.label for s in State]
+        states = self.states
         causes = list(self._causes)
         return pd.DataFrame(
             {

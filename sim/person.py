@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
-
-from sim.calendar import Calendar, Timer
-from sim.events import State
-from sim.workforce import COMMUNITY_ASSESSMENT, HOSPITAL_ASSESSMENT, REVIEW, REWORK
+from carepath.sim.engine.calendar import Calendar, Timer
+from carepath.sim.states import State
+from carepath.sim.workforce import COMMUNITY_ASSESSMENT, HOSPITAL_ASSESSMENT, REVIEW, REWORK
 
 if TYPE_CHECKING:
-    from sim.model import CarePathwayModel
-    from sim.scenario import Demand
-    from sim.services import CareService
-    from sim.workforce import SocialWorker
+    from carepath.sim.model import CarePathwayModel
+    from carepath.sim.scenario import Demand
+    from carepath.sim.services import CareService
+    from carepath.sim.workforce import SocialWorker
 
 AT_HOME_WAITING = (
     State.AWAITING_ASSESSMENT,

@@ -1,0 +1,1 @@
+"""Domain-free simulation machinery: calendar, random streams, ledger, event log."""

@@ -1,0 +1,1 @@
+"""Measurement: tallies, daily reporters, the run summary and the KPI catalogue."""

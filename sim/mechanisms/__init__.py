@@ -1,0 +1,1 @@
+"""Decision rules of the pathway, one module each, each taking its own parameters."""
