@@ -100,12 +100,20 @@ class RunSettings(Section):
 class Population(Section):
     """The council's resident population (a generator of contacts, not a set of agents)."""
 
-    total: Annotated[int, Field(ge=1_000, le=20_000_000)] = 250_000
-    age_shares: BandValues = BandValues(
-        # ONS mid-year estimates, England: about 61% aged 18-64, 17% 65-84, 2.4% 85+.
-        adults_18_64=0.608,
-        aged_65_84=0.168,
-        aged_85_plus=0.024,
+    total: Annotated[int, Field(ge=1_000, le=20_000_000)] = Field(
+        250_000, description="Residents of the council, all ages."
+    )
+    age_shares: BandValues = Field(
+        default=BandValues(
+            # ONS mid-year estimates, England: about 61% aged 18-64, 17% 65-84, 2.4% 85+.
+            adults_18_64=0.608,
+            aged_65_84=0.168,
+            aged_85_plus=0.024,
+        ),
+        description=(
+            "Share of residents in each adult age band (ONS mid-year estimates for England); the "
+            "rest are children."
+        ),
     )
 
     @model_validator(mode="after")
@@ -137,7 +145,13 @@ class Demand(Section):
             "community; the hospital supplies the rest."
         ),
     )
-    need_at_contact: NeedDistribution = NeedDistribution(mean=0.3, concentration=5.0)
+    need_at_contact: NeedDistribution = Field(
+        default=NeedDistribution(mean=0.3, concentration=5.0),
+        description=(
+            "Beta distribution (mean, concentration) of the need score of a first contact from the "
+            "community (assumption)."
+        ),
+    )
     informal_carer_share: Share = Field(0.5, description="Assumption: half have a carer.")
     self_funder_share: BandValues = Field(
         default=BandValues(adults_18_64=0.05, aged_65_84=0.25, aged_85_plus=0.3),
@@ -194,7 +208,9 @@ class Mortality(Section):
     need_effect: NonNegativeFloat = Field(
         3.0, description="Hazard multiplies by exp(need_effect * (need - 0.5))."
     )
-    care_home_multiplier: PositiveFloat = 1.2
+    care_home_multiplier: PositiveFloat = Field(
+        1.2, description="Death hazard multiplier in a care home (assumption)."
+    )
     leave_long_term_care_per_year: NonNegativeFloat = Field(
         0.18,
         description=(
@@ -221,16 +237,28 @@ class Hospital(Section):
     need_by_pathway: tuple[Share, Share, Share] = Field(
         (0.45, 0.55, 0.85), description="Mean need score of patients discharged on pathways 1-3."
     )
-    length_of_stay_mean_days: PositiveFloat = 9.0
-    length_of_stay_sd_days: PositiveFloat = 8.0
+    length_of_stay_mean_days: PositiveFloat = Field(
+        9.0, description="Mean days from admission to medical fitness (lognormal; assumption)."
+    )
+    length_of_stay_sd_days: PositiveFloat = Field(
+        8.0, description="Standard deviation of that time (assumption)."
+    )
     client_admissions_per_year: NonNegativeFloat = Field(
         0.45, description="Admission hazard of people receiving long-term care (per year)."
     )
-    need_rise_on_admission: Share = 0.06
+    need_rise_on_admission: Share = Field(
+        0.06, description="Need added when a known client is admitted (assumption)."
+    )
     package_hold_days: NonNegativeFloat = Field(
         7.0, description="Days a home-care package is held open while its client is in hospital."
     )
-    self_funder_arrangement_days: NonNegativeFloat = 5.0
+    self_funder_arrangement_days: NonNegativeFloat = Field(
+        5.0,
+        description=(
+            "Mean days a self-funder takes to arrange their own care once medically fit "
+            "(exponential; assumption)."
+        ),
+    )
     bed_night_cost: NonNegativeFloat = Field(
         395.0, description="Delayed night, King's Fund 2022/23."
     )
@@ -252,7 +280,9 @@ class Workforce(Section):
             "(Skills for Care 2023) is about 80 per 200,000 adults."
         ),
     )
-    hours_per_week: Annotated[float, Field(gt=0, le=60)] = 37.0
+    hours_per_week: Annotated[float, Field(gt=0, le=60)] = Field(
+        37.0, description="Contracted weekly hours of a social worker."
+    )
     admin_share: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
         0.35, description="Share of paid time on administration and bureaucracy (assumption)."
     )
@@ -269,7 +299,9 @@ class Workforce(Section):
     annual_turnover: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
         0.145, description="Leaving hazard at neutral morale (Skills for Care 2023: 14.5%)."
     )
-    initial_vacancy_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.105
+    initial_vacancy_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        0.105, description="Vacant share of posts on day 0 (Skills for Care 2023: 10.5%)."
+    )
     recruitment_mean_days: PositiveFloat = Field(
         260.0,
         description=(
@@ -285,7 +317,9 @@ class Workforce(Section):
             "for Care, Sept 2023): cover is close to complete."
         ),
     )
-    agency_start_days: NonNegativeFloat = 14.0
+    agency_start_days: NonNegativeFloat = Field(
+        14.0, description="Days before an agency locum starts in a vacated post."
+    )
     max_caseload: Annotated[int, Field(ge=1, le=500)] = Field(
         20,
         description=(
@@ -296,11 +330,22 @@ class Workforce(Section):
     manageable_caseload: Annotated[float, Field(gt=0, le=500)] = Field(
         10.0, description="Cases in progress above which morale falls."
     )
-    base_morale: Share = 0.6
+    base_morale: Share = Field(
+        0.6,
+        description=(
+            "Morale (0-1) with a manageable caseload and no organisational change; leaving hazard "
+            "is annual_turnover at this morale."
+        ),
+    )
     morale_effect_on_turnover: NonNegativeFloat = Field(
         3.0, description="Leaving hazard multiplies by exp(effect * (base_morale - morale))."
     )
-    caseload_effect_on_morale: NonNegativeFloat = 0.3
+    caseload_effect_on_morale: NonNegativeFloat = Field(
+        0.3,
+        description=(
+            "Fall in target morale per unit of overload (caseload / manageable caseload − 1)."
+        ),
+    )
     typical_backlog_per_worker: PositiveFloat = Field(
         25.0,
         description=(
@@ -319,7 +364,9 @@ class Workforce(Section):
             "no size."
         ),
     )
-    new_starter_productivity: Annotated[float, Field(gt=0, le=1)] = 0.7
+    new_starter_productivity: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.7, description="Productivity of a permanent recruit in their first 180 days."
+    )
 
 
 class Assessment(Section):
@@ -329,8 +376,13 @@ class Assessment(Section):
         12.0,
         description="Worker hours per assessment, visits and write-up (assumption). " + FITTED,
     )
-    min_elapsed_days: NonNegativeFloat = 3.0
-    review_hours: PositiveFloat = 4.0
+    min_elapsed_days: NonNegativeFloat = Field(
+        3.0,
+        description="Calendar days an assessment takes at least (visits, information from others).",
+    )
+    review_hours: PositiveFloat = Field(
+        4.0, description="Worker hours per review of a long-term client (assumption)."
+    )
     review_time_share: Share = Field(
         0.15,
         description=(
@@ -374,10 +426,21 @@ class Practice(Section):
 class Eligibility(Section):
     """Eligibility and the choice of service after assessment."""
 
-    threshold: EligibilityBand = "substantial"
+    threshold: EligibilityBand = Field(
+        "substantial",
+        description=(
+            "FACS band from which needs are eligible; need scores: low 0.15, moderate 0.3, "
+            "substantial 0.45, critical 0.6, super_critical 0.72 (Birmingham's plan, 001)."
+        ),
+    )
     care_home_need: Share = Field(0.75, description="Need above which a care home is needed.")
-    care_home_need_with_carer: Share = 0.88
-    reablement_max_need: Share = 0.72
+    care_home_need_with_carer: Share = Field(
+        0.88,
+        description="Need above which a care home is needed when an informal carer is present.",
+    )
+    reablement_max_need: Share = Field(
+        0.72, description="Highest need at which re-ablement is offered."
+    )
     reablement_offer_share: Share = Field(
         0.7,
         description=(
@@ -403,11 +466,17 @@ class Approval(Section):
         ),
     )
     checker_fte: NonNegativeFloat = Field(2.0, description="Council officers checking assessments.")
-    check_hours: PositiveFloat = 1.5
+    check_hours: PositiveFloat = Field(
+        1.5, description="Council officer hours to check one assessment (assumption)."
+    )
     rework_share: Share = Field(0.05, description="Share of decisions sent back for more work.")
-    rework_hours: PositiveFloat = 3.0
+    rework_hours: PositiveFloat = Field(
+        3.0, description="Social-worker hours to answer a returned decision (assumption)."
+    )
     sign_off_days: NonNegativeFloat = Field(2.0, description="Team-manager sign-off time.")
-    panel_interval_days: Annotated[float, Field(ge=1, le=90)] = 7.0
+    panel_interval_days: Annotated[float, Field(ge=1, le=90)] = Field(
+        7.0, description="Days between funding panels."
+    )
     panel_weekly_cost: NonNegativeFloat = Field(
         700.0, description="Packages above this weekly cost wait for the funding panel."
     )
@@ -423,16 +492,26 @@ class Reablement(Section):
             "for 200,000 adults; at about 4 weeks each, about 85 places."
         ),
     )
-    duration_mean_days: PositiveFloat = 28.0
-    max_days: PositiveFloat = 42.0
-    success_at_zero_need: Share = 0.98
+    duration_mean_days: PositiveFloat = Field(
+        28.0, description="Mean length of a re-ablement episode (lognormal, sd 40% of the mean)."
+    )
+    max_days: PositiveFloat = Field(42.0, description="Longest re-ablement episode (six weeks).")
+    success_at_zero_need: Share = Field(
+        0.98,
+        description=(
+            "Chance re-ablement ends with the person independent at need 0 (linear in need; "
+            "assumption)."
+        ),
+    )
     success_at_full_need: Share = Field(
         0.5,
         description=(
             "Chance that re-ablement leaves a person at need 1 independent (assumption). " + FITTED
         ),
     )
-    need_reduction: Share = 0.15
+    need_reduction: Share = Field(
+        0.15, description="Fall in need after successful re-ablement (assumption)."
+    )
     max_wait_days: NonNegativeFloat = Field(
         21.0,
         description="Waiting longer than this for a place, long-term care is proposed instead.",
@@ -452,7 +531,10 @@ class Reablement(Section):
 class HomeCare(Section):
     """Commissioned home care: a market with limited capacity."""
 
-    capacity_hours_per_week: Annotated[float, Field(ge=0, le=1e8)] = 30_000.0
+    capacity_hours_per_week: Annotated[float, Field(ge=0, le=1e8)] = Field(
+        30_000.0,
+        description="Home-care hours a week providers offer at the reference price (assumption).",
+    )
     price_per_hour: NonNegativeFloat = Field(24.10, description="Council average fee 2025-26.")
     reference_price_per_hour: PositiveFloat = Field(
         24.10, description="Price at which providers offer capacity_hours_per_week."
@@ -460,17 +542,30 @@ class HomeCare(Section):
     supply_elasticity: NonNegativeFloat = Field(
         0.6, description="Capacity scales with (price / reference price) ** elasticity."
     )
-    hours_at_zero_need: NonNegativeFloat = 2.0
-    hours_per_need: NonNegativeFloat = 16.0
+    hours_at_zero_need: NonNegativeFloat = Field(
+        2.0,
+        description=(
+            "Weekly package hours = hours_at_zero_need + hours_per_need × need (assumption)."
+        ),
+    )
+    hours_per_need: NonNegativeFloat = Field(
+        16.0, description="See hours_at_zero_need (assumption)."
+    )
 
 
 class CareHomes(Section):
     """Residential and nursing places the council can buy."""
 
-    places: Annotated[int, Field(ge=0, le=1_000_000)] = 1_250
+    places: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
+        1_250, description="Care-home places the council can buy (assumption)."
+    )
     residential_per_week: NonNegativeFloat = Field(720.0, description="Laing fair price 2021/22.")
-    nursing_per_week: NonNegativeFloat = 900.0
-    nursing_need: Share = 0.88
+    nursing_per_week: NonNegativeFloat = Field(
+        900.0, description="Weekly price of a nursing place (assumption)."
+    )
+    nursing_need: Share = Field(
+        0.88, description="Need from which a resident needs, and is charged for, nursing."
+    )
 
 
 class Commissioning(Section):
@@ -479,7 +574,10 @@ class Commissioning(Section):
     annual_budget: NonNegativeFloat = Field(
         80_000_000.0, description="Council budget for the modelled pathway, £ a year."
     )
-    tighten_under_pressure: bool = True
+    tighten_under_pressure: bool = Field(
+        True,
+        description="Whether the commissioner raises the eligibility threshold when overspent.",
+    )
     pressure_tolerance: NonNegativeFloat = Field(
         0.05, description="Overspend share above which the threshold starts to rise."
     )
@@ -518,15 +616,21 @@ class Integration(Section):
 class Organisation(Section):
     """The organisational model: which preset, and the mechanisms that only it sets."""
 
-    preset: str = "in_house"
+    preset: str = Field(
+        "in_house", description="Organisational model (see docs/organisational_models.md)."
+    )
     autonomy: Share = Field(0.0, description="Morale gain from professional autonomy.")
     terms_risk: Share = Field(0.0, description="Morale loss from risk to terms and conditions.")
     overhead_share: Annotated[float, Field(ge=-0.5, le=1.0)] = Field(
         0.0, description="Back-office and contract overhead as a share of staff cost (+/-)."
     )
     setup_cost: NonNegativeFloat = Field(0.0, description="One-off set-up cost (IT, legal), £.")
-    setup_days: Annotated[float, Field(ge=1, le=3650)] = 365.0
-    contract_margin: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
+    setup_days: Annotated[float, Field(ge=1, le=3650)] = Field(
+        365.0, description="Days over which the set-up cost is spent."
+    )
+    contract_margin: Annotated[float, Field(ge=0.0, le=0.5)] = Field(
+        0.0, description="A provider's margin on staff cost and overhead."
+    )
     savings_target_share: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
         0.0, description="Share of the social-work establishment cut to meet a savings target."
     )
@@ -540,10 +644,26 @@ class Initial(Section):
 
     care_home_occupancy: Share = Field(0.95, description="Share of care-home places filled.")
     home_care_utilisation: Share = Field(0.85, description="Share of home-care hours in use.")
-    home_care_need_mean: Annotated[float, Field(gt=0, lt=1)] = 0.6
-    care_home_need_mean: Annotated[float, Field(gt=0, lt=1)] = 0.86
-    home_care_bands: BandValues = BandValues(adults_18_64=0.3, aged_65_84=0.45, aged_85_plus=0.25)
-    care_home_bands: BandValues = BandValues(adults_18_64=0.1, aged_65_84=0.45, aged_85_plus=0.45)
+    home_care_need_mean: Annotated[float, Field(gt=0, lt=1)] = Field(
+        0.6,
+        description=(
+            "Mean need of the initial home-care caseload (Beta, concentration 8; assumption)."
+        ),
+    )
+    care_home_need_mean: Annotated[float, Field(gt=0, lt=1)] = Field(
+        0.86,
+        description=(
+            "Mean need of the initial care-home residents (Beta, concentration 10; assumption)."
+        ),
+    )
+    home_care_bands: BandValues = Field(
+        default=BandValues(adults_18_64=0.3, aged_65_84=0.45, aged_85_plus=0.25),
+        description="Age-band mix of the initial home-care caseload (assumption).",
+    )
+    care_home_bands: BandValues = Field(
+        default=BandValues(adults_18_64=0.1, aged_65_84=0.45, aged_85_plus=0.45),
+        description="Age-band mix of the initial care-home residents (assumption).",
+    )
     waiting_for_assessment_per_1000_adults: NonNegativeFloat = Field(
         5.5,
         description=(
@@ -557,7 +677,9 @@ class Initial(Section):
 class Scenario(Section):
     """Everything a run needs, validated."""
 
-    name: str = "Typical English council (250,000 people)"
+    name: str = Field(
+        "Typical English council (250,000 people)", description="Scenario name, shown in outputs."
+    )
     run: RunSettings = RunSettings()
     population: Population = Population()
     demand: Demand = Demand()
