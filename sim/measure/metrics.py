@@ -17,6 +17,7 @@ from carepath.sim.states import EXIT_STATES, State
 if TYPE_CHECKING:
     from carepath.sim.model import CarePathwayModel
     from carepath.sim.person import ServiceUser
+    from carepath.sim.scenario import Workforce
 
 ASCOF_2B_DAYS = 91.0
 VERSION = "0.1.0"
@@ -212,6 +213,32 @@ def _share(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else math.nan
 
 
+def paid_hours(worker_days: float, workforce: Workforce) -> float:
+    """Paid social-worker hours in ``worker_days`` days of one worker in post."""
+    return worker_days * workforce.hours_per_week / 7.0
+
+
+def client_facing_share(pathway_hours: float, paid: float, workforce: Workforce) -> float:
+    """Share of ``paid`` social-worker hours spent with or for clients.
+
+    The run summary and the dashboards both call this, so the two always agree.
+
+    Args:
+        pathway_hours: hours the team spent on pathway work (assessments, reviews, support
+            planning) in the period.
+        paid: paid hours of the social workers in post over the same period.
+        workforce: the scenario's workforce section. Of the time left after administration,
+            the part not planned for the pathway goes to other client work (safeguarding,
+            mental capacity, other statutory work), which the model counts but does not
+            simulate.
+
+    Returns:
+        The share, or NaN when no hours were paid.
+    """
+    other = paid * (1.0 - workforce.admin_share) * (1.0 - workforce.pathway_time_share)
+    return _share(pathway_hours + other, paid)
+
+
 def summarise(model: CarePathwayModel) -> dict[str, Any]:
     """The KPIs of the run, measured after the warm-up (``run.warmup_days``)."""
     cfg = model.config
@@ -250,8 +277,7 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
     spend = {c: per_year(f"spend_{c}_to_date") for c in COMPONENTS}
     total = sum(spend.values())
     wf = cfg.workforce
-    paid_hours = mean("social_workers") * wf.hours_per_week / 7.0 * 365.0
-    other_client_hours = paid_hours * (1.0 - wf.admin_share) * (1.0 - wf.pathway_time_share)
+    paid_hours_per_year = paid_hours(mean("social_workers"), wf) * 365.0
     long_term = mean("home_care_clients") + mean("care_home_residents")
     delayed = per_year("delayed_bed_days_to_date")
     permanent_posts = model.team.posts
@@ -354,8 +380,8 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
         "workforce": {
             "social_workers_mean": mean("social_workers"),
             "funded_posts": permanent_posts,
-            "client_facing_share": _share(
-                per_year("pathway_hours_to_date") + other_client_hours, paid_hours
+            "client_facing_share": client_facing_share(
+                per_year("pathway_hours_to_date"), paid_hours_per_year, wf
             ),
             "caseload_mean": mean("caseload_mean"),
             "morale_mean": mean("morale_mean"),

@@ -1,0 +1,753 @@
+"""The KPI catalogue: every number the run summary reports, in words a council planner reads.
+
+Keys are the run summary's flattened ``section.key`` names (as ``carepath kpis`` lists them and
+experiment files keep them). Each entry says what the number is, its unit, which way is better,
+whether it is a headline KPI, and how to print it. The command line, the experiment report and
+the dashboards all read their labels, units and formats from here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+DASH = "\u2013"  # printed for a value that does not exist (no one measured, a division by zero)
+
+
+class Better(StrEnum):
+    """Which way a KPI should move for people and the council."""
+
+    LOWER = "lower"
+    HIGHER = "higher"
+    NEITHER = "neither"
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How to print a KPI's value.
+
+    Attributes:
+        kind: ``number`` (thousands separators), ``share`` (a fraction printed as a percentage),
+            ``money`` (pounds; millions as ``£m``) or ``text`` (printed as it is).
+        decimals: decimal places of a number or of a percentage.
+    """
+
+    kind: Literal["number", "share", "money", "text"]
+    decimals: int = 0
+
+    def render(self, value: Any, *, signed: bool = False) -> str:
+        """``value`` as text; ``signed`` prints a difference (``+1.2 pp`` for a share)."""
+        if value is None:
+            return DASH
+        if self.kind == "text":
+            return str(value)
+        number = float(value)
+        if not math.isfinite(number):
+            return DASH
+        if self.kind == "share":
+            text = _fixed(number * 100.0, self.decimals)
+            return f"{_sign(text, signed)} pp" if signed else f"{text}%"
+        if self.kind == "money":
+            magnitude = abs(number)
+            text = f"£{magnitude / 1e6:,.2f}m" if magnitude >= 1e6 else f"£{magnitude:,.0f}"
+            negative = number < 0 and text.strip("£m,.0") != ""
+            return ("-" if negative else "+" if signed else "") + text
+        return _sign(_fixed(number, self.decimals, commas=True), signed)
+
+
+def _fixed(number: float, decimals: int, *, commas: bool = False) -> str:
+    text = f"{number:,.{decimals}f}" if commas else f"{number:.{decimals}f}"
+    # A tiny negative rounds to "-0.0": print it as zero, which is what it is at this precision.
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def _sign(text: str, signed: bool) -> str:
+    return text if not signed or text.startswith("-") else f"+{text}"
+
+
+COUNT = NumberFormat("number", 0)
+ONE_DECIMAL = NumberFormat("number", 1)
+TWO_DECIMALS = NumberFormat("number", 2)
+PERCENT = NumberFormat("share", 1)
+MONEY = NumberFormat("money")
+TEXT = NumberFormat("text")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI of the run summary.
+
+    Attributes:
+        key: flattened summary name, ``section.key`` (``assessment.wait_median_days``).
+        label: what a council planner would call it.
+        unit: what the number counts (``days``, ``people``, ``£ a year``, ``share`` ...).
+        definition: one sentence saying exactly how it is measured.
+        better: which way is better (``lower``, ``higher`` or ``neither``).
+        headline: shown by default (the ``carepath run`` table, reports, the explorer).
+        number_format: how to print its value.
+    """
+
+    key: str
+    label: str
+    unit: str
+    definition: str
+    better: Better = Better.NEITHER
+    headline: bool = False
+    number_format: NumberFormat = ONE_DECIMAL
+
+    @property
+    def section(self) -> str:
+        """The summary section the KPI belongs to (``assessment``)."""
+        return self.key.partition(".")[0]
+
+    @property
+    def area(self) -> str:
+        """The section's name for people (``Assessment and waiting``)."""
+        return AREAS.get(self.section, self.section.replace("_", " ").capitalize())
+
+    @property
+    def numeric(self) -> bool:
+        """False for a KPI reported as text (an eligibility band), which experiments cannot keep."""
+        return self.number_format.kind != "text"
+
+    @property
+    def title(self) -> str:
+        """Label and unit, as a chart or table heading: ``Median wait for assessment (days)``."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+    def format(self, value: Any, *, signed: bool = False) -> str:
+        """``value`` printed in this KPI's format (a dash when there is none)."""
+        return self.number_format.render(value, signed=signed)
+
+
+class UnknownKpiError(KeyError):
+    """A KPI key that the catalogue does not hold."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# Section headings, in the order the run summary has them.
+AREAS: dict[str, str] = {
+    "demand": "Demand",
+    "assessment": "Assessment and waiting",
+    "outcomes": "Where people went",
+    "hospital": "Hospital",
+    "reablement": "Re-ablement",
+    "long_term_care": "Long-term care",
+    "cost": "Cost",
+    "workforce": "Workforce",
+    "commissioning": "Commissioning",
+}
+
+_LOWER, _HIGHER = Better.LOWER, Better.HIGHER
+
+_ENTRIES: tuple[Kpi, ...] = (
+    # -- demand ------------------------------------------------------------------------------
+    Kpi(
+        "demand.requests_per_year",
+        "Requests for support",
+        "requests a year",
+        "Requests for adult social care a year, from the community and from hospital; someone "
+        "asking twice counts twice, as in ASC-FR.",
+        headline=True,
+        number_format=COUNT,
+    ),
+    Kpi(
+        "demand.requests_per_1000_adults",
+        "Requests for support per 1,000 adults",
+        "per 1,000 adults a year",
+        "Requests for support a year per 1,000 adults living in the council's area.",
+    ),
+    Kpi(
+        "demand.share_from_hospital",
+        "Requests from hospital",
+        "share of requests",
+        "Share of requests that came from a hospital ward rather than the community.",
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "demand.share_aged_65_plus",
+        "Requests from people aged 65+",
+        "share of requests",
+        "Share of requests made by or for people aged 65 and over.",
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "demand.share_repeat_requests",
+        "Repeat requests",
+        "share of requests",
+        "Share of community requests from people who had asked before and came back when "
+        "their needs grew.",
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "demand.share_from_hospital_aged_18_64",
+        "Requests from hospital, aged 18-64",
+        "share of requests",
+        "Share of requests from people aged 18 to 64 that came from a hospital ward.",
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "demand.share_from_hospital_aged_65_plus",
+        "Requests from hospital, aged 65+",
+        "share of requests",
+        "Share of requests from people aged 65 and over that came from a hospital ward.",
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "demand.requests_per_client",
+        "Requests per person asking",
+        "requests per person",
+        "Requests in the last 12 months divided by the number of different people making them "
+        "(ASC-FR's ratio).",
+        number_format=TWO_DECIMALS,
+    ),
+    # -- assessment and waiting --------------------------------------------------------------
+    Kpi(
+        "assessment.wait_median_days",
+        "Median wait for assessment",
+        "days",
+        "Median days from joining the queue to a social worker starting the assessment, over "
+        "assessments started in the measured period.",
+        _LOWER,
+        headline=True,
+    ),
+    Kpi(
+        "assessment.wait_p90_days",
+        "Long wait for assessment (90th percentile)",
+        "days",
+        "Days within which nine in ten assessments started, counted from joining the queue.",
+        _LOWER,
+        headline=True,
+    ),
+    Kpi(
+        "assessment.wait_median_days_hospital",
+        "Median wait for assessment in hospital",
+        "days",
+        "Median wait for assessment of people who were in a hospital bed when it started.",
+        _LOWER,
+    ),
+    Kpi(
+        "assessment.wait_median_days_community",
+        "Median wait for assessment at home",
+        "days",
+        "Median wait for assessment of people who were waiting at home when it started.",
+        _LOWER,
+    ),
+    Kpi(
+        "assessment.assessments_started_per_year",
+        "Assessments started",
+        "assessments a year",
+        "Assessments social workers started a year, from hospital and from the community.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "assessment.people_waiting_mean",
+        "People waiting for assessment",
+        "people",
+        "People waiting for an assessment on an average day of the measured period.",
+        _LOWER,
+        headline=True,
+        number_format=COUNT,
+    ),
+    Kpi(
+        "assessment.people_waiting_end",
+        "People waiting for assessment at the end",
+        "people",
+        "People waiting for an assessment on the last day of the run.",
+        _LOWER,
+        number_format=COUNT,
+    ),
+    Kpi(
+        "assessment.people_waiting_per_1000_adults",
+        "People waiting for assessment per 1,000 adults",
+        "per 1,000 adults",
+        "People waiting for an assessment on an average day, per 1,000 adults in the area.",
+        _LOWER,
+        number_format=TWO_DECIMALS,
+    ),
+    Kpi(
+        "assessment.reviews_waiting_mean",
+        "Reviews waiting",
+        "people",
+        "People in long-term care whose review is due but not yet done, on an average day.",
+        _LOWER,
+        number_format=COUNT,
+    ),
+    Kpi(
+        "assessment.reviews_waiting_share_of_clients",
+        "Reviews waiting, share of clients",
+        "share of long-term clients",
+        "Reviews waiting on an average day as a share of the people in long-term care.",
+        _LOWER,
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "assessment.approval_wait_mean_days",
+        "Mean wait for package approval",
+        "days",
+        "Mean days from a social worker proposing a care package to its approval, over "
+        "packages approved in the measured period.",
+        _LOWER,
+    ),
+    Kpi(
+        "assessment.referral_to_service_median_days",
+        "Median time from request to service",
+        "days",
+        "Median days from a request for support to the first service of that episode starting.",
+        _LOWER,
+        headline=True,
+    ),
+    Kpi(
+        "assessment.referral_to_service_mean_days",
+        "Mean time from request to service",
+        "days",
+        "Mean days from a request for support to the first service of that episode starting.",
+        _LOWER,
+    ),
+    Kpi(
+        "assessment.referral_to_service_p90_days",
+        "Long time from request to service (90th percentile)",
+        "days",
+        "Days within which nine in ten first services started, counted from the request.",
+        _LOWER,
+    ),
+    # -- hospital ----------------------------------------------------------------------------
+    Kpi(
+        "hospital.admissions_to_date",
+        "Emergency hospital admissions, whole run",
+        "admissions",
+        "Emergency admissions the model's hospital took since day 0 (warm-up included), of "
+        "residents not known to social care and of service users.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "hospital.delayed_bed_days_per_year",
+        "Delayed discharge bed-days",
+        "bed-days a year",
+        "Days a year that medically fit patients spent in a hospital bed waiting for social care.",
+        _LOWER,
+        headline=True,
+        number_format=COUNT,
+    ),
+    Kpi(
+        "hospital.delayed_discharge_cost_per_year",
+        "Cost of delayed discharges",
+        "£ a year",
+        "Delayed discharge bed-days a year priced at the hospital's cost of a bed-night (an "
+        "NHS cost, not part of council spend).",
+        _LOWER,
+        headline=True,
+        number_format=MONEY,
+    ),
+    Kpi(
+        "hospital.delayed_patients_mean",
+        "Patients delayed in hospital",
+        "people",
+        "Medically fit patients waiting in hospital for social care on an average day.",
+        _LOWER,
+    ),
+    Kpi(
+        "hospital.delayed_awaiting_long_term_care_mean",
+        "Patients delayed waiting for long-term care",
+        "people",
+        "Delayed patients waiting for home care or a care-home place, on an average day.",
+        _LOWER,
+    ),
+    # -- re-ablement -------------------------------------------------------------------------
+    Kpi(
+        "reablement.completed_per_year",
+        "Re-ablement episodes completed",
+        "episodes a year",
+        "Re-ablement episodes (up to six weeks of help to regain independence) completed a year.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "reablement.ascof_2d",
+        "Independent after re-ablement (ASCOF 2D)",
+        "share of episodes",
+        "Share of completed re-ablement episodes after which the person needed no long-term "
+        "support.",
+        _HIGHER,
+        headline=True,
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "reablement.share_aged_65_plus",
+        "Re-ablement for people aged 65+",
+        "share of episodes",
+        "Share of completed re-ablement episodes that were for people aged 65 and over.",
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "reablement.ascof_2b",
+        "At home 91 days after hospital re-ablement (ASCOF 2B)",
+        "share of people",
+        "Share of people discharged from hospital into re-ablement who were still at home 91 "
+        "days later (not readmitted, in a care home or dead).",
+        _HIGHER,
+        headline=True,
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "reablement.ascof_2b_cohort",
+        "People followed for ASCOF 2B",
+        "people",
+        "People discharged from hospital into re-ablement whose 91-day follow-up ended in the "
+        "measured period.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "reablement.utilisation_mean",
+        "Re-ablement places in use",
+        "share of places",
+        "Share of the re-ablement team's places in use on an average day.",
+        number_format=PERCENT,
+    ),
+    # -- long-term care ----------------------------------------------------------------------
+    Kpi(
+        "long_term_care.clients_mean",
+        "People in long-term care",
+        "people",
+        "People receiving council-arranged home care or living in a care home, on an average day.",
+        headline=True,
+        number_format=COUNT,
+    ),
+    Kpi(
+        "long_term_care.clients_end",
+        "People in long-term care at the end",
+        "people",
+        "People receiving home care or living in a care home on the last day of the run.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "long_term_care.home_care_clients_mean",
+        "People receiving home care",
+        "people",
+        "People receiving council-arranged home care on an average day.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "long_term_care.care_home_residents_mean",
+        "Care-home residents",
+        "people",
+        "People the council supports in a residential or nursing home on an average day.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "long_term_care.care_home_admissions_65_plus_per_100k",
+        "Care-home admissions, aged 65+ (ASCOF 2A)",
+        "per 100,000 aged 65+ a year",
+        "Permanent admissions to residential and nursing care of people aged 65 and over, a "
+        "year per 100,000 residents of that age.",
+        _LOWER,
+        headline=True,
+    ),
+    Kpi(
+        "long_term_care.care_home_admissions_18_64_per_100k",
+        "Care-home admissions, aged 18-64 (ASCOF 2A)",
+        "per 100,000 aged 18-64 a year",
+        "Permanent admissions to residential and nursing care of people aged 18 to 64, a year "
+        "per 100,000 residents of that age.",
+        _LOWER,
+    ),
+    Kpi(
+        "long_term_care.long_term_clients_per_1000_adults",
+        "People in long-term care per 1,000 adults",
+        "per 1,000 adults",
+        "People in long-term care on an average day, per 1,000 adults in the area.",
+    ),
+    # -- cost --------------------------------------------------------------------------------
+    Kpi(
+        "cost.total_per_year",
+        "Council spend",
+        "£ a year",
+        "Council spend a year on social work, overheads, contract margin, set-up, checking and "
+        "care services in the measured period.",
+        _LOWER,
+        headline=True,
+        number_format=MONEY,
+    ),
+    Kpi(
+        "cost.per_long_term_client_per_year",
+        "Spend per person in long-term care",
+        "£ a year",
+        "Council spend a year divided by the number of people in long-term care on an average day.",
+        _LOWER,
+        headline=True,
+        number_format=MONEY,
+    ),
+    Kpi(
+        "cost.one_off_setup_total",
+        "One-off set-up cost",
+        "£",
+        "Set-up and transition cost of the organisational change, whole run (warm-up included).",
+        _LOWER,
+        number_format=MONEY,
+    ),
+    Kpi(
+        "cost.budget_per_year",
+        "Budget",
+        "£ a year",
+        "The council's adult social care budget for a year.",
+        number_format=MONEY,
+    ),
+    Kpi(
+        "cost.spend_to_budget",
+        "Spend against budget",
+        "share of budget",
+        "Council spend a year as a share of the budget (over 100% is an overspend).",
+        _LOWER,
+        headline=True,
+        number_format=PERCENT,
+    ),
+    # -- workforce ---------------------------------------------------------------------------
+    Kpi(
+        "workforce.social_workers_mean",
+        "Social workers in post",
+        "people",
+        "Social workers in post on an average day, agency staff included.",
+        _HIGHER,
+    ),
+    Kpi(
+        "workforce.funded_posts",
+        "Funded social-worker posts",
+        "posts",
+        "Permanent social-worker posts the organisation is funded for.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "workforce.client_facing_share",
+        "Client-facing time",
+        "share of paid hours",
+        "Share of social workers' paid hours spent on assessments, reviews and other work with "
+        "or for clients rather than administration.",
+        _HIGHER,
+        headline=True,
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "workforce.caseload_mean",
+        "Cases per social worker",
+        "open cases",
+        "Open cases held by a social worker in post, on an average day.",
+        _LOWER,
+        headline=True,
+    ),
+    Kpi(
+        "workforce.morale_mean",
+        "Staff morale",
+        "score 0-1",
+        "Mean morale of social workers in post on an average day (0 lowest, 1 highest).",
+        _HIGHER,
+        number_format=TWO_DECIMALS,
+    ),
+    Kpi(
+        "workforce.turnover_rate",
+        "Staff turnover",
+        "leavers a year per permanent worker",
+        "Permanent social workers leaving a year as a share of the permanent staff in post.",
+        _LOWER,
+        headline=True,
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "workforce.vacancy_rate",
+        "Vacancy rate",
+        "share of funded posts",
+        "Funded posts without a permanent social worker on an average day (locum cover "
+        "counts as vacant), as a share of funded posts.",
+        _LOWER,
+        headline=True,
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "workforce.agency_share",
+        "Agency staff",
+        "share of social workers",
+        "Agency (locum) social workers as a share of all social workers in post, on an "
+        "average day.",
+        _LOWER,
+        number_format=PERCENT,
+    ),
+    # -- commissioning -----------------------------------------------------------------------
+    Kpi(
+        "commissioning.eligibility_threshold_end",
+        "Eligibility threshold at the end",
+        "FACS band",
+        "The eligibility band (low, moderate, substantial, critical, super-critical) in force "
+        "on the last day of the run.",
+        number_format=TEXT,
+    ),
+    Kpi(
+        "commissioning.eligibility_need_mean",
+        "Need needed for eligibility",
+        "need score 0-1",
+        "Need score a person had to reach to be eligible for council-funded support, on an "
+        "average day.",
+        number_format=TWO_DECIMALS,
+    ),
+    Kpi(
+        "commissioning.threshold_changes",
+        "Changes of eligibility threshold",
+        "changes",
+        "Times the commissioner tightened or relaxed eligibility under budget pressure, whole run.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "commissioning.council_checks",
+        "Assessments checked by the council",
+        "assessments",
+        "Assessments the council's commissioners checked before approving support, whole run.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "commissioning.returned_for_rework",
+        "Assessments returned for rework",
+        "assessments",
+        "Assessments the council's checks sent back to the social worker, whole run.",
+        _LOWER,
+        number_format=COUNT,
+    ),
+)
+
+# Where an episode ends (outcomes.exits_per_year.* and outcomes.exit_shares.*): the summary
+# names them after the pathway's exit states.
+_EXITS: dict[str, tuple[str, str, Better]] = {
+    "signposted": ("signposted", "given information and signposted elsewhere", Better.NEITHER),
+    "low_level_support": (
+        "low-level support",
+        "given low-level help (equipment, advice) at the front door",
+        Better.NEITHER,
+    ),
+    "no_service": ("not eligible", "assessed and found not eligible", Better.NEITHER),
+    "community_support": (
+        "family and community",
+        "assessed and supported by family and community instead of services",
+        Better.NEITHER,
+    ),
+    "self_funded": ("self-funders", "assessed and arranging their own care", Better.NEITHER),
+    "independent": ("independent", "independent again after re-ablement", Better.HIGHER),
+    "withdrawn": ("withdrew", "gave up waiting for an assessment", Better.LOWER),
+    "moved_on": ("moved on", "left council-funded long-term care another way", Better.NEITHER),
+    "died": ("died", "died before the episode ended", Better.NEITHER),
+}
+
+# Spend by component (cost.by_component_per_year.*), as the ledger books it.
+_COMPONENTS: dict[str, tuple[str, str]] = {
+    "social_work_staff": ("social work staff", "pay of the social workers in post"),
+    "agency_premium": ("agency premium", "extra cost of agency staff over permanent pay"),
+    "organisation_overhead": (
+        "organisation overhead",
+        "management and back office of the provider organisation",
+    ),
+    "contract_margin": ("contract margin", "the provider's margin on its contract"),
+    "setup": ("set-up", "one-off set-up and transition costs falling in the period"),
+    "council_checking": ("council checking", "council staff checking assessments"),
+    "reablement": ("re-ablement", "the re-ablement service"),
+    "home_care": ("home care", "home care hours bought from providers"),
+    "care_home": ("care homes", "residential and nursing care places"),
+}
+
+
+def _outcome_entries() -> tuple[Kpi, ...]:
+    per_year = (
+        Kpi(
+            f"outcomes.exits_per_year.{state}",
+            f"Episodes ended: {name}",
+            "people a year",
+            f"People a year whose episode ended {meaning}.",
+            better,
+            number_format=COUNT,
+        )
+        for state, (name, meaning, better) in _EXITS.items()
+    )
+    shares = (
+        Kpi(
+            f"outcomes.exit_shares.{state}",
+            f"Share of episodes ended: {name}",
+            "share of ended episodes",
+            f"Share of the episodes that ended in the measured period that ended {meaning}.",
+            better,
+            number_format=PERCENT,
+        )
+        for state, (name, meaning, better) in _EXITS.items()
+    )
+    return (*per_year, *shares)
+
+
+def _component_entries() -> tuple[Kpi, ...]:
+    return tuple(
+        Kpi(
+            f"cost.by_component_per_year.{component}",
+            f"Spend on {name}",
+            "£ a year",
+            f"Council spend a year on {meaning}.",
+            number_format=MONEY,
+        )
+        for component, (name, meaning) in _COMPONENTS.items()
+    )
+
+
+def _in_summary_order(entries: tuple[Kpi, ...]) -> dict[str, Kpi]:
+    order = list(AREAS)
+    ranked = sorted(enumerate(entries), key=lambda pair: (order.index(pair[1].section), pair[0]))
+    return {kpi.key: kpi for _, kpi in ranked}
+
+
+CATALOGUE: dict[str, Kpi] = _in_summary_order(
+    (*_ENTRIES, *_outcome_entries(), *_component_entries())
+)
+HEADLINE: tuple[str, ...] = tuple(key for key, kpi in CATALOGUE.items() if kpi.headline)
+
+
+def lookup(key: str) -> Kpi:
+    """The catalogue entry of ``key``.
+
+    Raises:
+        UnknownKpiError: naming the key and the nearest known keys.
+    """
+    try:
+        return CATALOGUE[key]
+    except KeyError:
+        near = difflib.get_close_matches(key, CATALOGUE, n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else "; `carepath kpis` lists them"
+        raise UnknownKpiError(f"unknown KPI {key!r}{hint}") from None
+
+
+def describe(key: str) -> Kpi:
+    """The catalogue entry of ``key``, or a plain one for a KPI the catalogue does not hold.
+
+    Experiments may run another model class whose summary has KPIs of its own: those are shown
+    under their key, as plain numbers with no direction.
+    """
+    known = CATALOGUE.get(key)
+    if known is not None:
+        return known
+    return Kpi(key, key, "", f"{key} (not in carepath's KPI catalogue).")
+
+
+def headline(available: list[str] | tuple[str, ...] | None = None) -> list[str]:
+    """The headline KPI keys, in catalogue order; only those in ``available`` when given."""
+    if available is None:
+        return list(HEADLINE)
+    have = set(available)
+    return [key for key in HEADLINE if key in have]
+
+
+def format_value(key: str, value: Any, *, signed: bool = False) -> str:
+    """``value`` of KPI ``key`` as a reader wants it: ``12.5%``, ``£90.10m``, ``1,234``.
+
+    Args:
+        key: a catalogue key.
+        value: the number (``None`` or NaN print as a dash).
+        signed: print a difference: a leading ``+`` and shares in percentage points.
+
+    Raises:
+        UnknownKpiError: for a key the catalogue does not hold.
+    """
+    return lookup(key).format(value, signed=signed)
