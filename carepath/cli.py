@@ -18,6 +18,7 @@ from carepath.experiments.calibration import cli as calibration_cli
 from carepath.experiments.report import ReportError
 from carepath.experiments.spec import ExperimentError
 from carepath.experiments.store import StoreError
+from carepath.sim.measure import kpis
 from carepath.sim.measure.outputs import OutputError
 from carepath.sim.presets import MECHANISMS, PRESETS, SOURCES
 from carepath.sim.scenario import ScenarioError, load_scenario
@@ -89,58 +90,24 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _fmt(value: Any, unit: str = "") -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        if unit == "%":
-            return f"{value * 100:.1f}%"
-        if unit == "£":
-            return f"£{value / 1e6:,.2f}m" if abs(value) >= 1e5 else f"£{value:,.0f}"
-        if unit == "score":
-            return f"{value:.2f}"
-        return f"{value:,.1f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-KPI_ROWS: tuple[tuple[str, str, str, str], ...] = (
-    ("Demand", "demand", "requests_per_year", ""),
-    ("Demand", "demand", "share_from_hospital", "%"),
-    ("Assessment", "assessment", "wait_median_days", ""),
-    ("Assessment", "assessment", "wait_p90_days", ""),
-    ("Assessment", "assessment", "people_waiting_mean", ""),
-    ("Assessment", "assessment", "referral_to_service_median_days", ""),
-    ("Hospital", "hospital", "delayed_bed_days_per_year", ""),
-    ("Hospital", "hospital", "delayed_discharge_cost_per_year", "£"),
-    ("Re-ablement", "reablement", "completed_per_year", ""),
-    ("Re-ablement", "reablement", "ascof_2b", "%"),
-    ("Re-ablement", "reablement", "ascof_2d", "%"),
-    ("Long-term care", "long_term_care", "clients_mean", ""),
-    ("Long-term care", "long_term_care", "care_home_admissions_65_plus_per_100k", ""),
-    ("Cost", "cost", "total_per_year", "£"),
-    ("Cost", "cost", "per_long_term_client_per_year", "£"),
-    ("Cost", "cost", "spend_to_budget", "%"),
-    ("Workforce", "workforce", "client_facing_share", "%"),
-    ("Workforce", "workforce", "caseload_mean", ""),
-    ("Workforce", "workforce", "turnover_rate", "%"),
-    ("Workforce", "workforce", "vacancy_rate", "%"),
-    ("Commissioning", "commissioning", "eligibility_threshold_end", ""),
-    ("Commissioning", "commissioning", "eligibility_need_mean", "score"),
-)
-
-
 def kpi_table(summary: dict[str, Any]) -> Table:
-    """The run's headline KPIs as a table."""
+    """The run's headline KPIs (``carepath.sim.measure.kpis``) as a table, area by area."""
     run = summary["run"]
     table = Table(
         title=f"{run['preset']} · {run['years']:g} years · seed {run['seed']} "
-        f"(KPIs after {run['warmup_days']}-day warm-up)"
+        f"(KPIs after {run['warmup_days']}-day warm-up)",
+        caption="Every KPI is in summary.json; `carepath kpis` lists their names.",
     )
-    table.add_column("area")
     table.add_column("KPI")
-    table.add_column("value", justify="right")
-    for area, section, key, unit in KPI_ROWS:
-        table.add_row(area, key.replace("_", " "), _fmt(summary[section][key], unit))
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("unit")
+    area = None
+    for key in kpis.HEADLINE:
+        kpi = kpis.lookup(key)
+        if area is not None and kpi.area != area:
+            table.add_section()  # a rule between areas: demand, waiting, hospital, ...
+        area = kpi.area
+        table.add_row(kpi.label, kpi.format(kpis.read(summary, key)), kpi.unit)
     return table
 
 

@@ -549,7 +549,7 @@ _ENTRIES: tuple[Kpi, ...] = (
     Kpi(
         "workforce.turnover_rate",
         "Staff turnover",
-        "leavers a year per permanent worker",
+        "share of permanent staff a year",
         "Permanent social workers leaving a year as a share of the permanent staff in post.",
         _LOWER,
         headline=True,
@@ -737,6 +737,20 @@ def headline(available: list[str] | tuple[str, ...] | None = None) -> list[str]:
         return list(HEADLINE)
     have = set(available)
     return [key for key in HEADLINE if key in have]
+
+
+def read(summary: dict[str, Any], key: str) -> Any:
+    """The value of KPI ``key`` in a nested run summary (``summary["cost"]["total_per_year"]``).
+
+    Raises:
+        UnknownKpiError: when the summary has no such KPI.
+    """
+    node: Any = summary
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise UnknownKpiError(f"the run summary has no KPI {key!r}")
+        node = node[part]
+    return node
 
 
 def format_value(key: str, value: Any, *, signed: bool = False) -> str:

@@ -23,7 +23,7 @@ def test_run_writes_three_files_and_prints_kpis(tmp_path, capsys):
     assert list(events.columns) == ["person_id", "time", "from_state", "to_state", "cause", "cost"]
     assert len(pd.read_parquet(out / "timeseries.parquet")) == 366
     printed = capsys.readouterr().out
-    assert "wait median days" in printed and "social_enterprise" in printed
+    assert "Median wait for assessment" in printed and "social_enterprise" in printed
 
 
 def test_outputs_are_byte_identical_for_the_same_seed(tmp_path):
