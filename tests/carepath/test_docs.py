@@ -3,15 +3,13 @@ import re
 import tomllib
 
 import pytest
-from carepath.sim.presets import MECHANISMS, PRESETS
+from carepath.sim.presets import MECHANISM_NOTES, MECHANISMS, PRESETS
 
 import carepath
 import carepath.docs as docs
 from carepath.docs import (
-    MECHANISM_NOTES,
     ODD_FILE,
     ORG_MODELS_FILE,
-    PRESET_NOTES,
     REPO,
     DocsError,
     organisational_models_markdown,
@@ -103,9 +101,29 @@ def test_check_fails_when_the_file_disagrees(tmp_path, monkeypatch, capsys):
 
 
 def test_a_preset_without_notes_is_refused():
-    new = dataclasses.replace(PRESETS["in_house"], name="new_model")
-    with pytest.raises(DocsError, match="preset 'new_model': no entry in PRESET_NOTES"):
+    new = dataclasses.replace(PRESETS["in_house"], name="new_model", uncertainty="")
+    with pytest.raises(
+        DocsError, match=r"preset 'new_model': no uncertainty; add it to \[presets.new_model\]"
+    ):
         organisational_models_markdown({**PRESETS, "new_model": new})
+
+
+def test_a_mechanism_without_notes_is_refused():
+    notes = {path: note for path, note in MECHANISM_NOTES.items() if path != MECHANISMS[-1]}
+    with pytest.raises(DocsError, match=rf'add \[mechanisms."{MECHANISMS[-1]}"\]'):
+        organisational_models_markdown(mechanisms=notes)
+
+
+def test_notes_come_from_the_presets_file():
+    note = dataclasses.replace(MECHANISM_NOTES["organisation.setup_cost"], evidence="New words.")
+    text = organisational_models_markdown(
+        mechanisms={**MECHANISM_NOTES, "organisation.setup_cost": note}
+    )
+    assert "- **Evidence.** New words." in text
+    preset = dataclasses.replace(PRESETS["outsourced"], evidence="Other words.")
+    assert "- **Evidence.** Other words." in organisational_models_markdown(
+        {**PRESETS, "outsourced": preset}
+    )
 
 
 def test_a_preset_citing_an_unknown_source_is_refused():
@@ -120,7 +138,6 @@ def test_a_preset_citing_an_unknown_source_is_refused():
 
 def test_every_mechanism_and_preset_is_documented():
     assert set(MECHANISM_NOTES) == set(MECHANISMS)
-    assert set(PRESET_NOTES) == set(PRESETS)
     text = organisational_models_markdown()
     for path in MECHANISMS:
         assert f"### `{path}`" in text
@@ -132,6 +149,15 @@ def test_every_scenario_parameter_is_described():
     table = parameters_markdown()  # raises DocsError naming a field without a description
     assert "`workforce.admin_share`" in table
     assert "`initial.care_home_bands`" in table
+
+
+def test_a_parameter_without_a_description_is_refused(monkeypatch):
+    fields = docs._scenario_fields()
+    section, path, value, _ = fields[3]
+    fields[3] = (section, path, value, None)
+    monkeypatch.setattr(docs, "_scenario_fields", lambda: fields)
+    with pytest.raises(DocsError, match=rf"{path}: no description; add Field\(description=...\)"):
+        parameters_markdown()
 
 
 def test_odd_markers_must_be_present():
@@ -151,3 +177,44 @@ def test_citation_names_the_package_version_and_licence():
     assert "carepath contributors" in citation
     for key in ("message:", "title:", "authors:", "type: software"):
         assert key in citation
+
+
+def test_the_repository_is_a_checkout_and_a_bare_folder_is_not(tmp_path):
+    assert docs.is_checkout(REPO)
+    assert not docs.is_checkout(tmp_path)  # as site-packages: no docs/ beside the package
+    (tmp_path / "docs").mkdir()
+    assert not docs.is_checkout(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    assert docs.is_checkout(tmp_path)
+
+
+def test_outside_a_checkout_it_prints_instead_of_writing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(docs, "REPO", tmp_path)
+    assert docs.main([]) == 0
+    out, err = capsys.readouterr()
+    assert list(tmp_path.iterdir()) == []  # nothing written beside the package
+    assert err.count("\n") == 1 and "not a repository checkout; printing" in err
+    assert "<!-- carepath.docs: organisational_models.md -->" in out
+    assert organisational_models_markdown() in out
+    assert "<!-- carepath.docs: ODD.md -->" in out and parameters_markdown() in out
+    assert docs.main(["--check"]) == 2
+    assert "no docs to check" in capsys.readouterr().err
+
+
+def test_out_writes_a_folder_that_check_then_accepts(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(docs, "REPO", tmp_path / "site-packages")
+    out = tmp_path / "written"
+    assert docs.main(["--out", str(out), "--check"]) == 1
+    assert docs.main(["--out", str(out)]) == 0
+    assert (out / "organisational_models.md").read_text(encoding="utf-8") == (
+        organisational_models_markdown()
+    )
+    odd = (out / "ODD.md").read_text(encoding="utf-8")
+    assert odd == render_odd(odd) and parameters_markdown() in odd
+    assert docs.main(["--out", str(out), "--check"]) == 0
+    (out / "ODD.md").write_text(odd.replace("| `name` |", "| `nom` |"), encoding="utf-8")
+    capsys.readouterr()
+    assert docs.main(["--out", str(out), "--check"]) == 1
+    assert f"ODD.md is out of date; run: python -m carepath.docs --out {out}" in (
+        capsys.readouterr().err
+    )
