@@ -57,8 +57,8 @@ class Preset:
     summary: str
     sources: tuple[str, ...]
     parameters: tuple[PresetParameter, ...]
-    evidence: str = ""
-    uncertainty: str = ""
+    evidence: str
+    uncertainty: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class MechanismNote:
     code: str
     evidence: str
     uncertainty: str
-    sensitivity_range: tuple[float, float] | None = None
+    sensitivity_range: tuple[float, float] | None
 
 
 _MECHANISM_TEXTS = ("title", "unit", "code", "evidence", "uncertainty")
