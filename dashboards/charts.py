@@ -76,16 +76,18 @@ def interval_option(
     lows: Sequence[float],
     highs: Sequence[float],
     runs: Sequence[tuple[str, float]] = (),
+    unit: str = "",
 ) -> dict[str, Any]:
     """Means with 95% intervals by arm (a box from low to high), and each run's value.
 
     Args:
-        title: chart title (the KPI).
+        title: chart title (the KPI's label).
         labels: arm labels, one row each.
         means: the mean of each arm.
         lows: the interval's low end of each arm (NaN when it has one run).
         highs: the interval's high end of each arm.
         runs: ``(arm label, value)`` of individual replications, drawn as dots.
+        unit: what the values count, shown under the title.
     """
     boxes = []
     for mean, low, high in zip(means, lows, highs, strict=True):
@@ -96,7 +98,8 @@ def interval_option(
         "animation": False,
         "title": {
             "text": title,
-            "subtext": "mean (line) and 95% interval (box); dots: runs",
+            "subtext": (f"{unit}: " if unit else "")
+            + "mean (line) and 95% interval (box); dots: runs",
             "left": 8,
         },
         "tooltip": {"trigger": "item"},

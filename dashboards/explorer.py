@@ -44,8 +44,13 @@ def ExperimentView(experiment: results.Experiment):
                 all_values=results.factor_values(experiment, factor),
                 on_value=lambda v, f=factor: choices.set({**choices.value, f: v}),
             )
+        labels = experiment.labels
+        by_label = {label: key for key, label in labels.items()}
         solara.SelectMultiple(
-            "KPIs", values=kpis.value, all_values=experiment.kpis, on_value=kpis.set
+            "KPIs",
+            values=[labels[k] for k in kpis.value],
+            all_values=list(labels.values()),
+            on_value=lambda chosen: kpis.set([by_label[label] for label in chosen]),
         )
 
     Heading(experiment.name)
@@ -67,15 +72,17 @@ def ExperimentView(experiment: results.Experiment):
     with solara.ColumnsResponsive(default=12, xlarge=6):
         for kpi in kpis.value:
             rows = table[table["kpi"] == kpi]
+            scale, unit = results.chart_scale(kpi)
             with solara.Card(margin=0, classes=["chart-card"]):
                 solara.FigureEcharts(
                     option=charts.interval_option(
-                        kpi,
+                        experiment.labels[kpi],
                         rows["arm_label"].tolist(),
-                        rows["mean"].tolist(),
-                        rows["ci_low"].tolist(),
-                        rows["ci_high"].tolist(),
-                        list(zip(ok["arm_label"], ok[kpi].astype(float), strict=True)),
+                        (rows["mean"] * scale).tolist(),
+                        (rows["ci_low"] * scale).tolist(),
+                        (rows["ci_high"] * scale).tolist(),
+                        list(zip(ok["arm_label"], ok[kpi].astype(float) * scale, strict=True)),
+                        unit=unit,
                     ),
                     attributes={"style": f"height: {height}px;"},
                     responsive=True,

@@ -9,8 +9,9 @@ from html import escape
 from pathlib import Path
 
 import pandas as pd
-from carepath.experiments.analysis import HEADLINE_KPIS, arm_table, kpi_columns
+from carepath.experiments.analysis import arm_table, kpi_columns
 from carepath.experiments.store import MANIFEST, StoreError, read_manifest, read_runs
+from carepath.sim.measure import kpis as catalogue
 
 # `carepath dashboard --experiment DIR` opens the explorer on DIR.
 EXPERIMENT_ENV = "CAREPATH_EXPERIMENT"
@@ -30,8 +31,12 @@ class Experiment:
     @property
     def headline(self) -> list[str]:
         """The KPIs to show first: the headline ones this experiment kept, else the first few."""
-        kept = [k for k in HEADLINE_KPIS if k in self.kpis]
-        return kept or self.kpis[:6]
+        return catalogue.headline(self.kpis) or self.kpis[:6]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each KPI's label for people, by key (a KPI the catalogue lacks keeps its key)."""
+        return {key: catalogue.describe(key).label for key in self.kpis}
 
 
 def load(folder: str | Path) -> Experiment:
@@ -75,28 +80,37 @@ def summary(runs: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
     return arm_table(runs, kpis=kpis, baseline=str(first))
 
 
-def _fmt(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "\u2013"
-    magnitude = abs(value)
-    return (
-        f"{value:,.0f}"
-        if magnitude >= 1000
-        else f"{value:,.3g}"
-        if magnitude < 1
-        else f"{value:,.1f}"
-    )
+def chart_scale(kpi: str) -> tuple[float, str]:
+    """What to multiply a KPI's values by for a chart axis, and the axis's unit.
+
+    Shares are drawn as percentages; everything else in its own unit.
+    """
+    entry = catalogue.describe(kpi)
+    if entry.number_format.kind == "share":
+        return 100.0, f"% ({entry.unit})"
+    return 1.0, entry.unit
 
 
 def table_html(table: pd.DataFrame, kpi: str) -> str:
-    """The rows of ``summary`` for one KPI as an HTML table: one row per arm."""
+    """The rows of ``summary`` for one KPI as an HTML table: one row per arm.
+
+    Values are printed in the KPI's catalogue format (shares as %, money in £); differences
+    carry a sign, and those of a share are in percentage points.
+    """
+    entry = catalogue.describe(kpi)
+    value = entry.format
     rows = table[table["kpi"] == kpi]
     body = "".join(
         "<tr>"
-        f"<th>{escape(str(r.arm_label))}</th><td>{r.n}</td><td>{_fmt(r.mean)}</td>"
-        f"<td>[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]</td>"
-        f"<td>{_fmt(r.diff)}"
-        + ("" if math.isnan(r.diff_low) else f" [{_fmt(r.diff_low)}, {_fmt(r.diff_high)}]")
+        f"<th>{escape(str(r.arm_label))}</th><td>{r.n}</td><td>{escape(value(r.mean))}</td>"
+        f"<td>[{escape(value(r.ci_low))}, {escape(value(r.ci_high))}]</td>"
+        f"<td>{escape(value(r.diff, signed=True))}"
+        + (
+            ""
+            if math.isnan(r.diff_low)
+            else f" [{escape(value(r.diff_low, signed=True))}, "
+            f"{escape(value(r.diff_high, signed=True))}]"
+        )
         + "</td></tr>"
         for r in rows.itertuples()
     )

@@ -11,19 +11,6 @@ from scipy import stats
 
 NON_KPI = {"run_id", "arm", "arm_label", "replication", "status", "error", "checksum"}
 
-# Shown first in reports when the experiment keeps every KPI.
-HEADLINE_KPIS = (
-    "assessment.wait_median_days",
-    "assessment.people_waiting_mean",
-    "assessment.referral_to_service_median_days",
-    "hospital.delayed_bed_days_per_year",
-    "reablement.ascof_2d",
-    "long_term_care.clients_mean",
-    "cost.total_per_year",
-    "workforce.client_facing_share",
-    "workforce.turnover_rate",
-)
-
 
 def kpi_columns(runs: pd.DataFrame, factors: list[str] | tuple[str, ...] = ()) -> list[str]:
     """The KPI columns of a runs table (everything but identifiers and factors)."""

@@ -11,6 +11,8 @@ matplotlib.use("Agg")  # files only; never a window, also on machines without a 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from carepath.sim.measure import kpis as catalogue
+from matplotlib.ticker import FuncFormatter
 from scipy import stats
 
 _COLUMNS = 3
@@ -26,9 +28,18 @@ def _grid(count: int, rows_of_arms: int) -> tuple[plt.Figure, np.ndarray]:
     return fig, axes
 
 
-def _title(kpi: str) -> str:
-    section, _, key = kpi.partition(".")
-    return f"{key.replace('_', ' ')}\n({section.replace('_', ' ')})"
+def _title(kpi: str, *, diff: bool = False) -> str:
+    """The KPI's label over its unit; shares are drawn as percentages (differences in points)."""
+    entry = catalogue.describe(kpi)
+    if entry.number_format.kind == "share":
+        unit = "percentage points" if diff else "%"
+    else:
+        unit = entry.unit or kpi
+    return f"{entry.label}\n({unit})"
+
+
+def _scale(kpi: str) -> float:
+    return 100.0 if catalogue.describe(kpi).number_format.kind == "share" else 1.0
 
 
 def kpis_by_arm(table: pd.DataFrame, kpis: list[str], path: Path, *, diff: bool = False) -> Path:
@@ -38,15 +49,19 @@ def kpis_by_arm(table: pd.DataFrame, kpis: list[str], path: Path, *, diff: bool 
     for ax, kpi in zip(axes.flat, kpis, strict=False):
         rows = table[table["kpi"] == kpi].sort_values("arm")
         y = np.arange(len(rows))[::-1]
-        centre = rows["diff" if diff else "mean"].to_numpy(dtype=float)
-        low = rows["diff_low" if diff else "ci_low"].to_numpy(dtype=float)
-        high = rows["diff_high" if diff else "ci_high"].to_numpy(dtype=float)
+        scale = _scale(kpi)
+        centre = rows["diff" if diff else "mean"].to_numpy(dtype=float) * scale
+        low = rows["diff_low" if diff else "ci_low"].to_numpy(dtype=float) * scale
+        high = rows["diff_high" if diff else "ci_high"].to_numpy(dtype=float) * scale
         errors = np.nan_to_num(np.vstack([centre - low, high - centre]), nan=0.0)
         ax.errorbar(centre, y, xerr=errors, fmt="o", color="#1f5f8b", ecolor="#6a9fc7", capsize=3)
         if diff:
             ax.axvline(0.0, color="grey", linewidth=0.8)
         ax.set_yticks(y, rows["arm_label"].tolist(), fontsize=8)
-        ax.set_title(_title(kpi), fontsize=9)
+        ax.set_title(_title(kpi, diff=diff), fontsize=9)
+        entry = catalogue.describe(kpi)
+        if entry.number_format.kind == "money":  # £1.20m, not 1200000
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _, e=entry: e.format(v)))
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
     suptitle = "Paired difference from the baseline arm (95% CI)" if diff else "Mean (95% CI)"
@@ -106,7 +121,7 @@ def sensitivity_bars(frame: pd.DataFrame, kpi: str, path: Path) -> Path:
         ax.set_xlabel("share of variance")
         ax.legend(fontsize=8)
     ax.set_yticks(y, frame["factor"].tolist(), fontsize=8)
-    ax.set_title(_title(kpi).replace("\n", " "), fontsize=10)
+    ax.set_title(catalogue.describe(kpi).title, fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -11,7 +11,6 @@ from typing import Any
 
 import pandas as pd
 from carepath.experiments.analysis import (
-    HEADLINE_KPIS,
     arm_table,
     kpi_columns,
     replications_needed,
@@ -21,42 +20,21 @@ from carepath.experiments.analysis import (
 from carepath.experiments.sensitivity import SensitivityError, indices
 from carepath.experiments.spec import parse_experiment
 from carepath.experiments.store import read_manifest, read_runs, read_timeseries, write_atomic
+from carepath.sim.measure import kpis as catalogue
 
-MAX_CHART_KPIS = 9
+# Panels in the KPI charts: every headline KPI fits (six rows of three).
+MAX_CHART_KPIS = 18
 
 
 class ReportError(ValueError):
     """The report cannot be made (for example an unknown KPI or baseline)."""
 
 
-def fmt(value: Any, kpi: str = "") -> str:
-    """A number as a reader wants it: shares as percentages, money and counts with commas."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    value = float(value)
-    if _is_share(kpi):
-        return f"{value * 100:.1f}%"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3g}"
-
-
-def _is_share(kpi: str) -> bool:
-    key = kpi.rsplit(".", 1)[-1]
-    return (
-        key.startswith(("share", "ascof"))
-        or key.endswith(("_share", "_rate", "_to_budget"))
-        or kpi.startswith("outcomes.exit_shares")
-        or key == "utilisation_mean"
-    )
-
-
-def _interval(low: float, high: float, kpi: str) -> str:
+def _interval(low: float, high: float, kpi: str, *, signed: bool = False) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
-        return "–"
-    return f"{fmt(low, kpi)} to {fmt(high, kpi)}"
+        return catalogue.DASH
+    entry = catalogue.describe(kpi)
+    return f"{entry.format(low, signed=signed)} to {entry.format(high, signed=signed)}"
 
 
 def choose_kpis(runs: pd.DataFrame, factors: list[str], wanted: list[str] | None) -> list[str]:
@@ -71,8 +49,7 @@ def choose_kpis(runs: pd.DataFrame, factors: list[str], wanted: list[str] | None
         if unknown:
             raise ReportError(f"--kpis: unknown KPI {unknown[0]!r}; allowed: {', '.join(known)}")
         return list(wanted)
-    headline = [k for k in HEADLINE_KPIS if k in known]
-    return headline or known[:MAX_CHART_KPIS]
+    return catalogue.headline(known) or known[:MAX_CHART_KPIS]
 
 
 def build_report(
@@ -195,22 +172,30 @@ def _results(table: pd.DataFrame, kpis: list[str], baseline: str, level: float) 
         "replications that share random numbers. Every KPI is in `kpis_by_arm.csv`, every run in "
         "`runs.csv`."
     )
+    out.append(
+        "Differences of a share are in percentage points (pp). Which way is better is the "
+        "KPI catalogue's view (`carepath.sim.measure.kpis`)."
+    )
     for kpi in kpis:
+        entry = catalogue.describe(kpi)
         rows = table[table["kpi"] == kpi]
-        out += ["", f"### `{kpi}`", "", "| arm | n | mean | 95% CI | Δ vs baseline | 95% CI of Δ |"]
+        out += ["", f"### {entry.title}", "", f"`{kpi}`: {entry.definition}{_direction(entry)}"]
+        out += ["", "| arm | n | mean | 95% CI | Δ vs baseline | 95% CI of Δ |"]
         out.append("|---|---:|---:|---:|---:|---:|")
         for r in rows.itertuples():
-            diff = "(baseline)" if r.arm_label == baseline else _signed(r.diff, kpi)
+            diff = "(baseline)" if r.arm_label == baseline else entry.format(r.diff, signed=True)
             out.append(
-                f"| {r.arm_label} | {r.n} | {fmt(r.mean, kpi)} | {_interval(r.ci_low, r.ci_high, kpi)} "
-                f"| {diff} | {_interval(r.diff_low, r.diff_high, kpi)} |"
+                f"| {r.arm_label} | {r.n} | {entry.format(r.mean)} "
+                f"| {_interval(r.ci_low, r.ci_high, kpi)} | {diff} "
+                f"| {_interval(r.diff_low, r.diff_high, kpi, signed=True)} |"
             )
     return "\n".join(out) + "\n"
 
 
-def _signed(value: float, kpi: str) -> str:
-    text = fmt(value, kpi)
-    return text if text.startswith(("-", "–")) else f"+{text}"
+def _direction(entry: catalogue.Kpi) -> str:
+    if entry.better is catalogue.Better.NEITHER:
+        return ""
+    return f" {entry.better.capitalize()} is better."
 
 
 def _charts_section(pictures: list[Path]) -> str:
@@ -240,7 +225,7 @@ def _replications(ok: pd.DataFrame, kpis: list[str], precision: float, level: fl
             if math.isfinite(low) and mean:
                 worst = max(worst, (high - low) / 2 / abs(mean))
         shown = "–" if any(n is None for n in needed) or not needed else str(max(needed))
-        out.append(f"| `{kpi}` | {now} | ±{worst:.1%} | {shown} |")
+        out.append(f"| {catalogue.describe(kpi).label} | {now} | ±{worst:.1%} | {shown} |")
     out.append(
         "\nA relative precision means little for a KPI whose mean is near zero (a median wait "
         "of a day or two, say): judge those by the absolute half-width in the tables above."
@@ -306,7 +291,8 @@ def _sensitivity(experiment, runs: pd.DataFrame, kpis: list[str], staged: Path):
         except SensitivityError as exc:
             out += [f"- {exc}", ""]
             continue
-        out += [f"### `{kpi}`", "", "| rank | " + " | ".join(frame.columns) + " |"]
+        heading = f"### {catalogue.describe(kpi).title} (`{kpi}`)"
+        out += [heading, "", "| rank | " + " | ".join(frame.columns) + " |"]
         out.append("|---:|" + "---|" * len(frame.columns))
         for rank, row in enumerate(frame.itertuples(index=False), start=1):
             cells = [row[0], *(f"{v:.4g}" for v in row[1:])]

@@ -116,7 +116,14 @@ class Kpi:
     @property
     def title(self) -> str:
         """Label and unit, as a chart or table heading: ``Median wait for assessment (days)``."""
-        return f"{self.label} ({self.unit})" if self.unit else self.label
+        if not self.unit:
+            return self.label
+        # A label ending in a bracket of its own (ASCOF 2D) takes the unit after a comma.
+        return (
+            f"{self.label}, {self.unit}"
+            if self.label.endswith(")")
+            else f"{self.label} ({self.unit})"
+        )
 
     def format(self, value: Any, *, signed: bool = False) -> str:
         """``value`` printed in this KPI's format (a dash when there is none)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipyvuetify as v
 import pytest
 from carepath.dashboards import results
+from solara.widgets import HTML
 
 from tests.dashboards.helpers import button, charts, field_labelled, render_page, widgets
 
@@ -24,6 +25,13 @@ def test_load_summarises_each_arm_with_intervals(experiment_dir):
     first = table.iloc[0]
     assert first["ci_low"] < first["mean"] < first["ci_high"]
     assert table.iloc[1]["diff"] == pytest.approx(5.0, abs=2.5)
+    html = results.table_html(table, "assessment.wait_median_days")
+    assert html.count("<tr>") == 5 and "[+" in html  # differences carry their sign
+    assert experiment.headline == [
+        "assessment.wait_median_days",
+        "hospital.delayed_bed_days_per_year",
+        "cost.total_per_year",
+    ]
 
 
 def test_filter_keeps_matching_runs(experiment_dir):
@@ -37,15 +45,26 @@ def test_page_opens_a_folder_and_filters_by_factor(experiment_dir):
     rc = render_page("/explorer")
     _open(rc, experiment_dir)
     options = charts(rc)
+    # Charts are titled with the catalogue's labels and units, not the programme's names.
     assert set(options) == {
-        "assessment.wait_median_days",
-        "hospital.delayed_bed_days_per_year",
-        "cost.total_per_year",
+        "Median wait for assessment",
+        "Delayed discharge bed-days",
+        "Council spend",
     }
-    assert len(options["cost.total_per_year"]["yAxis"]["data"]) == 4
+    assert options["Council spend"]["title"]["subtext"].startswith("£ a year: ")
+    assert len(options["Council spend"]["yAxis"]["data"]) == 4
+    [table] = [
+        w
+        for w in widgets(rc, HTML)
+        if "arm-table" in w.attributes.get("class", "") and "£" in w.unsafe_innerHTML
+    ]
+    assert "<td>£75." in table.unsafe_innerHTML and "[+£" in table.unsafe_innerHTML
     [preset_filter] = [s for s in widgets(rc, v.Select) if s.label == "organisation.preset"]
     preset_filter.v_model = ["in_house"]
-    assert len(charts(rc)["cost.total_per_year"]["yAxis"]["data"]) == 2
+    assert len(charts(rc)["Council spend"]["yAxis"]["data"]) == 2
+    [kpi_choice] = [s for s in widgets(rc, v.Select) if s.label == "KPIs"]
+    kpi_choice.v_model = ["Council spend"]
+    assert set(charts(rc)) == {"Council spend"}
     rc.close()
 
 

@@ -28,7 +28,10 @@ def test_report_has_intervals_differences_charts_and_warmup(swept):
     text = report.read_text()
     assert "# Experiment `tiny`" in text
     assert "2 arms × 3 replications = 6 runs; 6 succeeded, 0 failed" in text
-    assert "### `assessment.wait_median_days`" in text
+    # Each KPI under its label and unit, with its key, definition and better direction.
+    assert "### Median wait for assessment (days)\n\n`assessment.wait_median_days`: " in text
+    assert "Lower is better." in text
+    assert "### Council spend (£ a year)" in text and "| in_house | 3 | £" in text
     assert "| in_house | 3 |" in text and "(baseline)" in text
     assert "## How many replications?" in text and "## Warm-up (MSER-5)" in text
     for name in ("kpis_by_arm", "differences", "series_waiting_for_assessment"):
