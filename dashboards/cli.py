@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from carepath.dashboards import assets
@@ -116,9 +118,47 @@ def main(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"carepath dashboard: http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
+    return serve(
+        server_command(args.host, args.port, args.open), server_environment(args.experiment)
+    )
+
+
+# After passing on a stop signal, how long the server has to shut down before it is killed.
+STOP_TIMEOUT_SECONDS = 10.0
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def serve(command: list[str], env: dict[str, str]) -> int:
+    """Run the server as a child, pass SIGTERM and SIGINT on to it, and exit with it.
+
+    The child gets its own process group, so a terminal's Ctrl-C reaches it once, from here,
+    and a SIGTERM to this process (a service manager, ``kill``) stops the server too instead
+    of leaving it running and holding the port.
+
+    Returns:
+        The server's exit status (128 + the signal's number if a signal ended it).
+    """
+    child = subprocess.Popen(command, env=env, process_group=0)
+    asked_to_stop: list[float] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        if child.poll() is None:
+            child.send_signal(signum)
+        asked_to_stop.append(time.monotonic())
+
+    previous = {s: signal.signal(s, forward) for s in _STOP_SIGNALS}
     try:
-        return subprocess.call(
-            server_command(args.host, args.port, args.open), env=server_environment(args.experiment)
-        )
-    except KeyboardInterrupt:
-        return 0
+        while child.poll() is None:
+            try:
+                child.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                if asked_to_stop and time.monotonic() - asked_to_stop[0] > STOP_TIMEOUT_SECONDS:
+                    child.kill()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if child.poll() is None:  # leaving for another reason: never leave the server behind
+            child.kill()
+            child.wait()
+    status = child.returncode
+    return 128 - status if status < 0 else status

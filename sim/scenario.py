@@ -13,16 +13,31 @@ scenario file, then explicit overrides (``--set path=value``).
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from carepath.sim.tomlfile import read_toml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 NonNegativeFloat = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+# An effect in an exponent, exp(effect x d) with |d| <= 1: past about 709 the hazard overflows.
+# 100 already multiplies a hazard by e^100 (about 10^43); the limit keeps it finite.
+EXP_EFFECT_MAX = 100.0
+ExpEffect = Annotated[float, Field(ge=0.0, le=EXP_EFFECT_MAX, allow_inf_nan=False)]
+LOGNORMAL_SPREAD_MAX = 1e6
 
 AGE_BANDS = ("adults_18_64", "aged_65_84", "aged_85_plus")
 FACS_THRESHOLDS: dict[str, float] = {
@@ -44,6 +59,30 @@ class Section(BaseModel):
     """Base of every scenario section: unknown fields are errors, values are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic reads true as 1 and false as 0 for a number: `run.years = true` would run a
+        # year. A number field takes numbers only.
+        if info.field_name is not None and _is_bool_for_number(
+            value, cls.model_fields[info.field_name].annotation
+        ):
+            raise ValueError("must be a number, not true or false")
+        return value
+
+
+def _is_bool_for_number(value: Any, annotation: Any) -> bool:
+    numbers = (int, float)
+    if isinstance(value, bool):
+        return annotation in numbers or (
+            getattr(annotation, "__args__", None) is not None
+            and bool(set(annotation.__args__) & set(numbers))
+            and bool not in annotation.__args__
+        )
+    if isinstance(value, list | tuple) and getattr(annotation, "__origin__", None) is tuple:
+        return any(isinstance(v, bool) for v in value)
+    return False
 
 
 class BandValues(Section):
@@ -77,6 +116,16 @@ class RunSettings(Section):
         ),
     ] = None
     seed: Annotated[int, Field(ge=0, lt=2**63, description="Root of all random streams.")] = 1
+
+    @field_validator("years")
+    @classmethod
+    def _at_least_a_day(cls, years: float) -> float:
+        # The model steps whole days (round(years * 365)): under one day it would simulate one
+        # day, or none, and report the fraction asked for. Refused rather than rounded up, so
+        # the years a summary reports are the years simulated, to the nearest day.
+        if years * 365 < 1:
+            raise ValueError(f"must be at least one day, 1/365 = {1 / 365:.5f} years")
+        return years
 
     @model_validator(mode="after")
     def _warmup_inside_run(self) -> RunSettings:
@@ -120,6 +169,8 @@ class Population(Section):
     def _shares_fit(self) -> Population:
         if sum(self.age_shares.as_tuple()) > 1.0 + 1e-9:
             raise ValueError("age_shares must add up to at most 1 (the rest are children)")
+        if sum(self.age_shares.as_tuple()) == 0.0:  # rates per adult would divide by zero
+            raise ValueError("age_shares must have at least one band above 0 (no adults)")
         return self
 
     def band_sizes(self) -> tuple[float, float, float]:
@@ -205,7 +256,7 @@ class Mortality(Section):
             "27% a year, as in England (858,720 served in 2023-24, 629,050 at year end)."
         ),
     )
-    need_effect: NonNegativeFloat = Field(
+    need_effect: ExpEffect = Field(
         3.0, description="Hazard multiplies by exp(need_effect * (need - 0.5))."
     )
     care_home_multiplier: PositiveFloat = Field(
@@ -267,6 +318,14 @@ class Hospital(Section):
     def _pathways_sum(self) -> Hospital:
         if not math.isclose(sum(self.pathway_shares), 1.0, abs_tol=1e-6):
             raise ValueError("pathway_shares must add up to 1")
+        # The lognormal's sigma² = log(1 + (sd / mean)²) overflows for ratios near 1e154;
+        # a ratio of a million already puts nearly every stay within minutes of zero.
+        if self.length_of_stay_sd_days > LOGNORMAL_SPREAD_MAX * self.length_of_stay_mean_days:
+            raise ValueError(
+                "length_of_stay_sd_days / length_of_stay_mean_days must be at most "
+                f"{LOGNORMAL_SPREAD_MAX:,.0f} (the lognormal's arithmetic must stay finite); got "
+                f"{self.length_of_stay_sd_days:g} / {self.length_of_stay_mean_days:g}"
+            )
         return self
 
 
@@ -337,7 +396,7 @@ class Workforce(Section):
             "is annual_turnover at this morale."
         ),
     )
-    morale_effect_on_turnover: NonNegativeFloat = Field(
+    morale_effect_on_turnover: ExpEffect = Field(
         3.0, description="Leaving hazard multiplies by exp(effect * (base_morale - morale))."
     )
     caseload_effect_on_morale: NonNegativeFloat = Field(
@@ -552,6 +611,16 @@ class HomeCare(Section):
         16.0, description="See hours_at_zero_need (assumption)."
     )
 
+    @model_validator(mode="after")
+    def _packages_have_hours(self) -> HomeCare:
+        # Packages of no hours never fill the day-0 caseload: setting it up would loop for ever.
+        if self.hours_at_zero_need == 0.0 and self.hours_per_need == 0.0:
+            raise ValueError(
+                "hours_at_zero_need and hours_per_need are both 0: packages would have no "
+                "hours; at least one must be above 0"
+            )
+        return self
+
 
 class CareHomes(Section):
     """Residential and nursing places the council can buy."""
@@ -674,6 +743,26 @@ class Initial(Section):
     )
 
 
+# The resource budget of one run, checked before anything is allocated (see
+# ``Scenario.resource_estimate``). Measured: each person created at day 0 costs about 3 KB
+# and 45 µs of set-up, so a million people is about 3 GB and 45 s before the first day; a
+# council of 20 million residents (the largest population allowed) with England's caseload
+# per head needs about 400,000. Each contact costs about 110 µs of running and leaves an event
+# row or two (28 bytes each) and, while in care, an agent (measured on a 2-million council
+# over 3 years: 290,000 contacts, 32 s, 290 MB more than a short run). 20 million contacts (a
+# 20-million council for about 20 years) is some 40 minutes and a few GB.
+MAX_PEOPLE_AT_START = 1_000_000
+MAX_CONTACTS_PER_RUN = 20_000_000
+HOME_CARE_OFFER_MAX = 1e8  # the limit of home_care.capacity_hours_per_week
+
+
+class ResourceEstimate(NamedTuple):
+    """The expected size of a run (see ``Scenario.resource_estimate``)."""
+
+    people_at_start: float
+    contacts: float
+
+
 class Scenario(Section):
     """Everything a run needs, validated."""
 
@@ -708,6 +797,102 @@ class Scenario(Section):
             )
         return self
 
+    @model_validator(mode="after")
+    def _runnable(self) -> Scenario:
+        # Checks across sections, each a value the fields' own limits let through but the run
+        # could not survive (a division by zero, an overflow, an endless loop, memory).
+        community = [
+            size * rate
+            for size, rate in zip(
+                self.population.band_sizes(),
+                self.demand.requests_per_person_year.as_tuple(),
+                strict=True,
+            )
+        ]
+        if self.initial.waiting_for_assessment_per_1000_adults > 0 and sum(community) == 0:
+            raise ValueError(
+                "initial.waiting_for_assessment_per_1000_adults: the day-0 waiting list is drawn "
+                "in proportion to community requests, and population.age_shares x "
+                "demand.requests_per_person_year is 0 in every band; set a rate above 0 or "
+                "the waiting list to 0"
+            )
+        offer = self.home_care_offer()
+        if not offer <= HOME_CARE_OFFER_MAX:
+            raise ValueError(
+                "home_care.capacity_hours_per_week x (price_per_hour x (1 - organisation."
+                "purchasing_discount) / reference_price_per_hour) ** supply_elasticity, the "
+                f"hours on offer, must be at most {HOME_CARE_OFFER_MAX:,.0f} a week (got {offer:g})"
+            )
+        if offer * self.initial.home_care_utilisation > 0 and self._mean_package_hours() == 0:
+            raise ValueError(
+                "practice.strengths_package_reduction = 1 with demand.informal_carer_share = 1 "
+                "leaves every home-care package with no hours, so the day-0 caseload "
+                "(initial.home_care_utilisation) could never fill; lower one of them"
+            )
+        need = self.resource_estimate()
+        if not need.people_at_start <= MAX_PEOPLE_AT_START:
+            raise ValueError(
+                f"about {need.people_at_start:,.0f} people at day 0 (care_homes.places x "
+                "initial.care_home_occupancy, home-care clients filling home_care."
+                "capacity_hours_per_week x initial.home_care_utilisation, initial."
+                "waiting_for_assessment_per_1000_adults); the budget is at most "
+                f"{MAX_PEOPLE_AT_START:,} (about 3 GB)"
+            )
+        if not need.contacts <= MAX_CONTACTS_PER_RUN:
+            raise ValueError(
+                f"about {need.contacts:,.0f} contacts expected over the run (population x "
+                "(demand.requests_per_person_year / (1 - demand.recontact_share) + "
+                "hospital.admissions_per_person_year) x run.years); the budget is at most "
+                f"{MAX_CONTACTS_PER_RUN:,}"
+            )
+        return self
+
+    def home_care_offer(self) -> float:
+        """Home-care hours a week providers offer at the council's price (``inf`` on overflow).
+
+        The same arithmetic as the model's home-care capacity, done here so that a run is
+        refused before it starts rather than failing with an OverflowError.
+        """
+        hc = self.home_care
+        price = hc.price_per_hour * (1.0 - self.organisation.purchasing_discount)
+        try:
+            scale = (price / hc.reference_price_per_hour) ** hc.supply_elasticity
+        except OverflowError:
+            return math.inf
+        return hc.capacity_hours_per_week * scale
+
+    def _mean_package_hours(self) -> float:
+        hc = self.home_care
+        hours = hc.hours_at_zero_need + hc.hours_per_need * self.initial.home_care_need_mean
+        if self.practice.strengths_based:  # only people with a carer get smaller packages
+            hours *= 1.0 - self.demand.informal_carer_share * (
+                self.practice.strengths_package_reduction
+            )
+        return hours
+
+    def resource_estimate(self) -> ResourceEstimate:
+        """What the run will create: people at day 0 and contacts over the run (expected).
+
+        People at day 0 are the care-home residents, the home-care clients that fill the
+        initial utilisation at the mean package size, and the waiting list; contacts are
+        community requests (with repeats, at most 1 / (1 - recontact_share) a person) and
+        hospital admissions a year, times the years. Each is checked against its budget
+        (``MAX_PEOPLE_AT_START``, ``MAX_CONTACTS_PER_RUN``) before anything is allocated.
+        """
+        sizes = self.population.band_sizes()
+        residents = round(self.care_homes.places * self.initial.care_home_occupancy)
+        target = self.home_care_offer() * self.initial.home_care_utilisation
+        package = self._mean_package_hours()
+        clients = target / package if package > 0 else (math.inf if target > 0 else 0.0)
+        waiting = self.initial.waiting_for_assessment_per_1000_adults * sum(sizes) / 1000.0
+        requests = self.demand.requests_per_person_year.as_tuple()
+        admissions = self.hospital.admissions_per_person_year.as_tuple()
+        repeats = 1.0 - self.demand.recontact_share
+        a_year = sum(
+            n * r / repeats + n * a for n, r, a in zip(sizes, requests, admissions, strict=True)
+        )
+        return ResourceEstimate(residents + clients + waiting, a_year * self.run.years)
+
 
 class ScenarioError(ValueError):
     """A scenario that cannot be run: the message is one line per problem, naming the field."""
@@ -732,7 +917,20 @@ def _describe(error: Any, root: type[BaseModel]) -> str:
     message = error["msg"].removeprefix("Value error, ")
     if kind.startswith("missing"):
         return f"{path}: {message.lower()}"
+    if not error["loc"]:  # a check across sections: its message names the fields
+        return message
+    if kind == "less_than_equal" and path in LIMIT_REASONS:
+        message = f"{message} ({LIMIT_REASONS[path]})"
+    if isinstance(error.get("input"), dict):  # a check across a section's fields: no echo
+        return f"{path}: {message}"
     return f"{path}: {message} (got {error.get('input')!r})"
+
+
+# Why a limit is where it is, said with the message when a value is above it.
+LIMIT_REASONS = {
+    "mortality.need_effect": "exp(need_effect x (need - 0.5)) must stay finite",
+    "workforce.morale_effect_on_turnover": "exp(effect x (base_morale - morale)) must stay finite",
+}
 
 
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -806,6 +1004,16 @@ def calibrated_values(path: str | Path | None = None) -> dict[str, Any]:
     return values
 
 
+@functools.cache
+def _defaults() -> dict[str, Any]:
+    return Scenario().model_dump(mode="python")
+
+
+def _default_tree() -> dict[str, Any]:
+    """The schema defaults as a nested dict, a fresh copy (layers are set into it in place)."""
+    return copy.deepcopy(_defaults())
+
+
 def build_scenario(
     data: dict[str, Any] | None = None,
     *,
@@ -817,8 +1025,10 @@ def build_scenario(
 
     Args:
         data: the user's scenario as a nested dict (for example a parsed TOML file).
-        preset: organisational model; replaces ``organisation.preset`` in ``data``.
-        overrides: dotted paths and values applied last (``{"workforce.admin_share": 0.3}``).
+        preset: organisational model. The preset is read from every layer, the last one
+            winning: ``organisation.preset`` in ``data``, then in ``overrides``, then this.
+        overrides: dotted paths and values applied last (``{"workforce.admin_share": 0.3}``);
+            a path into a table (``population.age_shares.aged_85_plus``) sets that one value.
         calibrated: layer the fitted values of ``CALIBRATED_FILE`` (False: schema defaults
             only, as ``carepath calibrate`` starts from).
 
@@ -831,22 +1041,28 @@ def build_scenario(
     """
     from carepath.sim.presets import PRESETS, preset_values
 
-    user = dict(data or {})
+    # The user's layers first, overrides set into a copy of the file's tree, so that the
+    # preset can be read from all of them (file, then overrides, then ``preset``) before the
+    # preset's own layer is put beneath them.
+    user = copy.deepcopy(dict(data or {}))
+    for path, value in (overrides or {}).items():
+        set_path(user, path, value)
     if not isinstance(user.get("organisation", {}), dict):
         raise ScenarioError("organisation: must be a table")
-    chosen = preset or user.get("organisation", {}).get("preset", "in_house")
+    chosen = preset if preset is not None else user.get("organisation", {}).get("preset")
+    chosen = "in_house" if chosen is None else chosen
     if not isinstance(chosen, str) or chosen not in PRESETS:
         raise ScenarioError(
             f"organisation.preset: unknown preset {chosen!r}; allowed: {', '.join(PRESETS)}"
         )
-    layered: dict[str, Any] = {}
+    # Every layer is merged over the complete defaults, so a partial table (one age band of
+    # population.age_shares, say) keeps the lower layers' values for the rest.
+    layered = _default_tree()
     for path, value in (calibrated_values() if calibrated else {}).items():
         set_path(layered, path, value)
     for path, value in preset_values(chosen).items():
         set_path(layered, path, value)
     layered = deep_merge(layered, user)
-    for path, value in (overrides or {}).items():
-        set_path(layered, path, value)
     set_path(layered, "organisation.preset", chosen)
     try:
         return Scenario.model_validate(layered)

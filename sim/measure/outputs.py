@@ -21,11 +21,23 @@ class OutputError(ValueError):
 
 
 def check_output_dir(out: Path) -> None:
-    """Refuse a folder that holds anything other than an earlier run's results.
+    """Refuse, before a run starts, a folder its results could not be swapped into.
+
+    The results are swapped in by renaming (``write_results``), so the folder must not be
+    the working folder or hold it, its nearest existing parent must be a folder that can be
+    written (not a file), and an existing ``out`` must hold only an earlier run's results.
 
     Raises:
-        OutputError: if ``out`` is a file, or a folder with files carepath did not write.
+        OutputError: one line saying which of these fails.
     """
+    out = Path(out)
+    target = out.resolve()
+    cwd = Path.cwd().resolve()
+    if target == cwd or target in cwd.parents:
+        raise OutputError(
+            f"--out {out}: is the working folder or holds it, and results replace the whole "
+            "folder; name a new folder, e.g. --out results"
+        )
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out}: exists and is not a folder")
     if out.is_dir():
@@ -35,6 +47,24 @@ def check_output_dir(out: Path) -> None:
                 f"--out {out}: folder holds files carepath did not write ({', '.join(foreign[:3])}); "
                 "choose an empty or new folder"
             )
+    parent = target.parent
+    while not parent.exists():  # the folders write_results would create
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"--out {out}: {parent} is a file, not a folder")
+    _check_writable(out, parent)
+
+
+def _check_writable(out: Path, parent: Path) -> None:
+    # A real folder made and removed where the staging folder will go: permission bits alone
+    # do not say (a read-only file system, or root, who ignores them).
+    try:
+        shutil.rmtree(tempfile.mkdtemp(prefix=".carepath-probe-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot write in {parent} ({exc.strerror})") from None
+    # Moving an existing results folder aside renames its ".." entry: it must be writable too.
+    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {out}: cannot replace this folder (no write permission)")
 
 
 def _write_parquet(frame: Any, path: Path) -> None:
@@ -49,9 +79,19 @@ def write_results(results: RunResults, out: Path, scenario: dict[str, Any]) -> N
     The files are written to a staging folder next to ``out`` and swapped in at the end, so an
     interrupted write never leaves a half-written or mixed folder; earlier results in ``out``
     stay until the new ones are complete.
+
+    Raises:
+        OutputError: if the folder cannot be used (``check_output_dir``) or writing fails.
     """
     out = Path(out)
     check_output_dir(out)
+    try:
+        _write_and_swap(results, out, scenario)
+    except OSError as exc:  # the disk filled, or the folder changed during the run
+        raise OutputError(f"--out {out}: results not written ({exc.strerror or exc})") from None
+
+
+def _write_and_swap(results: RunResults, out: Path, scenario: dict[str, Any]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
@@ -65,7 +105,11 @@ def write_results(results: RunResults, out: Path, scenario: dict[str, Any]) -> N
                 os.fsync(handle.fileno())
         if out.exists():
             previous = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, previous / out.name)
+            try:
+                os.replace(out, previous / out.name)
+            except OSError:
+                previous.rmdir()  # nothing was moved: leave no empty ".old-" folder behind
+                raise
             os.replace(staging, out)
             shutil.rmtree(previous, ignore_errors=True)
         else:

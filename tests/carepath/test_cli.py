@@ -1,6 +1,8 @@
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -109,3 +111,115 @@ def test_console_script_exit_status_without_traceback(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("carepath: error: organisation.preset")
+
+
+# -- issue 18: hardening -------------------------------------------------------------------
+def test_set_chooses_the_preset_and_a_partial_table(tmp_path):
+    out = tmp_path / "results"
+    argv = ["run", "--years", "0.02", "--quiet", "--out", str(out)]
+    extra = ["--set", "organisation.preset=outsourced"]
+    assert main([*argv, *extra, "--set", "population.age_shares.aged_85_plus=0.03"]) == 0
+    scenario = json.loads((out / "summary.json").read_text())["scenario"]
+    assert scenario["organisation"]["preset"] == "outsourced"
+    assert scenario["population"]["age_shares"] == {
+        "adults_18_64": 0.608,
+        "aged_65_84": 0.168,
+        "aged_85_plus": 0.03,
+    }
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--set", "organisation.preset=nope"], "organisation.preset: unknown preset 'nope'"),
+        (["--set", "run.years=true"], "run.years: must be a number, not true or false"),
+        (["--years", "0.001"], "run.years: must be at least one day"),
+        (["--set", "home_care.capacity_hours_per_week=1e8"], "about 7,329,874 people at day 0"),
+        (["--set", "mortality.need_effect=10000"], "mortality.need_effect"),
+        (
+            ["--set", "home_care.hours_at_zero_need=0", "--set", "home_care.hours_per_need=0"],
+            "home_care",
+        ),
+    ],
+)
+def test_hardened_input_is_one_line_and_status_2(argv, expected, tmp_path, capsys):
+    out = tmp_path / "never"
+    assert main(["run", *argv, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"carepath: error: {expected}")
+    assert "\n" not in err
+    assert not out.exists()
+
+
+def _no_run(monkeypatch):
+    # Output folders are checked before the run: the model must not even be built.
+    def refuse(**_kwargs):
+        raise AssertionError("the run started before --out was checked")
+
+    monkeypatch.setattr("carepath.sim.model.CarePathwayModel", refuse)
+
+
+def test_out_under_a_file_or_the_working_folder_is_refused_before_the_run(
+    tmp_path, monkeypatch, capsys
+):
+    _no_run(monkeypatch)
+    (tmp_path / "notes.txt").write_text("keep")
+    monkeypatch.chdir(tmp_path)
+    for out, expected in [
+        ("notes.txt/results", "notes.txt is a file, not a folder"),
+        (".", "is the working folder or holds it"),
+        ("..", "is the working folder or holds it"),
+    ]:
+        assert main(["run", "--years", "0.02", "--out", out]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err == f"carepath: error: --out {out}: " + err.split(f"--out {out}: ")[1]
+        assert expected in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only folders")
+def test_out_in_a_read_only_folder_is_refused_before_the_run(tmp_path, monkeypatch, capsys):
+    _no_run(monkeypatch)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        assert main(["run", "--years", "0.02", "--out", str(locked / "results")]) == 2
+    finally:
+        locked.chmod(0o755)
+    assert "cannot write in" in capsys.readouterr().err
+    assert list(locked.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_written_is_refused_before_the_run(tmp_path, monkeypatch, capsys):
+    # The same refusal where permission bits do not apply (root, a read-only file system).
+    _no_run(monkeypatch)
+
+    def read_only(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("carepath.sim.measure.outputs.tempfile.mkdtemp", read_only)
+    assert main(["run", "--years", "0.02", "--out", str(tmp_path / "results")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert (
+        err
+        == f"carepath: error: --out {tmp_path / 'results'}: cannot write in {tmp_path} (Permission denied)"
+    )
+
+
+def test_a_failed_swap_leaves_the_earlier_results_and_no_old_folder(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "results"
+    assert main(["run", "--years", "0.02", "--quiet", "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_replace = os.replace
+
+    def busy(source, target):
+        if Path(source) == out:
+            raise OSError(16, "Device or resource busy")
+        real_replace(source, target)
+
+    monkeypatch.setattr("carepath.sim.measure.outputs.os.replace", busy)
+    assert main(["run", "--years", "0.02", "--quiet", "--out", str(out)]) == 2
+    assert "results not written (Device or resource busy)" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]

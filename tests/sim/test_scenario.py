@@ -1,8 +1,15 @@
 import math
 
 import pytest
-from carepath.sim import PRESETS, Scenario, ScenarioError, build_scenario, load_scenario
-from carepath.sim.scenario import FACS_THRESHOLDS
+from carepath.sim import (
+    PRESETS,
+    CarePathwayModel,
+    Scenario,
+    ScenarioError,
+    build_scenario,
+    load_scenario,
+)
+from carepath.sim.scenario import FACS_THRESHOLDS, MAX_CONTACTS_PER_RUN, MAX_PEOPLE_AT_START
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +128,129 @@ def test_eligibility_bands_are_ordered():
     values = list(FACS_THRESHOLDS.values())
     assert values == sorted(values)
     assert Scenario().eligibility.threshold_need == FACS_THRESHOLDS["substantial"]
+
+
+# -- issue 18: hardening -------------------------------------------------------------------
+def test_the_preset_is_read_from_every_layer_the_last_winning():
+    file = {"organisation": {"preset": "social_enterprise"}}
+    assert build_scenario(file).organisation.preset == "social_enterprise"
+    overridden = build_scenario(file, overrides={"organisation.preset": "outsourced"})
+    assert overridden.organisation.preset == "outsourced"
+    # The preset's own parameters are layered, not just its name recorded.
+    assert overridden == build_scenario(preset="outsourced")
+    chosen = build_scenario(file, preset="care_trust_plus", overrides={"organisation.preset": "x"})
+    assert chosen.organisation.preset == "care_trust_plus"
+    with pytest.raises(ScenarioError, match=r"^organisation.preset: unknown preset 'nope'"):
+        build_scenario(overrides={"organisation.preset": "nope"})
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        ("population.age_shares.aged_85_plus", 0.03, "age_shares"),
+        ("demand.need_at_contact.mean", 0.4, "need_at_contact"),
+        ("mortality.annual_hazard.aged_65_84", 0.1, "annual_hazard"),
+    ],
+)
+def test_a_partial_override_of_a_table_merges_with_the_lower_layers(path, value, field):
+    section, name, key = path.split(".")
+    default = getattr(getattr(build_scenario(), section), name).model_dump()
+    for scenario in (
+        build_scenario(overrides={path: value}),
+        build_scenario({section: {name: {key: value}}}),  # the same in a scenario file
+    ):
+        assert getattr(getattr(scenario, section), name).model_dump() == {**default, key: value}
+
+
+def test_a_partial_override_that_breaks_a_sum_gets_the_schemas_message():
+    with pytest.raises(ScenarioError) as caught:
+        build_scenario(overrides={"population.age_shares.aged_85_plus": 0.5})
+    assert (
+        str(caught.value)
+        == "population: age_shares must add up to at most 1 (the rest are children)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"run.years": True}, "run.years: must be a number, not true or false"),
+        ({"population.total": False}, "population.total: must be a number"),
+        ({"hospital.pathway_shares": [True, False, False, False]}, "hospital.pathway_shares"),
+        ({"run.years": 0.001}, "run.years: must be at least one day"),
+    ],
+)
+def test_booleans_and_horizons_under_a_day_are_refused(overrides, expected):
+    with pytest.raises(ScenarioError, match="^" + expected.replace(".", r"\.")):
+        build_scenario(overrides=overrides)
+
+
+def test_one_day_is_the_shortest_run():
+    assert build_scenario(overrides={"run.years": 1 / 365}).run.years == 1 / 365
+
+
+ZERO_BANDS = {"adults_18_64": 0.0, "aged_65_84": 0.0, "aged_85_plus": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fields"),
+    [
+        ({"population.age_shares": ZERO_BANDS}, ["population", "age_shares"]),
+        (
+            {"demand.requests_per_person_year": ZERO_BANDS},
+            ["initial.waiting_for_assessment_per_1000_adults", "demand.requests_per_person_year"],
+        ),
+        ({"mortality.need_effect": 10_000}, ["mortality.need_effect", "finite"]),
+        ({"workforce.morale_effect_on_turnover": 1e308}, ["morale_effect_on_turnover", "finite"]),
+        (
+            {"hospital.length_of_stay_mean_days": 1e-300},
+            ["hospital", "length_of_stay_sd_days / length_of_stay_mean_days"],
+        ),
+        ({"demand.requests_per_person_year.adults_18_64": 1e20}, ["contacts", "run.years"]),
+        ({"initial.waiting_for_assessment_per_1000_adults": 1e308}, ["people at day 0"]),
+        (
+            {"home_care.hours_at_zero_need": 0, "home_care.hours_per_need": 0},
+            ["home_care", "hours_at_zero_need and hours_per_need"],
+        ),
+        (
+            {
+                "practice.strengths_based": True,
+                "practice.strengths_package_reduction": 1.0,
+                "demand.informal_carer_share": 1.0,
+            },
+            ["strengths_package_reduction", "informal_carer_share"],
+        ),
+        (
+            {"home_care.price_per_hour": 1e300, "home_care.supply_elasticity": 5.0},
+            ["home_care.capacity_hours_per_week", "supply_elasticity"],
+        ),
+        # Memory: about 7 million people, or 2 million waiting, before the first day.
+        ({"home_care.capacity_hours_per_week": 1e8}, ["people at day 0", "1,000,000"]),
+        ({"initial.waiting_for_assessment_per_1000_adults": 10_000}, ["people at day 0"]),
+    ],
+)
+def test_values_the_run_cannot_survive_are_one_line_naming_the_fields(overrides, fields):
+    with pytest.raises(ScenarioError) as caught:
+        build_scenario(overrides=overrides)
+    message = str(caught.value)
+    assert "\n" not in message
+    for field in fields:
+        assert field in message
+
+
+def test_the_default_council_is_well_inside_the_resource_budget():
+    need = build_scenario().resource_estimate()
+    assert 3_000 < need.people_at_start < 10_000  # about 4,500 are created at day 0
+    assert 50_000 < need.contacts < 200_000  # ten years of about 12,000 a year
+    largest = build_scenario(
+        overrides={"population.total": 20_000_000, "run.years": 10, "care_homes.places": 100_000}
+    ).resource_estimate()
+    assert largest.people_at_start < MAX_PEOPLE_AT_START
+    assert largest.contacts < MAX_CONTACTS_PER_RUN
+
+
+def test_the_estimate_of_people_at_day_0_matches_the_model():
+    model = CarePathwayModel(years=1)
+    created = model.state_counts  # everyone made at day 0 is in some state
+    estimate = model.config.resource_estimate().people_at_start
+    assert abs(sum(created) - estimate) < 0.05 * estimate
