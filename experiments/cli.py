@@ -32,6 +32,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "--retry-failed", action="store_true", help="run again the runs recorded as failed"
     )
     sweep.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_trust_option(sweep, "the experiment file")
 
     report = commands.add_parser("report", help="write report.md and charts for a results folder")
     report.add_argument("folder", metavar="DIR")
@@ -51,6 +52,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     reproduce.add_argument("folder", metavar="DIR")
     reproduce.add_argument("--runs", metavar="LIST", help="run numbers, e.g. 0-9,12 (default all)")
     add_executor_options(reproduce)
+    add_trust_option(reproduce, "the folder's manifest")
 
     commands.add_parser("kpis", help="list the KPI and time-series names experiments can keep")
 
@@ -65,6 +67,16 @@ def add_executor_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
+    )
+
+
+def add_trust_option(parser: argparse.ArgumentParser, source: str) -> None:
+    """Add ``--trust-model``: the gate before importing a model that is not carepath's own."""
+    parser.add_argument(
+        "--trust-model",
+        action="store_true",
+        help=f"allow {source} to name a model other than carepath's own "
+        "(its module is imported and runs; use only for code you trust)",
     )
 
 
@@ -95,19 +107,31 @@ def _fraction(text: str) -> float:
     return value
 
 
-def parse_run_list(text: str) -> list[int]:
-    """``"0-3,7"`` to ``[0, 1, 2, 3, 7]``.
+def parse_run_list(text: str, count: int) -> list[int]:
+    """``"0-3,7"`` to ``[0, 1, 2, 3, 7]``, for an experiment of ``count`` runs.
+
+    Every part is checked before any range is expanded, so a huge range costs nothing.
 
     Raises:
-        UsageError: for anything else, naming the bad part.
+        UsageError: for anything else, naming the bad part and the runs there are.
     """
-    runs: list[int] = []
+    bounds: list[tuple[int, int]] = []
     for part in filter(None, (p.strip() for p in text.split(","))):
-        low, sep, high = part.partition("-")
-        if not (low.isdigit() and (not sep or high.isdigit())):
+        low, sep, high = (s.strip() for s in part.partition("-"))
+        if not all(s.isascii() and s.isdigit() for s in ((low, high) if sep else (low,))):
             raise UsageError(f"--runs: {part!r} is not a run number or range like 0-9")
-        runs += range(int(low), int(high) + 1) if sep else [int(low)]
-    return runs
+        first, last = int(low), int(high) if sep else int(low)
+        if last < first:
+            raise UsageError(f"--runs: {part!r} runs backwards; write {last}-{first}")
+        if last >= count:
+            raise UsageError(
+                f"--runs: {part!r} goes past the last run, {count - 1} "
+                f"(the experiment has runs 0-{count - 1})"
+            )
+        bounds.append((first, last))
+    if not bounds:
+        raise UsageError(f"--runs: {text!r} names no run; e.g. 0-9,12")
+    return list(dict.fromkeys(r for first, last in bounds for r in range(first, last + 1)))
 
 
 def _bar(console: Console, title: str, enabled: bool) -> Progress:
@@ -127,7 +151,7 @@ def sweep_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath sweep FILE``."""
     from carepath.experiments.sweep import load_plan, sweep
 
-    plan = load_plan(args.file)
+    plan = load_plan(args.file, trust_model=args.trust_model)
     out = Path(args.out) if args.out else Path("out") / plan.experiment.name
     errors = Console(stderr=True)
     show = not args.quiet and errors.is_terminal
@@ -136,8 +160,10 @@ def sweep_command(args: argparse.Namespace, console: Console) -> int:
         task = bar.add_task("sweep", total=None, failed=0)
         failed = 0
 
-        def on_start(todo: int, skipped: int) -> None:
+        def on_start(todo: int, skipped: int, notes: list[str]) -> None:
             bar.update(task, total=todo)
+            for note in notes:  # said before the runs start: what was set aside, and why
+                errors.print(f"carepath: note: {note}", soft_wrap=True, markup=False)
             if skipped and not args.quiet:
                 errors.print(f"resuming: {skipped} runs already in {out}, {todo} to do")
 
@@ -168,8 +194,6 @@ def sweep_command(args: argparse.Namespace, console: Console) -> int:
                 file=sys.stderr,
             )
             return 130
-    for note in report.notes:
-        print(f"carepath: note: {note}", file=sys.stderr)
     if not args.quiet:
         elapsed = time.monotonic() - started
         console.print(
@@ -188,10 +212,34 @@ def sweep_command(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _check_whole(folder: str, what: str):
+    """The folder's audit; unreadable parts are an error (exit 2), other problems are listed.
+
+    Raises:
+        StoreError: for a damaged manifest or part, one line per file.
+    """
+    from carepath.experiments.store import StoreError, audit
+
+    checked = audit(folder)
+    if checked.damaged:
+        raise StoreError("\n".join(str(p) for p in checked.damaged))
+    for problem in checked.problems:
+        print(f"carepath: {problem}", file=sys.stderr)
+    if not checked.whole:
+        print(
+            f"carepath: {folder} is not whole ({checked.summary()}); {what}. Running the "
+            "experiment's sweep again into it sets such runs aside and makes them again",
+            file=sys.stderr,
+        )
+    return checked
+
+
 def report_command(args: argparse.Namespace, console: Console) -> int:
-    """``carepath report DIR``."""
+    """``carepath report DIR``: refused (exit 1) unless the folder agrees with its manifest."""
     from carepath.experiments.report import build_report
 
+    if not _check_whole(args.folder, "no report written").whole:
+        return EXIT_FAILED_RUNS
     kpis = [k.strip() for k in args.kpis.split(",") if k.strip()] if args.kpis else None
     path = build_report(args.folder, kpis=kpis, baseline=args.baseline, precision=args.precision)
     console.print(f"report written to {path} (charts in {path.parent / 'charts'}/)", soft_wrap=True)
@@ -199,12 +247,12 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
 
 
 def reproduce_command(args: argparse.Namespace, console: Console) -> int:
-    """``carepath reproduce DIR``: exit 0 only if every re-made run matches its record."""
-    from carepath.experiments.store import read_manifest
+    """``carepath reproduce DIR``: exit 0 only if the folder is whole and every run matches."""
     from carepath.experiments.sweep import reproduce
 
-    runs = parse_run_list(args.runs) if args.runs else None
-    manifest = read_manifest(args.folder)
+    checked = _check_whole(args.folder, "the runs the manifest records are checked below")
+    manifest = checked.manifest
+    runs = parse_run_list(args.runs, manifest["runs_planned"]) if args.runs else None
     errors = Console(stderr=True)
     with _bar(errors, "reproduce", errors.is_terminal) as bar:
         task = bar.add_task("reproduce", total=None, failed=0)
@@ -214,6 +262,8 @@ def reproduce_command(args: argparse.Namespace, console: Console) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             progress=lambda _o, done, total: bar.update(task, completed=done, total=total),
+            trust_model=args.trust_model,
+            checked=checked,
         )
     table = Table(title=f"reproduce {manifest['experiment']['name']} ({args.folder})")
     for column in ("run", "arm", "replication", "recorded", "now", "verdict"):
@@ -231,12 +281,8 @@ def reproduce_command(args: argparse.Namespace, console: Console) -> int:
     console.print(table)
     matched = sum(c.verdict == "match" for c in checks)
     console.print(f"{matched} of {len(checks)} runs reproduced exactly")
-    if runs is not None:
-        missing = sorted(set(runs) - {c.run_id for c in checks})
-        if missing:
-            print(f"carepath: no such runs in this experiment: {missing[:10]}", file=sys.stderr)
-            return EXIT_FAILED_RUNS
-    return 0 if checks and matched == len(checks) else EXIT_FAILED_RUNS
+    whole = checked.whole
+    return 0 if whole and checks and matched == len(checks) else EXIT_FAILED_RUNS
 
 
 def kpis_command(args: argparse.Namespace, console: Console) -> int:

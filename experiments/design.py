@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from carepath.experiments.spec import Experiment, ExperimentError, Range
+from carepath.experiments.spec import Experiment, ExperimentError, Range, level_text
 from carepath.sim.scenario import ScenarioError, build_scenario
 from carepath.sim.tomlfile import read_toml
 
@@ -89,9 +89,7 @@ def _label(row: dict[str, Any], paths: list[str]) -> str:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return level_text(value)
 
 
 def base_data(experiment: Experiment, folder: Path) -> dict[str, Any]:
@@ -143,6 +141,9 @@ def resolve_arms(experiment: Experiment, folder: Path) -> list[tuple[Arm, dict[s
         except ExperimentError as exc:
             problems.extend(str(exc).splitlines())
     labels = [a.label for a in arms]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:  # the report tells arms apart by label
+        problems.append(f"design: arms must have distinct labels; repeated: {repeated[0]!r}")
     if experiment.baseline is not None and experiment.baseline not in labels:
         shown = ", ".join(labels[:8]) + (", ..." if len(labels) > 8 else "")
         problems.append(f"baseline: no arm is labelled {experiment.baseline!r}; arms: {shown}")

@@ -8,15 +8,63 @@ are the same whichever one is used.
 from __future__ import annotations
 
 import multiprocessing
+import re
+import socket
 import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from carepath.experiments.runs import RunOutcome, RunTask, execute, worker_died
+from carepath.experiments.spec import ExperimentError
 
 # Runs queued per worker: enough to keep workers busy, few enough to keep memory flat.
 _QUEUE_PER_WORKER = 2
+
+
+# A Dask scheduler address: [SCHEME://]HOST:PORT, the host a name, an IPv4 or a [bracketed] IPv6.
+_ADDRESS = re.compile(
+    r"(?:(?P<scheme>[A-Za-z]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})"
+)
+_SCHEMES = ("tcp", "tls")
+# Long enough for a scheduler across a network to answer, short enough that a typo is quick.
+SCHEDULER_TIMEOUT = 5.0
+
+
+def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
+    """Check a scheduler address's form, then that a Dask scheduler answers there.
+
+    Called before anything is written, so a wrong address costs seconds and leaves no folder.
+
+    Raises:
+        ExperimentError: one line naming ``--scheduler`` and what is wrong.
+    """
+    match = _ADDRESS.fullmatch(address.strip())
+    scheme = (match["scheme"] or "tcp").lower() if match else None
+    if match is None or scheme not in _SCHEMES or not 0 < int(match["port"]) < 65536:
+        raise ExperimentError(
+            f"--scheduler {address!r}: expected a Dask scheduler address, tcp://HOST:PORT or "
+            "tls://HOST:PORT with a port 1-65535, e.g. tcp://10.0.0.5:8786"
+        )
+    host, port = match["host"].strip("[]"), int(match["port"])
+    try:  # a plain connection first: a refused or unroutable address fails at once
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise ExperimentError(
+            f"--scheduler {address!r}: cannot connect ({reason}); is a Dask scheduler running there?"
+        ) from None
+    from distributed import Client
+
+    try:  # then the handshake, so that another service on that port is not taken for one
+        with Client(address, timeout=timeout, set_as_default=False):
+            pass
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        raise ExperimentError(
+            f"--scheduler {address!r}: no Dask scheduler answered within {timeout:g} s ({reason})"
+        ) from None
 
 
 def run_serial(tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:

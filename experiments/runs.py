@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from carepath.experiments.design import Arm
-from carepath.experiments.spec import Experiment
+from carepath.experiments.spec import Experiment, ExperimentError
 
 ID_COLUMNS = ("run_id", "arm", "arm_label", "replication", "status", "error")
 
@@ -105,6 +105,41 @@ def canonical_model_spec(spec: str) -> str:
     if module_name.partition(".")[0] in _LEGACY_PACKAGES:
         module_name = f"carepath.{module_name}"
     return f"{module_name}{sep}{name}"
+
+
+# The model classes carepath ships. Naming a model makes ``sweep`` and ``reproduce`` import its
+# module, which runs its code: a manifest shared with results is someone else's input, so any
+# other model needs the user's explicit trust (``--trust-model``).
+TRUSTED_MODELS = frozenset(
+    {
+        "carepath.sim.model:CarePathwayModel",
+        "carepath.experiments.calibration.model:CalibrationModel",
+    }
+)
+
+
+class UntrustedModelError(ExperimentError):
+    """A model outside carepath's own, named without the user's trust (exit status 2)."""
+
+
+def check_model_trusted(spec: str, *, trust: bool = False, where: str = "model") -> None:
+    """Refuse to import a model that is not carepath's own unless the user trusts it.
+
+    Args:
+        spec: ``module:Class`` as an experiment file or manifest names it.
+        trust: the user said to trust this model (``--trust-model``).
+        where: the field to name in the message.
+
+    Raises:
+        UntrustedModelError: for any other model without ``trust``.
+    """
+    if trust or canonical_model_spec(spec) in TRUSTED_MODELS:
+        return
+    raise UntrustedModelError(
+        f"{where}: {spec!r} is not one of carepath's models "
+        f"({', '.join(sorted(TRUSTED_MODELS))}); importing it runs its code, so pass "
+        "--trust-model if you trust where it came from"
+    )
 
 
 def load_model_class(spec: str) -> type:

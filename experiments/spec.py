@@ -26,6 +26,7 @@ An experiment file is TOML::
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -35,6 +36,9 @@ from carepath.sim.tomlfile import read_toml_text
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 DEFAULT_MODEL = "carepath.sim.model:CarePathwayModel"
+# The most runs one experiment may plan: every run is a task, a manifest entry and a part, so
+# a design past this is a typo (samples or replications), refused before anything is built.
+MAX_RUNS = 1_000_000
 Level = str | int | float | bool
 
 
@@ -150,6 +154,51 @@ class Experiment(_Strict):
     outputs: Outputs = Field(default_factory=Outputs)
 
 
+def level_text(value: Any) -> str:
+    """How a factor level reads in an arm label (``60.0`` reads ``60``)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def arm_count(design: Design) -> int:
+    """How many arms a design makes, counted without sampling them."""
+    k = len(design.factors)
+    if design.kind == "list":
+        return len(design.arms)
+    if design.kind == "factorial":
+        return math.prod(len(levels) for levels in design.factors.values())
+    if design.kind == "latin_hypercube":
+        return design.samples or 1
+    if design.kind == "morris":
+        return design.trajectories * (k + 1)
+    return (design.samples or 1) * (2 * k + 2 if design.second_order else k + 2)
+
+
+def _plan_problems(experiment: Experiment) -> list[str]:
+    design = experiment.design
+    problems = []
+    if design.kind == "factorial":
+        # Arms are named by their levels, and the report finds arms by name: two levels
+        # that read alike ([60, 60], or [1, "1", 1.0]) would make two arms with one name.
+        for path, levels in design.factors.items():
+            texts = [level_text(level) for level in levels]
+            repeated = sorted({t for t in texts if texts.count(t) > 1})
+            if repeated:
+                problems.append(
+                    f"design.factors.{path}: levels must differ; "
+                    f"{', '.join(map(repr, repeated))} appears more than once"
+                )
+    arms = arm_count(design)
+    runs = arms * experiment.replications
+    if runs > MAX_RUNS:
+        problems.append(
+            f"design: {arms:,} arms × {experiment.replications:,} replications = {runs:,} runs; "
+            f"an experiment may plan at most {MAX_RUNS:,} runs"
+        )
+    return problems
+
+
 def parse_experiment(data: dict[str, Any]) -> Experiment:
     """Validate a parsed experiment file.
 
@@ -157,9 +206,13 @@ def parse_experiment(data: dict[str, Any]) -> Experiment:
         ExperimentError: one line per invalid field.
     """
     try:
-        return Experiment.model_validate(data)
+        experiment = Experiment.model_validate(data)
     except ValidationError as exc:
         raise ExperimentError(describe_errors(exc, Experiment)) from None
+    problems = _plan_problems(experiment)
+    if problems:
+        raise ExperimentError("\n".join(problems))
+    return experiment
 
 
 def read_experiment(path: str | Path) -> tuple[Experiment, str]:

@@ -18,11 +18,14 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import math
 import os
 import platform
+import re
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from carepath.experiments.runs import ID_COLUMNS, RunOutcome
+from carepath.experiments.runs import ID_COLUMNS, RunOutcome, checksum
+from carepath.experiments.spec import ExperimentError, parse_experiment
 
 FORMAT = "carepath-experiment/1"
 MANIFEST = "manifest.json"
@@ -91,9 +95,14 @@ def _git_state() -> dict[str, Any] | None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    The file gets the permissions any tool would give a new file under the process's umask
+    (``mkstemp`` alone makes it private, which breaks shared results folders).
+    """
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(handle, 0o666 & ~current_umask())
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
@@ -105,28 +114,125 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, then put it back
+    os.umask(mask)
+    return mask
+
+
 def _write_table(table: pa.Table, path: Path) -> None:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd", write_statistics=False)
     write_atomic(path, sink.getvalue().to_pybytes())
 
 
+# What the readers of a manifest (report, reproduce, resume, dashboards) rely on: a key and
+# the JSON type it must hold.
+_MANIFEST_KEYS: tuple[tuple[str, type, str], ...] = (
+    ("experiment", dict, "a table with name and spec"),
+    ("fingerprint", str, "text"),
+    ("seed", int, "a whole number"),
+    ("replications", int, "a whole number"),
+    ("seeding", str, "text"),
+    ("model", str, "text (module:Class)"),
+    ("baseline", str, "an arm label"),
+    ("arms", list, "a list of arms"),
+    ("factor_types", dict, "a table of factor = Arrow type"),
+    ("runs_planned", int, "a whole number"),
+    ("runs", dict, "a table of run number = record"),
+    ("environment", dict, "a table"),
+)
+_STATUSES = ("ok", "failed")
+
+
 def read_manifest(folder: str | Path) -> dict[str, Any]:
-    """The manifest of an experiment folder.
+    """The manifest of an experiment folder, checked for what its readers rely on.
 
     Raises:
-        StoreError: if the folder holds no readable manifest.
+        StoreError: if the folder holds no manifest, or one that is not JSON, not this format
+            or lacks a field (one line per problem, naming the file and the field).
     """
     path = Path(folder) / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StoreError(f"{folder}: not an experiment folder (no {MANIFEST})") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a manifest file") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise StoreError(f"{path}: not a valid manifest ({exc})") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not isinstance(manifest, dict):
+        raise StoreError(
+            f"{path}: not a valid manifest (a JSON {type(manifest).__name__}, not an object)"
+        )
     if manifest.get("format") != FORMAT:
         raise StoreError(f"{path}: unknown format {manifest.get('format')!r}; expected {FORMAT}")
+    problems = _manifest_problems(manifest)
+    if problems:
+        raise StoreError("\n".join(f"{path}: {line}" for line in problems))
     return manifest
+
+
+def _is(value: Any, kind: type) -> bool:
+    # JSON true/false are Python bools, which are ints too: a count must not be one.
+    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+
+
+def _manifest_problems(manifest: dict[str, Any]) -> list[str]:
+    problems = [
+        f"{key}: missing or not {what}"
+        for key, kind, what in _MANIFEST_KEYS
+        if not _is(manifest.get(key), kind)
+    ]
+    if problems:
+        return problems
+    experiment = manifest["experiment"]
+    if not (_is(experiment.get("name"), str) and _is(experiment.get("spec"), dict)):
+        return ["experiment: needs name (text) and spec (a table)"]
+    try:
+        parse_experiment(experiment["spec"])
+    except ExperimentError as exc:
+        return [f"experiment.spec: {line}" for line in str(exc).splitlines()]
+    arms = manifest["arms"]
+    for index, arm in enumerate(arms):
+        if not (
+            isinstance(arm, dict)
+            and _is(arm.get("label"), str)
+            and arm.get("arm") == index
+            and _is(arm.get("values"), dict)
+            and _is(arm.get("scenario"), dict)
+        ):
+            return [f"arms[{index}]: needs arm = {index}, label, values and scenario"]
+    labels = [arm["label"] for arm in arms]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        return [f"arms: labels must be unique; repeated: {', '.join(map(repr, repeated[:3]))}"]
+    if manifest["baseline"] not in labels:
+        return [f"baseline: {manifest['baseline']!r} is not an arm label"]
+    for name, alias in manifest["factor_types"].items():
+        try:
+            pa.type_for_alias(alias)
+        except (ValueError, TypeError):
+            return [f"factor_types: {name!r} has unknown type {alias!r}"]
+    if manifest["runs_planned"] != len(arms) * manifest["replications"]:
+        return [
+            f"runs_planned: {manifest['runs_planned']} is not {len(arms)} arms × "
+            f"{manifest['replications']} replications"
+        ]
+    for key, entry in manifest["runs"].items():
+        if not (key.isdigit() and isinstance(entry, dict) and entry.get("status") in _STATUSES):
+            return [f"runs: {key!r} needs a run number and a status ({' or '.join(_STATUSES)})"]
+    return []
 
 
 def _parts(directory: Path) -> list[Path]:
@@ -135,12 +241,41 @@ def _parts(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("run-*.parquet") if not p.name.startswith("."))
 
 
+def _part_run(path: Path) -> int | None:
+    """The run number a part's file name gives, or None for a name no sweep writes."""
+    match = re.fullmatch(r"run-(\d{6,})\.parquet", path.name)
+    return int(match.group(1)) if match else None
+
+
+def read_part(path: Path) -> pa.Table:
+    """One Parquet part.
+
+    Raises:
+        StoreError: naming the file when it is not readable Parquet.
+    """
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        raise StoreError(
+            f"{path}: damaged, not a readable Parquet part ({reason}); "
+            "a resumed carepath sweep sets it aside and makes the run again"
+        ) from None
+
+
 def _read_dataset(directory: Path) -> pd.DataFrame | None:
     files = _parts(directory)
     if not files:
         return None
     # Parts may differ in columns (a failed run has no KPIs): missing values become nulls.
-    table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive")
+    try:
+        table = pa.concat_tables([read_part(f) for f in files], promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise StoreError(
+            f"{directory}: parts do not fit together ({exc}); one was altered or copied in"
+        ) from None
+    if "run_id" not in table.column_names:
+        raise StoreError(f"{directory}: parts without a run_id column; not written by a sweep")
     return table.to_pandas().sort_values("run_id", kind="stable").reset_index(drop=True)
 
 
@@ -148,7 +283,7 @@ def read_runs(folder: str | Path) -> pd.DataFrame:
     """All recorded runs of an experiment, one row per run, ordered by ``run_id``.
 
     Raises:
-        StoreError: if the folder is not an experiment folder.
+        StoreError: if the folder is not an experiment folder, or a part is damaged.
     """
     read_manifest(folder)
     frame = _read_dataset(Path(folder) / RUNS)
@@ -176,6 +311,269 @@ def factor_types(arms: list[dict[str, Any]]) -> dict[str, pa.DataType]:
     return types
 
 
+# -- checking a store against its manifest ----------------------------------------------
+# The manifest is the record of what a sweep finished; the parts hold the results. A store is
+# whole when the two agree run by run and every stored result still has its checksum.
+MISSING = "missing"  # the manifest records a run whose part is gone
+EXTRA = "extra"  # a part that is no run of this experiment
+UNRECORDED = "unrecorded"  # a finished part the manifest has not noted yet (sweep stopped)
+ALTERED = "altered"  # values or checksum differ from what was recorded
+STATUS_CHANGED = "status changed"  # ok in the manifest, failed on disk
+DAMAGED = "damaged"  # not readable as a run's part
+# Columns of a run's row that are neither factors nor KPIs.
+_ROW_META = frozenset({"run_id", "arm", "arm_label", "replication", "status", "error", "checksum"})
+_ROW_NEEDS = ("run_id", "arm", "arm_label", "replication", "status", "checksum")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One way a store differs from its manifest: the file, and what is wrong with it."""
+
+    kind: str
+    run_id: int | None
+    path: Path
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.detail}"
+
+
+@dataclass
+class Audit:
+    """A store checked whole against its manifest."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+    on_disk: dict[int, str] = field(default_factory=dict)
+    live: bool = False
+
+    @property
+    def whole(self) -> bool:
+        """True when every recorded run is on disk, unchanged, and nothing else is."""
+        return not self.problems
+
+    @property
+    def damaged(self) -> list[Problem]:
+        """The parts that cannot be read at all."""
+        return [p for p in self.problems if p.kind == DAMAGED]
+
+    def problem_of(self, run_id: int) -> Problem | None:
+        """The first problem found with a run, if any."""
+        return next((p for p in self.problems if p.run_id == run_id), None)
+
+    def summary(self) -> str:
+        """``2 missing, 1 status changed``: how many problems of each kind."""
+        kinds = [p.kind for p in self.problems]
+        return ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds))
+
+
+def audit(folder: str | Path) -> Audit:
+    """Check every run the manifest records, and every part on disk, against each other.
+
+    A part a running sweep has written but not yet noted in the manifest is not a problem
+    while that sweep holds the folder.
+
+    Raises:
+        StoreError: if the folder holds no valid manifest.
+    """
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    problems, on_disk = _inspect(folder, manifest)
+    live = _being_written(folder)
+    if live:
+        problems = [p for p in problems if p.kind != UNRECORDED]
+    return Audit(folder, manifest, problems, on_disk, live)
+
+
+def _being_written(folder: Path) -> bool:
+    try:
+        handle = open(folder / LOCK)  # noqa: SIM115 - read-only, so it is never created here
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def _part_row(path: Path) -> dict[str, Any]:
+    table = read_part(path)
+    missing = [c for c in _ROW_NEEDS if c not in table.column_names]
+    if table.num_rows != 1 or missing:
+        raise StoreError(
+            f"{path}: damaged, not one run's row ({table.num_rows} rows"
+            + (f"; no {', '.join(missing)}" if missing else "")
+            + "); a resumed carepath sweep sets it aside and makes the run again"
+        )
+    return table.to_pylist()[0]
+
+
+def _inspect(folder: Path, manifest: dict[str, Any]) -> tuple[list[Problem], dict[int, str]]:
+    """Every disagreement between the parts and the manifest; the status of each part."""
+    arms = manifest["arms"]
+    planned = manifest["runs_planned"]
+    recorded = {int(k): v for k, v in manifest["runs"].items()}
+    outputs = manifest["experiment"]["spec"].get("outputs") or {}
+    keeps_series = bool(outputs.get("timeseries"))
+    types = {name: pa.type_for_alias(alias) for name, alias in manifest["factor_types"].items()}
+    problems: list[Problem] = []
+    on_disk: dict[int, str] = {}
+    with_part: set[int] = set()
+    for path in _parts(folder / RUNS):
+        expected = _part_run(path)
+        if expected is None:
+            problems.append(Problem(EXTRA, None, path, "a file no sweep writes"))
+            continue
+        with_part.add(expected)
+        try:
+            row = _part_row(path)
+        except StoreError as exc:
+            problems.append(Problem(DAMAGED, expected, path, str(exc).split(": ", 1)[1]))
+            continue
+        run_id = row["run_id"]
+        if run_id != expected:
+            problems.append(
+                Problem(DAMAGED, expected, path, f"holds run {run_id}, not run {expected}")
+            )
+            continue
+        if not 0 <= run_id < planned:
+            problems.append(
+                Problem(
+                    EXTRA,
+                    run_id,
+                    path,
+                    f"run {run_id} is not a run of this experiment (it plans runs 0-{planned - 1})",
+                )
+            )
+            continue
+        on_disk[run_id] = row["status"]
+        arm, replication = arms[run_id % len(arms)], run_id // len(arms)
+        wrong = _mismatch(folder, row, arm, replication, types, keeps_series)
+        entry = recorded.get(run_id)
+        if wrong:
+            problems.append(Problem(ALTERED, run_id, path, f"run {run_id}: {wrong}"))
+        elif entry is None:
+            problems.append(
+                Problem(
+                    UNRECORDED,
+                    run_id,
+                    path,
+                    f"run {run_id} is on disk but not in the "
+                    "manifest (a sweep stopped before noting it; run the sweep again)",
+                )
+            )
+        elif entry["status"] != row["status"]:
+            if entry["status"] == "failed":  # retried, and stopped before the manifest said so
+                problems.append(
+                    Problem(
+                        UNRECORDED,
+                        run_id,
+                        path,
+                        f"run {run_id} is ok on disk but the "
+                        "manifest still records it failed (run the sweep again)",
+                    )
+                )
+            else:
+                problems.append(
+                    Problem(
+                        STATUS_CHANGED,
+                        run_id,
+                        path,
+                        f"run {run_id} is {row['status']} on disk but ok in the manifest",
+                    )
+                )
+        elif row["status"] == "ok" and row["checksum"] != entry.get("checksum"):
+            problems.append(
+                Problem(
+                    ALTERED, run_id, path, f"run {run_id}: checksum differs from the manifest's"
+                )
+            )
+    for run_id, entry in sorted(recorded.items()):
+        if run_id not in with_part:
+            problems.append(
+                Problem(
+                    MISSING,
+                    run_id,
+                    folder / RUNS / part_name(run_id),
+                    f"missing; the manifest records run {run_id} as {entry['status']}",
+                )
+            )
+    for path in _parts(folder / SERIES):
+        run_id = _part_run(path)
+        if run_id is not None and (run_id in with_part or run_id in recorded):
+            continue
+        if run_id is not None and 0 <= run_id < planned:
+            problems.append(
+                Problem(
+                    UNRECORDED,
+                    run_id,
+                    path,
+                    f"kept series of run {run_id}, whose result "
+                    "is not on disk (a sweep stopped while writing it; run the sweep again)",
+                )
+            )
+        else:
+            problems.append(
+                Problem(EXTRA, run_id, path, "kept series of no run of this experiment")
+            )
+    return sorted(problems, key=_order), on_disk
+
+
+def _order(problem: Problem) -> tuple[int, str]:
+    return (-1 if problem.run_id is None else problem.run_id, str(problem.path))
+
+
+def _mismatch(
+    folder: Path,
+    row: dict[str, Any],
+    arm: dict[str, Any],
+    replication: int,
+    types: dict[str, pa.DataType],
+    keeps_series: bool,
+) -> str | None:
+    """What in a run's stored row disagrees with its arm and its own checksum, or None."""
+    if (row["arm"], row["arm_label"], row["replication"]) != (
+        arm["arm"],
+        arm["label"],
+        replication,
+    ):
+        return (
+            f"records arm {row['arm']} ({row['arm_label']!r}) replication {row['replication']}; "
+            f"it is arm {arm['arm']} ({arm['label']!r}) replication {replication}"
+        )
+    for name, kind in types.items():
+        expected = arm["values"].get(name)
+        if kind == pa.string() and expected is not None:
+            expected = str(expected)  # how the row stores a factor of mixed types
+        if row.get(name) != expected:
+            return f"factor {name} is {row.get(name)!r} on disk, {expected!r} in the manifest"
+    if row["status"] != "ok":
+        return None
+    kpis = {
+        k: math.nan if v is None else v
+        for k, v in row.items()
+        if k not in _ROW_META and k not in types
+    }
+    kept = None
+    if keeps_series:
+        path = folder / SERIES / part_name(row["run_id"])
+        if not path.exists():
+            return f"its kept series ({path}) is missing"
+        try:
+            kept = read_part(path).to_pandas()
+        except StoreError as exc:
+            return f"its kept series is {str(exc).split(': ', 1)[1]}"
+        kept = kept.drop(columns=["run_id", "arm", "replication"], errors="ignore")
+    # The manifest's arm values, as the run was given them: the row's copy may be text.
+    if checksum(arm["values"], kpis, kept) != row["checksum"]:
+        return "stored values do not match their checksum (altered after the run)"
+    return None
+
+
 class ExperimentStore:
     """Writes an experiment's runs one by one; a re-opened store resumes where it stopped."""
 
@@ -194,6 +592,11 @@ class ExperimentStore:
     def open(cls, folder: str | Path, plan: dict[str, Any]) -> tuple[ExperimentStore, list[str]]:
         """Create the folder for ``plan``, or resume the same experiment in it.
 
+        A folder is checked before anything is made in it, so a refused folder is left as it
+        was. On resuming, runs whose parts are damaged, missing or altered are set aside in
+        ``DIR/damaged/`` and made again (deterministic runs give the same results), and the
+        notes say which.
+
         Args:
             folder: the experiment folder.
             plan: the manifest's fixed part (experiment, arms, seed, fingerprint...).
@@ -202,12 +605,11 @@ class ExperimentStore:
             The store and notes for the user (for example a changed environment).
 
         Raises:
-            StoreError: if the folder holds something else, a different experiment, or is
-                being written by another sweep.
+            StoreError: if the folder holds something else, a different experiment, a
+                damaged manifest, or is being written by another sweep.
         """
         folder = Path(folder)
-        if folder.exists() and not folder.is_dir():
-            raise StoreError(f"--out {folder}: exists and is not a folder")
+        _accept(folder, plan)
         folder.mkdir(parents=True, exist_ok=True)
         lock = open(folder / LOCK, "a+")  # noqa: SIM115 - held until close()
         try:
@@ -217,52 +619,66 @@ class ExperimentStore:
             raise StoreError(f"--out {folder}: another sweep is writing this folder") from None
         try:
             notes = []
-            if (folder / MANIFEST).exists():
-                manifest = read_manifest(folder)
-                if manifest["fingerprint"] != plan["fingerprint"]:
-                    raise StoreError(
-                        f"--out {folder}: holds a different experiment "
-                        f"({manifest['experiment']['name']!r}, changed since it was started); "
-                        "choose a new folder, or delete this one to start again"
-                    )
+            # Again under the lock: another sweep may have started here in the meantime.
+            manifest = _accept(folder, plan)
+            if manifest is not None:
                 notes += _environment_notes(manifest["environment"], plan["environment"])
                 manifest["resumed"] = [*manifest.get("resumed", []), _now()]
             else:
-                foreign = [p.name for p in folder.iterdir() if p.name != LOCK]
-                if foreign:
-                    raise StoreError(
-                        f"--out {folder}: folder holds files that are not a carepath experiment "
-                        f"({', '.join(sorted(foreign)[:3])}); choose an empty or new folder"
-                    )
                 manifest = {**plan, "created": _now(), "runs": {}}
             for sub in (RUNS, SERIES):
                 (folder / sub).mkdir(exist_ok=True)
                 for stale in (folder / sub).glob(".*.tmp"):
                     stale.unlink()  # a part half-written when the last sweep was killed
+            store = cls(folder, manifest, lock)
+            notes += store._reconcile()
+            store.flush(force=True)
         except BaseException:
             lock.close()
             raise
-        store = cls(folder, manifest, lock)
-        store._reconcile()
-        store.flush(force=True)
         return store, notes
 
-    def _reconcile(self) -> None:
-        """Make the manifest agree with the parts on disk (the parts are the truth)."""
+    def _reconcile(self) -> list[str]:
+        """Make the manifest agree with the parts on disk; say what was set aside."""
+        problems, _ = _inspect(self.folder, self.manifest)
         runs = self.manifest["runs"]
-        on_disk = set()
-        for path in _parts(self.folder / RUNS):
-            row = pq.read_table(path, columns=["run_id", "status", "checksum", "error"])
-            record = row.to_pylist()[0]
-            key = str(record["run_id"])
-            on_disk.add(key)
-            entry = runs.setdefault(key, {})
-            entry.update(
-                status=record["status"], checksum=record["checksum"], error=record["error"]
+        notes = []
+        aside = self.folder / "damaged" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        for problem in problems:
+            if problem.kind == UNRECORDED:
+                if problem.path.parent.name == RUNS:  # finished before the manifest was written
+                    record = _part_row(problem.path)
+                    runs[str(problem.run_id)] = {
+                        "arm": record["arm"],
+                        "replication": record["replication"],
+                        "status": record["status"],
+                        "checksum": record["checksum"],
+                        "error": record.get("error"),
+                    }
+                continue  # a series without its row is remade, and replaced, with its run
+            moved = [self._set_aside(problem.path, aside)]
+            if problem.run_id is not None and problem.path.parent.name == RUNS:
+                series = self.folder / SERIES / part_name(problem.run_id)
+                moved.append(self._set_aside(series, aside))
+            planned = (
+                problem.run_id is not None and 0 <= problem.run_id < self.manifest["runs_planned"]
             )
-        for key in [k for k in runs if k not in on_disk]:
-            del runs[key]  # recorded in a manifest but its part never landed
+            if planned:
+                runs.pop(str(problem.run_id), None)
+            where = f"; set aside in {aside}/" if any(moved) else ""
+            again = f"; run {problem.run_id} runs again" if planned else ""
+            notes.append(f"{problem}{where}{again}")
         self._dirty = True
+        return notes
+
+    def _set_aside(self, path: Path, aside: Path) -> bool:
+        """Move a part out of the store, keeping it for inspection; False if it is absent."""
+        if not path.exists():
+            return False
+        target = aside / path.parent.name / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        return True
 
     # -- state --------------------------------------------------------------------------
     def finished(self) -> dict[int, str]:
@@ -336,6 +752,30 @@ class ExperimentStore:
             self.flush(force=True)
         finally:
             self._lock.close()  # the lock file stays: unlinking it would race a new sweep
+
+
+def _accept(folder: Path, plan: dict[str, Any]) -> dict[str, Any] | None:
+    """The manifest to resume, None for a new or empty folder; refuse any other folder."""
+    if not folder.exists():
+        return None
+    if not folder.is_dir():
+        raise StoreError(f"--out {folder}: exists and is not a folder")
+    if (folder / MANIFEST).exists():
+        manifest = read_manifest(folder)
+        if manifest["fingerprint"] != plan["fingerprint"]:
+            raise StoreError(
+                f"--out {folder}: holds a different experiment "
+                f"({manifest['experiment']['name']!r}, changed since it was started); "
+                "choose a new folder, or delete this one to start again"
+            )
+        return manifest
+    foreign = [p.name for p in folder.iterdir() if p.name != LOCK]
+    if foreign:
+        raise StoreError(
+            f"--out {folder}: folder holds files that are not a carepath experiment "
+            f"({', '.join(sorted(foreign)[:3])}); choose an empty or new folder"
+        )
+    return None
 
 
 def _environment_notes(recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:

@@ -9,25 +9,28 @@ from pathlib import Path
 from typing import Any
 
 from carepath.experiments.design import Arm, resolve_arms
-from carepath.experiments.executors import run_dask, run_local, run_serial
+from carepath.experiments.executors import check_scheduler, run_dask, run_local, run_serial
 from carepath.experiments.runs import (
     RunOutcome,
     RunTask,
-    checksum,
+    check_model_trusted,
     load_model_class,
     make_tasks,
     probe_outputs,
 )
 from carepath.experiments.spec import Experiment, ExperimentError, parse_experiment, read_experiment
 from carepath.experiments.store import (
+    ALTERED,
+    DAMAGED,
     FORMAT,
+    MISSING,
+    STATUS_CHANGED,
+    Audit,
     ExperimentStore,
+    audit,
     environment,
     factor_types,
     fingerprint,
-    read_manifest,
-    read_runs,
-    read_timeseries,
 )
 
 Progress = Callable[[RunOutcome, int, int], None]
@@ -43,12 +46,21 @@ class Plan:
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
-def plan_experiment(experiment: Experiment, text: str, source: str) -> Plan:
+def plan_experiment(
+    experiment: Experiment, text: str, source: str, *, trust_model: bool = False
+) -> Plan:
     """Resolve every arm and number every run.
 
+    Args:
+        experiment: the validated experiment file.
+        text: its text, kept in the manifest.
+        source: its path.
+        trust_model: allow a model other than carepath's own (its module is imported).
+
     Raises:
-        ExperimentError: for any invalid factor level, arm or scenario file.
+        ExperimentError: for an untrusted model, any invalid factor level, arm or scenario file.
     """
+    check_model_trusted(experiment.model, trust=trust_model)
     arms = resolve_arms(experiment, Path(source).parent)
     check_outputs(experiment, arms[0][1])
     tasks = make_tasks(experiment, arms)
@@ -108,18 +120,28 @@ def check_outputs(experiment: Experiment, scenario: dict[str, Any]) -> None:
         raise ExperimentError("\n".join(problems))
 
 
-def load_plan(path: str | Path) -> Plan:
-    """Read, validate and plan an experiment file."""
+def load_plan(path: str | Path, *, trust_model: bool = False) -> Plan:
+    """Read, validate and plan an experiment file (``trust_model``: see ``plan_experiment``)."""
     experiment, text = read_experiment(path)
     try:
-        return plan_experiment(experiment, text, str(path))
+        return plan_experiment(experiment, text, str(path), trust_model=trust_model)
     except ExperimentError as exc:
         lines = (f"{path}: {line}" for line in str(exc).splitlines())
         raise ExperimentError("\n".join(lines)) from None
 
 
-def plan_from_manifest(manifest: dict[str, Any]) -> Plan:
-    """The plan recorded in a manifest: its arms' scenarios exactly as they ran."""
+def plan_from_manifest(manifest: dict[str, Any], *, trust_model: bool = False) -> Plan:
+    """The plan recorded in a manifest: its arms' scenarios exactly as they ran.
+
+    Args:
+        manifest: from ``read_manifest`` (checked there).
+        trust_model: allow a model other than carepath's own; a shared manifest is someone
+            else's input, and reproducing imports the model it names.
+
+    Raises:
+        ExperimentError: for an untrusted model.
+    """
+    check_model_trusted(manifest["model"], trust=trust_model, where="manifest model")
     experiment = parse_experiment(manifest["experiment"]["spec"])
     arms = [(Arm(a["arm"], a["label"], a["values"]), a["scenario"]) for a in manifest["arms"]]
     return Plan(experiment, arms, make_tasks(experiment, arms), manifest)
@@ -170,8 +192,11 @@ def sweep(
         scheduler: address of a Dask distributed scheduler; overrides ``workers``.
         retry_failed: run again the runs recorded as failed.
         progress: called after each run with the outcome, runs done and runs to do.
-        on_start: called once with the runs to do and the runs already done.
+        on_start: called once with the runs to do, the runs already done, and notes for the
+            user (a changed environment; damaged runs set aside to run again).
     """
+    if scheduler:
+        check_scheduler(scheduler)  # before the folder is made: a typo leaves nothing behind
     store, notes = ExperimentStore.open(out, plan.manifest)
     try:
         done = store.finished()
@@ -180,7 +205,7 @@ def sweep(
         report = SweepReport(planned=len(plan.tasks), skipped=len(plan.tasks) - len(todo))
         report.notes = notes
         if on_start:
-            on_start(len(todo), report.skipped)
+            on_start(len(todo), report.skipped, notes)
         for count, outcome in enumerate(execute_all(todo, workers=workers, scheduler=scheduler)):
             store.record(outcome)
             if outcome.ok:
@@ -196,41 +221,24 @@ def sweep(
 
 @dataclass
 class Check:
-    """One run re-made and compared with its record."""
+    """One run re-made and compared with its record in the manifest."""
 
     run_id: int
     arm_label: str
     replication: int
     recorded: str | None
     reproduced: str | None
-    verdict: str  # "match", "differs", "stored result altered", "failed now", "was failed"
+    # "match", "differs", "failed now", "was failed", "not recorded", and for a store that is
+    # not whole: "missing", "status changed", "stored result altered", "damaged".
+    verdict: str
 
 
-def stored_checksums(folder: str | Path) -> dict[int, tuple[str | None, str | None]]:
-    """Per run: the checksum recorded in its row, and one recomputed from the stored values.
-
-    The two differ when a stored result was altered after it was written.
-    """
-    manifest = read_manifest(folder)
-    runs = read_runs(folder)
-    series = read_timeseries(folder)
-    factors = list(manifest["factor_types"])
-    id_like = {"run_id", "arm", "arm_label", "replication", "status", "error", "checksum"}
-    kpi_columns = [c for c in runs.columns if c not in id_like and c not in factors]
-    by_run = dict(tuple(series.groupby("run_id"))) if series is not None else {}
-    result = {}
-    for row in runs.to_dict("records"):
-        run_id = int(row["run_id"])
-        if row["status"] != "ok":
-            result[run_id] = (None, None)
-            continue
-        kpis = {k: row[k] for k in kpi_columns}
-        kept = by_run.get(run_id)
-        if kept is not None:
-            kept = kept.drop(columns=["run_id", "arm", "replication"]).reset_index(drop=True)
-        values = {f: row[f] for f in factors}
-        result[run_id] = (row["checksum"], checksum(values, kpis, kept))
-    return result
+_STORE_VERDICTS = {
+    MISSING: "missing",
+    STATUS_CHANGED: "status changed",
+    ALTERED: "stored result altered",
+    DAMAGED: "damaged",
+}
 
 
 def reproduce(
@@ -240,40 +248,67 @@ def reproduce(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    trust_model: bool = False,
+    checked: Audit | None = None,
 ) -> list[Check]:
-    """Re-run recorded runs from the manifest and compare their checksums.
+    """Re-run the manifest's runs and compare each with the checksum the manifest records.
+
+    The manifest, not the parts on disk, says which runs there are: a run whose part is
+    missing, altered or has changed status is re-made and named as such. Parts that are no
+    run of the manifest are in ``audit(folder).problems``.
 
     Args:
         folder: an experiment folder.
-        runs: run numbers to re-make (default: every run recorded as ok).
+        runs: run numbers to re-make (default: every run the manifest records as ok).
         workers: local processes (1 runs in this process); default: every CPU.
         scheduler: address of a Dask distributed scheduler; overrides ``workers``.
         progress: called after each re-made run.
+        trust_model: allow a model other than carepath's own (see ``plan_from_manifest``).
+        checked: the folder's audit, if the caller already made it.
+
+    Raises:
+        StoreError: if the folder's manifest is damaged.
+        ExperimentError: for an untrusted model, a run number outside the experiment, or a
+            scheduler that does not answer.
     """
-    manifest = read_manifest(folder)
-    plan = plan_from_manifest(manifest)
-    stored = stored_checksums(folder)
-    wanted = set(runs) if runs is not None else {k for k, (c, _) in stored.items() if c}
+    checked = checked or audit(folder)
+    manifest = checked.manifest
+    plan = plan_from_manifest(manifest, trust_model=trust_model)
+    recorded = {int(k): v for k, v in manifest["runs"].items()}
+    if runs is None:
+        wanted = {k for k, v in recorded.items() if v["status"] == "ok"}
+    else:
+        wanted = set(runs)
+        outside = sorted(r for r in wanted if not 0 <= r < len(plan.tasks))
+        if outside:
+            raise ExperimentError(
+                f"runs: {outside[0]} is not a run of this experiment (runs 0-{len(plan.tasks) - 1})"
+            )
+    if scheduler:
+        check_scheduler(scheduler)
     tasks = [t for t in plan.tasks if t.run_id in wanted]
     checks = []
     outcomes = execute_all(tasks, workers=workers, scheduler=scheduler)
     for count, outcome in enumerate(outcomes):
-        recorded, recomputed = stored.get(outcome.run_id, (None, None))
+        entry = recorded.get(outcome.run_id)
+        problem = checked.problem_of(outcome.run_id)
         now = outcome.row.get("checksum")
-        if recorded is None:
-            verdict = "was failed" if outcome.run_id in stored else "not recorded"
-        elif recorded != recomputed:
-            verdict = "stored result altered"
+        if entry is None:
+            verdict = "not recorded"
+        elif problem is not None and problem.kind in _STORE_VERDICTS:
+            verdict = _STORE_VERDICTS[problem.kind]
+        elif entry["status"] != "ok":
+            verdict = "was failed"
         elif not outcome.ok:
             verdict = "failed now"
         else:
-            verdict = "match" if now == recorded else "differs"
+            verdict = "match" if now == entry.get("checksum") else "differs"
         checks.append(
             Check(
                 outcome.run_id,
                 outcome.row["arm_label"],
                 outcome.row["replication"],
-                recorded,
+                entry.get("checksum") if entry else None,
                 now,
                 verdict,
             )

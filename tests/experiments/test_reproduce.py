@@ -46,7 +46,14 @@ def test_an_altered_stored_result_is_detected(swept):
     assert verdicts == {0: "match", 1: "match", 2: "stored result altered", 3: "match"}
 
 
-def test_unknown_run_numbers_are_reported(swept, capsys):
-    assert main(["reproduce", str(swept), "--workers", "1", "--runs", "3,99"]) == 1
-    assert "no such runs in this experiment: [99]" in capsys.readouterr().err
-    assert main(["reproduce", str(swept), "--runs", "x-1"]) == 2
+def test_run_numbers_are_checked_against_the_manifest_before_anything_runs(swept, capsys):
+    for runs, message in (
+        ("3,99", "--runs: '99' goes past the last run, 3 (the experiment has runs 0-3)"),
+        ("0-99999999999", "--runs: '0-99999999999' goes past the last run, 3"),
+        ("3-2", "--runs: '3-2' runs backwards; write 2-3"),
+        ("x-1", "--runs: 'x-1' is not a run number or range like 0-9"),
+        (",", "--runs: ',' names no run"),
+    ):
+        assert main(["reproduce", str(swept), "--workers", "1", "--runs", runs]) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1, err

@@ -101,7 +101,7 @@ def test_unknown_outputs_baseline_and_model_are_refused(tmp_path):
     assert "outputs.timeseries: unknown series 'queue'; allowed: waiting_for_assessment" in lines[1]
     path.write_text("model = 'nowhere.module:Model'\n" + GOOD)
     with pytest.raises(ExperimentError, match=r"model: cannot import 'nowhere\.module:Model'"):
-        load_plan(path)
+        load_plan(path, trust_model=True)
 
 
 def test_the_cli_prints_one_line_per_problem_and_exits_2(tmp_path, capsys):

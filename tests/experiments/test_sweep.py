@@ -59,7 +59,7 @@ def test_arms_share_random_numbers_within_a_replication(write_experiment, tmp_pa
 
 def test_a_run_that_raises_is_recorded_and_the_others_complete(write_experiment, tmp_path):
     path = write_experiment(model="tests.experiments.models:RaisingModel", ftes="[60, 61]")
-    report = sweep(load_plan(path), tmp_path / "out", workers=2)
+    report = sweep(load_plan(path, trust_model=True), tmp_path / "out", workers=2)
     assert (report.ok, report.failed) == (4, 4)
     runs = read_runs(tmp_path / "out")
     failed = runs[runs["status"] == "failed"]
@@ -76,7 +76,7 @@ def test_a_run_that_kills_its_worker_is_recorded_and_the_others_complete(
     write_experiment, tmp_path
 ):
     path = write_experiment(model="tests.experiments.models:DyingModel", ftes="[60, 61]")
-    report = sweep(load_plan(path), tmp_path / "out", workers=2)
+    report = sweep(load_plan(path, trust_model=True), tmp_path / "out", workers=2)
     assert (report.ok, report.failed) == (4, 4)
     runs = read_runs(tmp_path / "out")
     assert runs["run_id"].tolist() == list(range(8))
@@ -87,7 +87,7 @@ def test_a_run_that_kills_its_worker_is_recorded_and_the_others_complete(
 
 def test_retry_failed_reruns_only_the_failures(write_experiment, tmp_path):
     path = write_experiment(model="tests.experiments.models:RaisingModel", ftes="[60, 61]")
-    plan = load_plan(path)
+    plan = load_plan(path, trust_model=True)
     sweep(plan, tmp_path / "out", workers=1)
     again = sweep(plan, tmp_path / "out", workers=1)
     assert (again.skipped, again.ok, again.failed) == (8, 0, 0)
@@ -101,6 +101,7 @@ def test_killed_sweep_resumes_without_losing_or_repeating_runs(write_experiment,
     log = tmp_path / "started.log"
     env = {**os.environ, "CAREPATH_TEST_RUN_LOG": str(log), "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "carepath.cli", "sweep", str(path), "--out", str(out)]
+    command.append("--trust-model")  # the test model is not one of carepath's own
     sweep_process = subprocess.Popen(
         [*command, "--workers", "2", "--quiet"], env=env, cwd=ROOT, start_new_session=True
     )
@@ -132,7 +133,7 @@ def test_killed_sweep_resumes_without_losing_or_repeating_runs(write_experiment,
 
     # And the resumed folder holds exactly what an uninterrupted sweep gives.
     whole = tmp_path / "whole"
-    sweep(load_plan(path), whole, workers=2)
+    sweep(load_plan(path, trust_model=True), whole, workers=2)
     pd.testing.assert_frame_equal(read_runs(whole), runs)
     assert read_manifest(out)["progress"] == {"planned": 16, "ok": 16, "failed": 0}
 
