@@ -1,3 +1,5 @@
+"""Commissioning: the budget holder rations eligibility in proportion to the overspend."""
+
 import pytest
 from carepath.sim import CarePathwayModel, build_scenario
 from carepath.sim.scenario import FACS_THRESHOLDS

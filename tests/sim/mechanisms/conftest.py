@@ -1,0 +1,91 @@
+"""The shared small council, and which test shows each parameter's mechanism.
+
+``MECHANISM_TESTS`` maps a dotted scenario path to the test that moves it and checks that its
+outcome moves the way its mechanism says. ``test_coverage.py`` fails if a parameter that a
+preset or a constructor lever sets has no entry, or if an entry names a test that does not
+exist or does not mention the parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from carepath.sim import CarePathwayModel
+from carepath.sim.measure.metrics import RunResults
+
+from tests.sim.mechanisms.council import small_council
+
+MECHANISM_TESTS: dict[str, str] = {
+    # front door and triage
+    "demand.low_level_below_need": "test_front_door.py::test_a_higher_low_level_threshold_closes_more_contacts_at_the_door",
+    "demand.signpost_below_need": "test_front_door.py::test_a_higher_signposting_threshold_signposts_contacts_who_had_low_level_support",
+    # hospital discharge
+    "integration.discharge_to_assess_share": "test_discharge.py::test_discharge_to_assess_sends_patients_home_to_reablement_and_cuts_delayed_bed_days",
+    "integration.early_referral_days": "test_discharge.py::test_early_referral_starts_assessments_before_fitness_and_cuts_delayed_bed_days",
+    # assessment and eligibility
+    "assessment.hours_mean": "test_assessment.py::test_longer_assessments_lengthen_the_wait",
+    "eligibility.threshold": "test_assessment.py::test_a_higher_eligibility_threshold_turns_more_people_away_and_shrinks_long_term_care",
+    "practice.strengths_based": "test_assessment.py::test_strengths_based_practice_lengthens_assessments_shrinks_packages_and_resolves_more_in_the_community",
+    "practice.strengths_extra_hours_share": "test_assessment.py::test_strengths_extra_hours_lengthen_assessments",
+    "practice.strengths_package_reduction": "test_assessment.py::test_strengths_package_reduction_shrinks_packages_only_for_people_with_carers",
+    "practice.strengths_community_uplift": "test_assessment.py::test_strengths_community_uplift_meets_more_needs_through_family_and_community",
+    "practice.creative_support_share": "test_assessment.py::test_creative_support_meets_more_needs_through_family_and_community",
+    # approval
+    "approval.council_checks_assessments": "test_approval.py::test_council_checking_every_assessment_lengthens_referral_to_service",
+    "approval.rework_share": "test_approval.py::test_more_rework_returns_more_packages_and_lengthens_approval",
+    "approval.panel_weekly_cost": "test_approval.py::test_a_lower_panel_threshold_sends_more_packages_to_the_weekly_panel",
+    # re-ablement
+    "reablement.places": "test_reablement.py::test_more_reablement_capacity_lowers_long_term_care_entries",
+    # services and prices
+    "organisation.purchasing_discount": "test_prices.py::test_a_purchasing_discount_lowers_unit_prices",
+    "home_care.supply_elasticity": "test_prices.py::test_supply_elasticity_decides_how_much_home_care_a_discount_loses",
+    "home_care.capacity_hours_per_week": "test_prices.py::test_more_home_care_hours_shorten_the_home_care_queue",
+    "care_homes.places": "test_prices.py::test_more_care_home_places_shorten_the_care_home_queue",
+    "home_care.hours_per_need": "test_prices.py::test_more_hours_per_need_make_larger_packages",
+    # workforce
+    "workforce.establishment_fte": "test_workforce.py::test_fewer_social_workers_lengthen_assessment_waits",
+    "workforce.admin_share": "test_workforce.py::test_less_admin_gives_more_client_time_and_shorter_waits",
+    "workforce.backlog_effect_on_morale": "test_workforce.py::test_a_longer_backlog_lowers_morale_and_raises_turnover",
+    "workforce.agency_cover_share": "test_workforce.py::test_agency_cover_keeps_posts_staffed_and_waits_shorter",
+    "workforce.agency_premium": "test_workforce.py::test_the_agency_premium_is_paid_on_agency_staff_only",
+    "organisation.autonomy": "test_workforce.py::test_autonomy_raises_morale_and_lowers_turnover",
+    "organisation.terms_risk": "test_workforce.py::test_risk_to_terms_lowers_morale_and_raises_turnover",
+    "organisation.savings_target_share": "test_workforce.py::test_a_savings_target_funds_fewer_posts_and_lengthens_waits",
+    "organisation.overhead_share": "test_workforce.py::test_overhead_is_its_share_of_staff_cost",
+    "organisation.contract_margin": "test_workforce.py::test_the_contract_margin_is_its_share_of_staff_cost_and_overhead",
+    # commissioning
+    "commissioning.annual_budget": "test_commissioning.py::test_a_tight_budget_turns_eligible_people_away_in_a_run",
+    "commissioning.tighten_under_pressure": "test_commissioning.py::test_no_rationing_when_switched_off_or_at_the_policy_ceiling",
+    "commissioning.max_threshold": "test_commissioning.py::test_no_rationing_when_switched_off_or_at_the_policy_ceiling",
+    # organisational change
+    "organisation.setup_cost": "test_organisation.py::test_the_setup_cost_is_spread_over_the_setup_days",
+    "organisation.setup_days": "test_organisation.py::test_the_setup_cost_is_spread_over_the_setup_days",
+}
+
+
+@pytest.fixture(scope="session")
+def mechanism_tests() -> dict[str, str]:
+    """Parameter path -> ``file::test`` that shows its mechanism."""
+    return MECHANISM_TESTS
+
+
+@pytest.fixture(scope="session")
+def council():
+    """Run the small council (``run_council``), once per distinct resolved scenario and seed.
+
+    Shared by every mechanism test, so an arm that several comparisons use (the baseline above
+    all, however its overrides spell it) runs once. Tests must only read the results.
+    """
+    cache: dict[tuple[str, int], RunResults] = {}
+
+    def run(
+        overrides: dict[str, Any] | None = None, *, seed: int = 1, preset: str | None = None
+    ) -> RunResults:
+        scenario = small_council(overrides, preset=preset)
+        key = (scenario.model_dump_json(), seed)
+        if key not in cache:
+            cache[key] = CarePathwayModel(scenario=scenario, rng=seed).run()
+        return cache[key]
+
+    return run

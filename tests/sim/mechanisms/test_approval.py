@@ -1,0 +1,52 @@
+"""Approval: council checks of assessments made outside the council, rework, and the panel."""
+
+from tests.sim.mechanisms.council import SEEDS, mean_over, run_full_council
+
+
+def test_council_checking_every_assessment_lengthens_referral_to_service():
+    internal = run_full_council(council_checks=False)
+    checked = run_full_council(council_checks=True)
+    assert (
+        checked["assessment"]["approval_wait_mean_days"]
+        > internal["assessment"]["approval_wait_mean_days"]
+    )
+    assert checked["commissioning"]["council_checks"] > 0
+    assert checked["cost"]["by_component_per_year"]["council_checking"] > 0
+    # Checking adds under a day to referral-to-service; with a waiting list of months, how the
+    # list moves decides that time, so the whole journey is compared where nobody waits.
+    ample = {"social_workers": 150}
+    assert (
+        run_full_council(council_checks=True, **ample)["assessment"][
+            "referral_to_service_mean_days"
+        ]
+        > run_full_council(council_checks=False, **ample)["assessment"][
+            "referral_to_service_mean_days"
+        ]
+    )
+
+
+def approval_wait(results) -> float:
+    return results.summary["assessment"]["approval_wait_mean_days"]
+
+
+def test_more_rework_returns_more_packages_and_lengthens_approval(council):
+    pairs = [
+        (council(seed=s), council({"approval.rework_share": 0.3}, seed=s)) for s in SEEDS
+    ]  # rework_share 0.05 (in_house) against 0.3
+    for usual, more in pairs:
+        reworks = "returned_for_rework"
+        assert more.summary["commissioning"][reworks] > 2 * usual.summary["commissioning"][reworks]
+        assert approval_wait(more) > approval_wait(usual)
+    # Rework takes social-worker hours too, so referral to service is longer on average.
+    journey = "referral_to_service_mean_days"
+    assert mean_over(m.summary["assessment"][journey] for _, m in pairs) > mean_over(
+        u.summary["assessment"][journey] for u, _ in pairs
+    )
+
+
+def test_a_lower_panel_threshold_sends_more_packages_to_the_weekly_panel(council):
+    for seed in SEEDS:
+        usual = council(seed=seed)  # panel_weekly_cost 700: only costly packages go to panel
+        most = council({"approval.panel_weekly_cost": 100.0}, seed=seed)
+        # the panel sits weekly; a manager signs off in sign_off_days (2)
+        assert approval_wait(most) > approval_wait(usual) + 0.5
