@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import math
 from html import escape
 
 import solara
@@ -40,18 +39,6 @@ def build(presets: list[str], seed: int, years: int) -> Simulation:
     return Simulation({preset_title(p): make_model(p, {"years": years}, seed) for p in presets})
 
 
-def _difference(kpi: indicators.Kpi, value: float, base: float) -> tuple[str, str]:
-    """``value`` against the first model's: text and tone (good / bad / neutral)."""
-    if math.isnan(value) or math.isnan(base):
-        return "", ""
-    diff = value - base
-    pct = f" ({100.0 * diff / abs(base):+.0f}%)" if base else ""
-    text = f"{diff:+,.0f}{pct}" if ".0f" in kpi.fmt else f"{diff:+,.1f}{pct}"
-    if kpi.higher_is_better is None or abs(diff) < 1e-9:
-        return text, ""
-    return text, "good" if (diff > 0) == kpi.higher_is_better else "bad"
-
-
 @solara.component
 def KpiTable(snapshot: Snapshot):
     """KPIs per model, with the difference from the first model under each value."""
@@ -63,7 +50,7 @@ def KpiTable(snapshot: Snapshot):
         cells = []
         for i, label in enumerate(labels):
             value = snapshot.runs[label].kpis[kpi.key]
-            text, tone = _difference(kpi, value, base[kpi.key]) if i else ("baseline", "")
+            text, tone = indicators.difference(kpi, value, base[kpi.key]) if i else ("baseline", "")
             colour = {"good": "#2e7d32", "bad": "#c62828"}.get(tone, "#777")
             cells.append(
                 f"<td>{indicators.format_kpi(kpi, value)}"

@@ -7,11 +7,14 @@ simulation's lock can be rendered later without touching the model again.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from carepath.sim.measure import kpis as catalogue
+from carepath.sim.measure.metrics import client_facing_share, paid_hours
 from carepath.sim.model import CarePathwayModel
 from carepath.sim.states import State
 
@@ -30,14 +33,34 @@ class Chart:
 
 
 @dataclass(frozen=True)
-class Kpi:
-    """A headline number, how to compute it, how to print it, and which way is better."""
+class LiveKpi:
+    """A number a running model shows now, measured as a run-summary KPI is.
+
+    Its label, unit, format and which way is better come from the KPI catalogue entry
+    ``measure``; ``when`` says over which days it is taken (the summary's are the measured
+    years, a live card's are today or the last weeks).
+
+    Attributes:
+        key: the card's name in a snapshot.
+        measure: the catalogue key of the KPI it is a live reading of.
+        when: the days it covers, in words (``today``, ``last 13 weeks``).
+        value: computes it from a model.
+    """
 
     key: str
-    label: str
+    measure: str
+    when: str
     value: Callable[[CarePathwayModel], float]
-    fmt: str = "{:,.0f}"
-    higher_is_better: bool | None = None
+
+    @property
+    def entry(self) -> catalogue.Kpi:
+        """The catalogue entry of the KPI it reads."""
+        return catalogue.lookup(self.measure)
+
+    @property
+    def label(self) -> str:
+        """``People waiting for assessment, today``."""
+        return f"{self.entry.label}, {self.when}"
 
 
 def week_days(model: CarePathwayModel) -> np.ndarray:
@@ -79,17 +102,15 @@ def _median_wait(model: CarePathwayModel, days: np.ndarray) -> list[float | None
 
 
 def _client_facing(model: CarePathwayModel, days: np.ndarray) -> list[float | None]:
-    """Client-facing share of paid social-worker time per week (as in the run summary)."""
+    """Client-facing share of paid social-worker time per week, in % (the summary's formula)."""
     wf = model.config.workforce
     hours = np.asarray(model.datacollector.model_vars["pathway_hours_to_date"], dtype=float)
     staff = np.asarray(model.datacollector.model_vars["social_workers"], dtype=float)
-    other = (1.0 - wf.admin_share) * (1.0 - wf.pathway_time_share)
     shares: list[float | None] = [None]
     for start, end in itertools.pairwise(days):
-        paid = staff[start + 1 : end + 1].sum() * wf.hours_per_week / 7.0
-        shares.append(
-            round(float(100.0 * ((hours[end] - hours[start]) / paid + other)), 1) if paid else None
-        )
+        paid = paid_hours(float(staff[start + 1 : end + 1].sum()), wf)
+        share = client_facing_share(float(hours[end] - hours[start]), paid, wf)
+        shares.append(None if math.isnan(share) else round(100.0 * share, 1))
     return shares
 
 
@@ -160,37 +181,74 @@ def _recent_wait(model: CarePathwayModel) -> float:
 
 def _spend_share(model: CarePathwayModel) -> float:
     budget = model.datacollector.model_vars["budget_to_date"][-1]
-    return 100.0 * model.datacollector.model_vars["spend_to_date"][-1] / budget if budget else 0.0
+    return model.datacollector.model_vars["spend_to_date"][-1] / budget if budget else math.nan
+
+
+def _recent_delayed_per_year(model: CarePathwayModel) -> float:
+    """Delayed bed-days of the last 13 weeks, as a rate a year."""
+    total = model.datacollector.model_vars["delayed_bed_days_to_date"]
+    start = max(0, model.steps - RECENT_DAYS)
+    days = model.steps - start
+    return (total[-1] - total[start]) / days * 365.0 if days else math.nan
+
+
+def _reablement_in_use(model: CarePathwayModel) -> float:
+    places = model.config.reablement.places
+    return _last("reablement_places_in_use")(model) / places if places else math.nan
 
 
 def _recent_client_facing(model: CarePathwayModel) -> float:
     days = np.array([max(0, model.steps - RECENT_DAYS), model.steps])
     share = _client_facing(model, days)[-1] if model.steps else None
-    return float("nan") if share is None else share
+    return math.nan if share is None else share / 100.0
 
 
-KPIS: tuple[Kpi, ...] = (
-    Kpi(
-        "waiting", "Waiting for assessment", _last("waiting_for_assessment"), higher_is_better=False
+KPIS: tuple[LiveKpi, ...] = (
+    LiveKpi("waiting", "assessment.people_waiting_mean", "today", _last("waiting_for_assessment")),
+    LiveKpi("wait", "assessment.wait_median_days", "last 13 weeks", _recent_wait),
+    LiveKpi(
+        "delayed", "hospital.delayed_bed_days_per_year", "last 13 weeks", _recent_delayed_per_year
     ),
-    Kpi("wait", "Median wait, last 13 weeks", _recent_wait, "{:,.1f} days", False),
-    Kpi("delayed", "Delayed bed-days to date", _last("delayed_bed_days_to_date"), "{:,.0f}", False),
-    Kpi("reablement", "In re-ablement", _last("in_reablement")),
-    Kpi(
+    LiveKpi("reablement", "reablement.utilisation_mean", "today", _reablement_in_use),
+    LiveKpi(
         "long_term",
-        "In long-term care",
+        "long_term_care.clients_mean",
+        "today",
         lambda m: _last("home_care_clients")(m) + _last("care_home_residents")(m),
     ),
-    Kpi("spend", "Spend / budget to date", _spend_share, "{:,.1f}%", False),
-    Kpi("staff", "Social workers", _last("social_workers"), higher_is_better=True),
-    Kpi("caseload", "Mean caseload", _last("caseload_mean"), "{:,.1f}", False),
-    Kpi("client_time", "Client-facing time", _recent_client_facing, "{:,.1f}%", True),
+    LiveKpi("spend", "cost.spend_to_budget", "to date", _spend_share),
+    LiveKpi("staff", "workforce.social_workers_mean", "today", _last("social_workers")),
+    LiveKpi("caseload", "workforce.caseload_mean", "today", _last("caseload_mean")),
+    LiveKpi("client_time", "workforce.client_facing_share", "last 13 weeks", _recent_client_facing),
 )
 
 
-def format_kpi(kpi: Kpi, value: float) -> str:
-    """``value`` printed for a card, or a dash when there is nothing yet."""
-    return "\u2013" if value is None or np.isnan(value) else kpi.fmt.format(value)
+def format_kpi(kpi: LiveKpi, value: float | None) -> str:
+    """``value`` printed for a card in the catalogue's format, or a dash when there is none.
+
+    A count carries its unit (``16.0 days``, ``816 people``); shares and money show theirs.
+    """
+    entry = kpi.entry
+    text = entry.format(value)
+    counted = entry.number_format.kind == "number" and text != catalogue.DASH
+    return f"{text} {entry.unit}" if counted else text
+
+
+def difference(kpi: LiveKpi, value: float, base: float) -> tuple[str, str]:
+    """``value`` against a baseline's: the signed difference as text, and its tone.
+
+    The tone is ``good`` or ``bad`` by the catalogue's better direction, ``""`` when the KPI
+    has none or the two are equal.
+    """
+    if value is None or base is None or math.isnan(value) or math.isnan(base):
+        return "", ""
+    diff = value - base
+    pct = f" ({100.0 * diff / abs(base):+.0f}%)" if base else ""
+    text = kpi.entry.format(diff, signed=True) + pct
+    better = kpi.entry.better
+    if better is catalogue.Better.NEITHER or abs(diff) < 1e-9:
+        return text, ""
+    return text, "good" if (diff > 0) == (better is catalogue.Better.HIGHER) else "bad"
 
 
 # -- flows through the pathway ------------------------------------------------------------

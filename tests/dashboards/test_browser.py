@@ -55,7 +55,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(experiment_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    """``python -m dashboards`` on a free port, opened on the test experiment."""
+    """``python -m carepath.dashboards`` on a free port, opened on the test experiment."""
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     with log.open("w") as out:
@@ -64,7 +64,7 @@ def server(experiment_dir: Path, tmp_path_factory: pytest.TempPathFactory):
             [
                 sys.executable,
                 "-m",
-                "dashboards",
+                "carepath.dashboards",
                 "--port",
                 str(port),
                 "--experiment",

@@ -40,7 +40,8 @@ def test_three_presets_run_together_on_the_same_seed(monkeypatch):
         "Care trust plus",
     ]
     html = _kpi_table(rc)
-    assert "baseline" in html and "Waiting for assessment" in html
+    assert "baseline" in html and "People waiting for assessment, today" in html
+    assert " people<div" in html and "%<div" in html  # counts with units, shares as %
     rc.close()
 
 

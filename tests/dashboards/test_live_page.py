@@ -47,7 +47,7 @@ def test_page_shows_controls_kpis_and_charts(built):
     assert "People waiting" in titles
     assert "Where people have gone (moves since day 1)" in titles
     assert len(titles) == 9
-    assert "Waiting for assessment" in texts(rc)
+    assert "People waiting for assessment, today" in texts(rc)
     assert built[0].config.organisation.preset == "in_house"
     rc.close()
 

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from carepath.dashboards import charts, indicators, levers
 from carepath.dashboards.simulation import Simulation
+from carepath.sim.measure.metrics import client_facing_share, paid_hours
 from carepath.sim.scenario import ScenarioError
 
 
@@ -63,6 +64,30 @@ def test_kpis_are_numbers(year_run):
     for kpi in indicators.KPIS:
         text = indicators.format_kpi(kpi, kpi.value(year_run))
         assert text and text != "\u2013", kpi.key
+
+
+def test_kpi_cards_use_the_catalogue_s_labels_formats_and_directions(year_run):
+    by_key = {kpi.key: kpi for kpi in indicators.KPIS}
+    wait, share = by_key["wait"], by_key["client_time"]
+    assert wait.label == "Median wait for assessment, last 13 weeks"
+    assert indicators.format_kpi(wait, 12.34) == "12.3 days"
+    assert indicators.format_kpi(share, 0.6512) == "65.1%"
+    assert indicators.difference(wait, 14.0, 10.0) == ("+4.0 (+40%)", "bad")
+    assert indicators.difference(share, 0.66, 0.65) == ("+1.0 pp (+2%)", "good")
+    assert indicators.difference(by_key["long_term"], 110.0, 100.0)[1] == ""  # neither way
+    assert indicators.difference(wait, float("nan"), 10.0) == ("", "")
+
+
+def test_live_client_facing_share_is_the_summary_s_formula(year_run):
+    # Over the last 13 weeks, the card and the summary's function must agree.
+    series = year_run.datacollector.get_model_vars_dataframe()
+    workforce = year_run.config.workforce
+    start, end = year_run.steps - indicators.RECENT_DAYS, year_run.steps
+    hours = series["pathway_hours_to_date"]
+    paid = paid_hours(float(series["social_workers"].iloc[start + 1 : end + 1].sum()), workforce)
+    share = client_facing_share(float(hours.iloc[end] - hours.iloc[start]), paid, workforce)
+    card = {kpi.key: kpi for kpi in indicators.KPIS}["client_time"].value(year_run)
+    assert card == pytest.approx(share, abs=0.0005)  # the card rounds to 0.1 of a percent
 
 
 def test_flows_are_acyclic_and_count_every_move(year_run):
