@@ -48,9 +48,10 @@ def run_council(
     return CarePathwayModel(scenario=small_council(overrides, preset=preset), rng=seed).run()
 
 
-def run_full_council(**levers: Any) -> dict[str, Any]:
+def run_full_council(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The summary of the default council run for ``FULL_YEARS`` on ``FULL_SEED``."""
-    return CarePathwayModel(years=FULL_YEARS, rng=FULL_SEED, **levers).run().summary
+    scenario = build_scenario(overrides={"run.years": FULL_YEARS} | (overrides or {}))
+    return CarePathwayModel(scenario=scenario, rng=FULL_SEED).run().summary
 
 
 def count(results: RunResults, cause: str) -> int:

@@ -4,8 +4,8 @@ from tests.sim.mechanisms.council import SEEDS, mean_over, run_full_council
 
 
 def test_council_checking_every_assessment_lengthens_referral_to_service():
-    internal = run_full_council(council_checks=False)
-    checked = run_full_council(council_checks=True)
+    internal = run_full_council({"approval.council_checks_assessments": False})
+    checked = run_full_council({"approval.council_checks_assessments": True})
     assert (
         checked["assessment"]["approval_wait_mean_days"]
         > internal["assessment"]["approval_wait_mean_days"]
@@ -14,15 +14,13 @@ def test_council_checking_every_assessment_lengthens_referral_to_service():
     assert checked["cost"]["by_component_per_year"]["council_checking"] > 0
     # Checking adds under a day to referral-to-service; with a waiting list of months, how the
     # list moves decides that time, so the whole journey is compared where nobody waits.
-    ample = {"social_workers": 150}
-    assert (
-        run_full_council(council_checks=True, **ample)["assessment"][
-            "referral_to_service_mean_days"
-        ]
-        > run_full_council(council_checks=False, **ample)["assessment"][
-            "referral_to_service_mean_days"
-        ]
-    )
+    ample = {"workforce.establishment_fte": 150}
+
+    def referral_to_service(checks: bool) -> float:
+        summary = run_full_council({"approval.council_checks_assessments": checks} | ample)
+        return summary["assessment"]["referral_to_service_mean_days"]
+
+    assert referral_to_service(True) > referral_to_service(False)
 
 
 def approval_wait(results) -> float:

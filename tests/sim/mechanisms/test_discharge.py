@@ -1,14 +1,6 @@
 """Hospital discharge: discharge to assess, and referral before medical fitness."""
 
-from carepath.sim import CarePathwayModel
-
-from tests.sim.mechanisms.council import (
-    FULL_SEED,
-    FULL_YEARS,
-    SEEDS,
-    count,
-    run_full_council,
-)
+from tests.sim.mechanisms.council import SEEDS, count, run_full_council
 
 
 def delayed_bed_days(results) -> float:
@@ -16,15 +8,9 @@ def delayed_bed_days(results) -> float:
 
 
 def test_integrated_discharge_lowers_delayed_bed_days():
-    separate = run_full_council(discharge_to_assess=0.0)
-    integrated = (
-        CarePathwayModel(
-            years=FULL_YEARS,
-            rng=FULL_SEED,
-            scenario={"integration": {"discharge_to_assess_share": 0.9, "early_referral_days": 3}},
-        )
-        .run()
-        .summary
+    separate = run_full_council({"integration.discharge_to_assess_share": 0.0})
+    integrated = run_full_council(
+        {"integration.discharge_to_assess_share": 0.9, "integration.early_referral_days": 3}
     )
     assert (
         integrated["hospital"]["delayed_bed_days_per_year"]

@@ -1,13 +1,18 @@
 """Re-ablement: short-term support that keeps people out of long-term care."""
 
-from carepath.sim import CarePathwayModel
+from carepath.sim import CarePathwayModel, build_scenario
 
 from tests.sim.mechanisms.council import FULL_SEED, FULL_YEARS
 
 
 def test_more_reablement_capacity_lowers_long_term_care_entries():
-    few = CarePathwayModel(years=FULL_YEARS, rng=FULL_SEED, reablement_places=40)
-    many = CarePathwayModel(years=FULL_YEARS, rng=FULL_SEED, reablement_places=160)
+    def model(reablement_places: int) -> CarePathwayModel:
+        scenario = build_scenario(
+            overrides={"run.years": FULL_YEARS, "reablement.places": reablement_places}
+        )
+        return CarePathwayModel(scenario=scenario, rng=FULL_SEED)
+
+    few, many = model(40), model(160)
     few_results, many_results = few.run(), many.run()
 
     def long_term_entries(results):

@@ -18,8 +18,8 @@ LARGE_TEAM = {"workforce.establishment_fte": 48}
 
 
 def test_fewer_social_workers_lengthen_assessment_waits():
-    staffed = run_full_council(social_workers=90)
-    short = run_full_council(social_workers=60)
+    staffed = run_full_council({"workforce.establishment_fte": 90})
+    short = run_full_council({"workforce.establishment_fte": 60})
     assert (
         short["assessment"]["wait_median_days_community"]
         > staffed["assessment"]["wait_median_days_community"]
