@@ -218,11 +218,11 @@ def _check_whole(folder: str, what: str):
     Raises:
         StoreError: for a damaged manifest or part, one line per file.
     """
-    from carepath.experiments.store import StoreError, audit
+    from carepath.experiments.store import RESUME_HINT, StoreError, audit
 
     checked = audit(folder)
     if checked.damaged:
-        raise StoreError("\n".join(str(p) for p in checked.damaged))
+        raise StoreError("\n".join(f"{p}{RESUME_HINT}" for p in checked.damaged))
     for problem in checked.problems:
         print(f"carepath: {problem}", file=sys.stderr)
     if not checked.whole:
@@ -248,11 +248,12 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
 
 def reproduce_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath reproduce DIR``: exit 0 only if the folder is whole and every run matches."""
+    from carepath.experiments.store import read_manifest
     from carepath.experiments.sweep import reproduce
 
-    checked = _check_whole(args.folder, "the runs the manifest records are checked below")
-    manifest = checked.manifest
+    manifest = read_manifest(args.folder)  # --runs is checked before the parts are read
     runs = parse_run_list(args.runs, manifest["runs_planned"]) if args.runs else None
+    checked = _check_whole(args.folder, "the runs the manifest records are checked below")
     errors = Console(stderr=True)
     with _bar(errors, "reproduce", errors.is_terminal) as bar:
         task = bar.add_task("reproduce", total=None, failed=0)

@@ -151,6 +151,7 @@ _MANIFEST_KEYS: tuple[tuple[str, type, str], ...] = (
     ("environment", dict, "a table"),
 )
 _STATUSES = ("ok", "failed")
+RESUME_HINT = "; a resumed carepath sweep sets it aside and makes the run again"
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any]:
@@ -256,10 +257,11 @@ def read_part(path: Path) -> pa.Table:
     try:
         return pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
-        reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        # Arrow repeats the path in its message; the line names it once, first.
+        text = str(exc).replace(f"Could not open Parquet input source '{path}': ", "")
+        reason = f"{type(exc).__name__}: {text}".splitlines()[0]
         raise StoreError(
-            f"{path}: damaged, not a readable Parquet part ({reason}); "
-            "a resumed carepath sweep sets it aside and makes the run again"
+            f"{path}: damaged, not a readable Parquet part ({reason}){RESUME_HINT}"
         ) from None
 
 
@@ -407,7 +409,7 @@ def _part_row(path: Path) -> dict[str, Any]:
         raise StoreError(
             f"{path}: damaged, not one run's row ({table.num_rows} rows"
             + (f"; no {', '.join(missing)}" if missing else "")
-            + "); a resumed carepath sweep sets it aside and makes the run again"
+            + f"){RESUME_HINT}"
         )
     return table.to_pylist()[0]
 
@@ -432,7 +434,7 @@ def _inspect(folder: Path, manifest: dict[str, Any]) -> tuple[list[Problem], dic
         try:
             row = _part_row(path)
         except StoreError as exc:
-            problems.append(Problem(DAMAGED, expected, path, str(exc).split(": ", 1)[1]))
+            problems.append(Problem(DAMAGED, expected, path, _detail(exc)))
             continue
         run_id = row["run_id"]
         if run_id != expected:
@@ -452,10 +454,10 @@ def _inspect(folder: Path, manifest: dict[str, Any]) -> tuple[list[Problem], dic
             continue
         on_disk[run_id] = row["status"]
         arm, replication = arms[run_id % len(arms)], run_id // len(arms)
-        wrong = _mismatch(folder, row, arm, replication, types, keeps_series)
+        wrong = _mismatch(folder, path, row, arm, replication, types, keeps_series)
         entry = recorded.get(run_id)
         if wrong:
-            problems.append(Problem(ALTERED, run_id, path, f"run {run_id}: {wrong}"))
+            problems.append(wrong)
         elif entry is None:
             problems.append(
                 Problem(
@@ -523,25 +525,36 @@ def _inspect(folder: Path, manifest: dict[str, Any]) -> tuple[list[Problem], dic
     return sorted(problems, key=_order), on_disk
 
 
+def _detail(exc: StoreError) -> str:
+    """A read error's text without its path (the problem names it) or the resume hint."""
+    return str(exc).split(": ", 1)[1].removesuffix(RESUME_HINT)
+
+
 def _order(problem: Problem) -> tuple[int, str]:
     return (-1 if problem.run_id is None else problem.run_id, str(problem.path))
 
 
 def _mismatch(
     folder: Path,
+    part: Path,
     row: dict[str, Any],
     arm: dict[str, Any],
     replication: int,
     types: dict[str, pa.DataType],
     keeps_series: bool,
-) -> str | None:
+) -> Problem | None:
     """What in a run's stored row disagrees with its arm and its own checksum, or None."""
+    run_id = row["run_id"]
+
+    def altered(detail: str) -> Problem:
+        return Problem(ALTERED, run_id, part, f"run {run_id}: {detail}")
+
     if (row["arm"], row["arm_label"], row["replication"]) != (
         arm["arm"],
         arm["label"],
         replication,
     ):
-        return (
+        return altered(
             f"records arm {row['arm']} ({row['arm_label']!r}) replication {row['replication']}; "
             f"it is arm {arm['arm']} ({arm['label']!r}) replication {replication}"
         )
@@ -550,7 +563,9 @@ def _mismatch(
         if kind == pa.string() and expected is not None:
             expected = str(expected)  # how the row stores a factor of mixed types
         if row.get(name) != expected:
-            return f"factor {name} is {row.get(name)!r} on disk, {expected!r} in the manifest"
+            return altered(
+                f"factor {name} is {row.get(name)!r} on disk, {expected!r} in the manifest"
+            )
     if row["status"] != "ok":
         return None
     kpis = {
@@ -560,17 +575,17 @@ def _mismatch(
     }
     kept = None
     if keeps_series:
-        path = folder / SERIES / part_name(row["run_id"])
+        path = folder / SERIES / part_name(run_id)
         if not path.exists():
-            return f"its kept series ({path}) is missing"
+            return Problem(MISSING, run_id, path, f"missing; it holds run {run_id}'s kept series")
         try:
             kept = read_part(path).to_pandas()
         except StoreError as exc:
-            return f"its kept series is {str(exc).split(': ', 1)[1]}"
+            return Problem(DAMAGED, run_id, path, _detail(exc))
         kept = kept.drop(columns=["run_id", "arm", "replication"], errors="ignore")
     # The manifest's arm values, as the run was given them: the row's copy may be text.
     if checksum(arm["values"], kpis, kept) != row["checksum"]:
-        return "stored values do not match their checksum (altered after the run)"
+        return altered("stored values do not match their checksum (altered after the run)")
     return None
 
 
@@ -656,10 +671,11 @@ class ExperimentStore:
                         "error": record.get("error"),
                     }
                 continue  # a series without its row is remade, and replaced, with its run
-            moved = [self._set_aside(problem.path, aside)]
-            if problem.run_id is not None and problem.path.parent.name == RUNS:
-                series = self.folder / SERIES / part_name(problem.run_id)
-                moved.append(self._set_aside(series, aside))
+            if problem.run_id is None:
+                moved = [self._set_aside(problem.path, aside)]
+            else:  # a run's row and series go together: neither is kept without the other
+                name = part_name(problem.run_id)
+                moved = [self._set_aside(self.folder / sub / name, aside) for sub in (RUNS, SERIES)]
             planned = (
                 problem.run_id is not None and 0 <= problem.run_id < self.manifest["runs_planned"]
             )

@@ -140,6 +140,19 @@ def test_a_junk_part_is_one_line_and_exit_2(store, capsys):
         read_runs(store)
 
 
+def test_a_junk_series_part_is_exit_2_and_a_resumed_sweep_remakes_its_run(original, store, capsys):
+    junk = store / SERIES / part_name(2)
+    junk.write_bytes(b"\x00" * 64)
+    assert main(["report", str(store)]) == 2
+    _one_error_line(capsys.readouterr().err, str(junk), "not a readable Parquet part")
+    (store / SERIES / part_name(3)).unlink()
+    notes = sweep(load_plan(original[0]), store, workers=1).notes
+    notes = [n for n in notes if n.startswith(str(store))]  # not a commit made meanwhile
+    assert [n.split(": ", 1)[0] for n in notes] == [str(junk), str(store / SERIES / part_name(3))]
+    assert "run 2 runs again" in notes[0] and "run 3 runs again" in notes[1]
+    assert audit(store).whole
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
@@ -165,7 +178,7 @@ def test_a_resumed_sweep_sets_damaged_runs_aside_and_makes_them_again(original, 
     _set_status(store, 1, "failed")
     assert main(["sweep", str(original[0]), "--out", str(store), "--workers", "1"]) == 0
     printed = capsys.readouterr()
-    notes = [line for line in printed.err.splitlines() if line.startswith("carepath: note: ")]
+    notes = [n for n in printed.err.splitlines() if n.startswith(f"carepath: note: {store}")]
     assert len(notes) == 3, printed.err
     assert "run 0 runs again" in notes[0] and "set aside in" in notes[0]
     assert "run 1 is failed on disk but ok in the manifest" in notes[1]
