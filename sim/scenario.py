@@ -38,6 +38,8 @@ NonNegativeFloat = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 EXP_EFFECT_MAX = 100.0
 ExpEffect = Annotated[float, Field(ge=0.0, le=EXP_EFFECT_MAX, allow_inf_nan=False)]
 LOGNORMAL_SPREAD_MAX = 1e6
+PATHWAY_HOURS_MIN = 1e-6  # a week, per worker: about 4 ms
+DURATION_MAX = 1e9  # days or hours: the limit of every field named *_days, *_hours, hours_mean
 
 AGE_BANDS = ("adults_18_64", "aged_65_84", "aged_85_plus")
 FACS_THRESHOLDS: dict[str, float] = {
@@ -69,6 +71,21 @@ class Section(BaseModel):
             value, cls.model_fields[info.field_name].annotation
         ):
             raise ValueError("must be a number, not true or false")
+        return value
+
+    @field_validator("*")
+    @classmethod
+    def _finite_durations(cls, value: Any, info: ValidationInfo) -> Any:
+        # Durations feed random draws (an exponential or lognormal up to ~40 times the mean)
+        # and the calendar, which files a timer under int(time): a mean near 1e308 draws
+        # infinity and the run fails. A limit far beyond any run (at most 50 years) keeps
+        # every draw finite; a longer one means "never" all the same.
+        name = info.field_name or ""
+        timed = name.endswith(("_days", "_hours")) or name == "hours_mean"
+        if timed and isinstance(value, float) and value > DURATION_MAX:
+            raise ValueError(
+                f"must be at most {DURATION_MAX:.0e} (beyond any run; larger durations overflow)"
+            )
         return value
 
 
@@ -426,6 +443,25 @@ class Workforce(Section):
     new_starter_productivity: Annotated[float, Field(gt=0, le=1)] = Field(
         0.7, description="Productivity of a permanent recruit in their first 180 days."
     )
+
+    @model_validator(mode="after")
+    def _some_pathway_time(self) -> Workforce:
+        # Work is paced by hours / a worker's pathway hours a day: a product of tiny shares
+        # underflows to 0 and the division fails.
+        least = (
+            self.hours_per_week
+            * (1.0 - self.admin_share)
+            * self.pathway_time_share
+            * self.new_starter_productivity
+            * 0.85  # the lowest morale factor of workforce.SocialWorker.daily_pathway_hours
+        )
+        if least < PATHWAY_HOURS_MIN:
+            raise ValueError(
+                "hours_per_week x (1 - admin_share) x pathway_time_share x "
+                "new_starter_productivity, a worker's hours a week for the pathway, must be at "
+                f"least {PATHWAY_HOURS_MIN:g} (time divided by it must stay finite); got {least:g}"
+            )
+        return self
 
 
 class Assessment(Section):

@@ -224,6 +224,8 @@ ZERO_BANDS = {"adults_18_64": 0.0, "aged_65_84": 0.0, "aged_85_plus": 0.0}
             {"home_care.price_per_hour": 1e300, "home_care.supply_elasticity": 5.0},
             ["home_care.capacity_hours_per_week", "supply_elasticity"],
         ),
+        ({"workforce.recruitment_mean_days": 1.4e308}, ["recruitment_mean_days", "at most 1e+09"]),
+        ({"workforce.hours_per_week": 5e-324}, ["workforce", "pathway, must be at least"]),
         # Memory: about 7 million people, or 2 million waiting, before the first day.
         ({"home_care.capacity_hours_per_week": 1e8}, ["people at day 0", "1,000,000"]),
         ({"initial.waiting_for_assessment_per_1000_adults": 10_000}, ["people at day 0"]),
