@@ -46,10 +46,42 @@ def experiment_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             }
             pd.DataFrame([row]).to_parquet(folder / "runs.parquet" / f"run-{run_id:06d}.parquet")
             run_id += 1
+    # Every field the store checks a manifest for; the spec describes the same 2 x 2 design.
+    spec = {
+        "name": "tiny",
+        "seed": 1,
+        "replications": 4,
+        "design": {
+            "kind": "factorial",
+            "factors": {
+                "organisation.preset": ["in_house", "social_enterprise"],
+                "practice.strengths_based": [False, True],
+            },
+        },
+    }
+    labels = [f"preset={p}, strengths_based={s}" for p, s in arms]
     manifest = {
         "format": "carepath-experiment/1",
-        "experiment": {"name": "tiny"},
+        "experiment": {"name": "tiny", "spec": spec},
+        "fingerprint": "sha256:dashboard-test",
+        "seed": 1,
+        "replications": 4,
+        "seeding": "SeedSequence(seed).spawn(replications)",
+        "model": "carepath.sim.model:CarePathwayModel",
+        "baseline": labels[0],
+        "arms": [
+            {
+                "arm": i,
+                "label": label,
+                "values": {"organisation.preset": p, "practice.strengths_based": s},
+                "scenario": {},
+            }
+            for i, (label, (p, s)) in enumerate(zip(labels, arms, strict=True))
+        ],
         "factor_types": {"organisation.preset": "string", "practice.strengths_based": "bool"},
+        "runs_planned": 16,
+        "runs": {str(i): {"status": "ok"} for i in range(16)},
+        "environment": {},
     }
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
