@@ -141,8 +141,10 @@ def plan_from_manifest(manifest: dict[str, Any], *, trust_model: bool = False) -
     Raises:
         ExperimentError: for an untrusted model.
     """
-    check_model_trusted(manifest["model"], trust=trust_model, where="manifest model")
     experiment = parse_experiment(manifest["experiment"]["spec"])
+    # The spec's model is the one the runs import; the top-level copy is what a reader sees.
+    for model in dict.fromkeys((manifest["model"], experiment.model)):
+        check_model_trusted(model, trust=trust_model, where="manifest model")
     arms = [(Arm(a["arm"], a["label"], a["values"]), a["scenario"]) for a in manifest["arms"]]
     return Plan(experiment, arms, make_tasks(experiment, arms), manifest)
 
@@ -181,7 +183,7 @@ def sweep(
     scheduler: str | None = None,
     retry_failed: bool = False,
     progress: Progress | None = None,
-    on_start: Callable[[int, int], None] | None = None,
+    on_start: Callable[[int, int, list[str]], None] | None = None,
 ) -> SweepReport:
     """Run every run not yet in ``out``, writing each as it finishes.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -127,6 +128,16 @@ def test_a_stored_value_altered_without_its_checksum_is_named(store):
     (problem,) = audit(store).problems
     assert problem.kind == "altered" and problem.run_id == 1
     assert "stored values do not match their checksum" in str(problem)
+
+
+def test_parts_a_running_sweep_has_not_noted_yet_are_not_problems(store):
+    _edit_manifest(store, lambda m: {**m, "runs": {k: v for k, v in m["runs"].items() if k != "2"}})
+    assert [p.kind for p in audit(store).problems] == ["unrecorded"]
+    with open(store / LOCK, "a+") as held:  # as a sweep holds it while it writes
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        checked = audit(store)
+    assert checked.live and checked.whole
+    assert not audit(store).live
 
 
 # -- 2. damaged files: one line, exit 2; a resumed sweep sets them aside -----------------------
@@ -303,9 +314,14 @@ def test_reproduce_needs_trust_for_a_manifest_naming_another_model(store, capsys
         manifest["experiment"]["spec"]["model"] = model
         return manifest
 
-    _edit_manifest(store, rename)
-    assert main(["reproduce", str(store), "--runs", "0"]) == 2
-    _one_error_line(capsys.readouterr().err, f"manifest model: {model!r} is not one of")
+    def rename_spec_only(manifest):
+        manifest["experiment"]["spec"]["model"] = model
+        return manifest
+
+    for edit in (rename_spec_only, rename):  # the spec's model is the one runs import
+        _edit_manifest(store, edit)
+        assert main(["reproduce", str(store), "--runs", "0"]) == 2
+        _one_error_line(capsys.readouterr().err, f"manifest model: {model!r} is not one of")
     assert main(["reproduce", str(store), "--runs", "0", "--workers", "1", "--trust-model"]) == 0
 
 
