@@ -6,6 +6,8 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 import mesa
+from carepath.sim.mechanisms import approval, commissioning
+from carepath.sim.mechanisms.approval import Decision
 from carepath.sim.scenario import FACS_THRESHOLDS
 from carepath.sim.workforce import REWORK
 
@@ -72,7 +74,7 @@ class Commissioner(mesa.Agent):
         cfg = self.model.config
         if not cfg.approval.council_checks_assessments:
             return
-        daily = cfg.approval.checker_fte * cfg.workforce.hours_per_week / 7.0
+        daily = approval.checking_hours_per_day(cfg.approval, cfg.workforce)
         self._check_hours = min(self._check_hours + daily, daily)
         while self.checks and self._check_hours >= cfg.approval.check_hours:
             person, ticket = self.checks.popleft()
@@ -84,10 +86,11 @@ class Commissioner(mesa.Agent):
 
     def _after_check(self, person: ServiceUser) -> None:
         cfg = self.model.config.approval
-        if self.model.streams["assessment"].chance(cfg.rework_share):
+        decision = approval.decide(cfg, self.model.streams["assessment"], self.weekly_cost(person))
+        if decision is Decision.REWORK:
             self.reworks += 1
             self.model.team.request(REWORK, person)
-        elif self.weekly_cost(person) > cfg.panel_weekly_cost:
+        elif decision is Decision.PANEL:
             person.ticket += 1
             self.panel.append((person, person.ticket))
         else:
@@ -117,19 +120,14 @@ class Commissioner(mesa.Agent):
     def ration(self, spending_per_year: float) -> None:
         """Set today's need threshold from spending running at ``spending_per_year``.
 
-        A proportional rule, not a step up or down at each review: spending is mostly the
-        stock of long-term clients, which takes years to respond to who is admitted, so a
-        threshold that keeps rising while spending is over budget overshoots and drives a
-        multi-year cycle of rationing and relaxing (measured with band steps: home-care
-        clients swinging between about 1,100 and 2,000).
+        See ``carepath.sim.mechanisms.commissioning`` for the rule and why it is proportional.
         """
-        cfg = self.model.config.commissioning
-        budget = cfg.annual_budget
-        overspend = spending_per_year / budget - 1.0 if budget > 0 else 0.0
-        pressure = (overspend - cfg.pressure_tolerance) / (
-            cfg.full_rationing_overspend - cfg.pressure_tolerance
+        need = commissioning.rationed_need(
+            self.model.config.commissioning,
+            spending_per_year,
+            policy_need=self.policy_need,
+            max_need=self.max_need,
         )
-        need = self.policy_need + (self.max_need - self.policy_need) * min(1.0, max(0.0, pressure))
         if need != self.threshold_need:
             self.threshold_changes += 1
         self.threshold_need = need

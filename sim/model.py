@@ -17,11 +17,13 @@ from carepath.sim.engine.ledger import Ledger
 from carepath.sim.engine.streams import Stream, make_streams
 from carepath.sim.hospital import Hospital
 from carepath.sim.measure.metrics import DAILY_REPORTERS, RunResults, Tally, summarise
-from carepath.sim.person import ServiceUser, Traits, front_door
+from carepath.sim.mechanisms import front_door, organisation, prices
+from carepath.sim.mechanisms.workforce import backlog_pressure, pay_per_day
+from carepath.sim.person import ServiceUser, Traits
 from carepath.sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
 from carepath.sim.services import CareService
 from carepath.sim.states import State
-from carepath.sim.workforce import SocialWorkTeam, backlog_pressure
+from carepath.sim.workforce import SocialWorkTeam
 
 # Keyword levers of the constructor (for batch_run and dashboards) and the fields they set.
 LEVERS: dict[str, str] = {
@@ -101,7 +103,11 @@ class CarePathwayModel(CalendarModel):
         self._dormant: list[tuple[float, int, Traits, float, float]] = []
 
         self.reablement = CareService(self, "reablement", config.reablement.places)
-        self.home_care = CareService(self, "home_care", self._home_care_capacity())
+        self.home_care = CareService(
+            self,
+            "home_care",
+            prices.home_care_capacity(config.home_care, config.organisation.purchasing_discount),
+        )
         self.care_homes = CareService(self, "care_home", config.care_homes.places)
         self.services = {s.name: s for s in (self.reablement, self.home_care, self.care_homes)}
         self.hospital = Hospital(self)
@@ -123,32 +129,18 @@ class CarePathwayModel(CalendarModel):
         self.datacollector.collect(self)
 
     # -- set-up ---------------------------------------------------------------------------
-    def _home_care_capacity(self) -> float:
-        hc = self.config.home_care
-        price = hc.price_per_hour * (1.0 - self.config.organisation.purchasing_discount)
-        return (
-            hc.capacity_hours_per_week
-            * (price / hc.reference_price_per_hour) ** hc.supply_elasticity
-        )
-
     def _start_fixed_costs(self) -> None:
         cfg = self.config
-        org = cfg.organisation
-        if org.setup_cost > 0:
-            self.ledger.change_rate("setup", org.setup_cost / org.setup_days, 0.0)
-            self.calendar.schedule(org.setup_days, self._end_setup)
+        if cfg.organisation.setup_cost > 0:
+            self.ledger.change_rate("setup", organisation.setup_cost_per_day(cfg.organisation), 0.0)
+            self.calendar.schedule(cfg.organisation.setup_days, self._end_setup)
         if cfg.approval.council_checks_assessments:
-            officers = (
-                cfg.approval.checker_fte
-                * cfg.workforce.hourly_cost
-                * cfg.workforce.hours_per_week
-                / 7.0
-            )
+            officers = organisation.checking_cost_per_day(cfg.approval, cfg.workforce)
             self.ledger.change_rate("council_checking", officers, 0.0)
 
     def _end_setup(self) -> None:
-        org = self.config.organisation
-        self.ledger.change_rate("setup", -org.setup_cost / org.setup_days, self.now)
+        rate = organisation.setup_cost_per_day(self.config.organisation)
+        self.ledger.change_rate("setup", -rate, self.now)
 
     def _populate_long_term_care(self) -> None:
         cfg = self.config
@@ -166,7 +158,7 @@ class CarePathwayModel(CalendarModel):
             person = self.new_person(
                 stream, band, _beta(stream, cfg.initial.home_care_need_mean, 8.0)
             )
-            hours = self.package_hours(person, person.need)
+            hours = person.package_hours(person.need)
             if self.home_care.in_use + hours > self.home_care.capacity:
                 person.end_episode(State.NO_SERVICE, "initial_caseload_full")
                 break
@@ -248,12 +240,11 @@ class CarePathwayModel(CalendarModel):
 
     def _maybe_return(self, person_id: int, traits: Traits, need: float, state: State) -> None:
         """Someone who left without long-term care may ask again later."""
-        demand = self.config.demand
-        stream = self.streams["outcomes"]
-        if state not in (State.DIED, State.SELF_FUNDED) and stream.chance(demand.recontact_share):
-            when = self.now + stream.exponential(demand.recontact_mean_days)
-            if when < self.horizon:
-                heapq.heappush(self._dormant, (when, person_id, traits, need, self.now))
+        when = front_door.repeat_request_at(
+            self.config.demand, self.streams["outcomes"], state, self.now
+        )
+        if when is not None and when < self.horizon:
+            heapq.heappush(self._dormant, (when, person_id, traits, need, self.now))
 
     def hospital_need(self, pathway: int) -> float:
         """Need score of a new patient discharged on ``pathway`` (1-3)."""
@@ -262,38 +253,25 @@ class CarePathwayModel(CalendarModel):
         )
 
     # -- prices ---------------------------------------------------------------------------
-    def package_hours(self, person: ServiceUser, need: float) -> float:
-        """Weekly home-care hours for ``need``; strengths-based practice shares care with carers."""
-        cfg = self.config
-        hours = cfg.home_care.hours_at_zero_need + cfg.home_care.hours_per_need * need
-        if cfg.practice.strengths_based and person.traits.has_carer:
-            hours *= 1.0 - cfg.practice.strengths_package_reduction
-        return hours
-
     def daily_price(self, service: str, units: float, person: ServiceUser) -> float:
         """What the council pays a day for ``units`` of ``service`` for ``person``."""
         cfg = self.config
-        discount = 1.0 - cfg.organisation.purchasing_discount
-        if service == "reablement":
-            return cfg.reablement.cost_per_week / 7.0 * units
-        if service == "home_care":
-            return cfg.home_care.price_per_hour * discount * units / 7.0
-        homes = cfg.care_homes
-        weekly = (
-            homes.nursing_per_week
-            if person.need >= homes.nursing_need
-            else homes.residential_per_week
+        return prices.daily_price(
+            service,
+            units,
+            person.need,
+            reablement=cfg.reablement,
+            home_care=cfg.home_care,
+            care_homes=cfg.care_homes,
+            purchasing_discount=cfg.organisation.purchasing_discount,
         )
-        return weekly * discount / 7.0
 
     def pay_staff(self, worker: Any, *, starting: bool) -> None:
         """Start or stop a worker's pay, with the overhead and margin it carries."""
-        wf, org = self.config.workforce, self.config.organisation
         sign = 1.0 if starting else -1.0
-        base = wf.hourly_cost * wf.hours_per_week / 7.0
-        premium = base * wf.agency_premium if worker.agency else 0.0
-        overhead = (base + premium) * org.overhead_share
-        margin = (base + premium + overhead) * org.contract_margin
+        base, premium, overhead, margin = pay_per_day(
+            self.config.workforce, self.config.organisation, agency=worker.agency
+        )
         now = self.now
         self.ledger.change_rate("social_work_staff", sign * base, now)
         if premium:
@@ -335,7 +313,7 @@ class CarePathwayModel(CalendarModel):
     def _community_contact(self, person_id: int, traits: Traits, *, repeat: bool) -> None:
         """A request from the community, triaged at the front door."""
         self.tally.contact(person_id, traits.band, hospital=False, repeat=repeat)
-        leaves = front_door(self.config.demand, traits.need)
+        leaves = front_door.triage(self.config.demand, traits.need)
         if leaves is None:
             ServiceUser(self, person_id, traits).contact()
             return

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 from carepath.sim.engine.calendar import Calendar, Timer
+from carepath.sim.mechanisms import assessment, discharge, front_door, prices, reablement, risks
+from carepath.sim.mechanisms.assessment import Outcome
+from carepath.sim.mechanisms.discharge import Route
 from carepath.sim.states import State
 from carepath.sim.workforce import COMMUNITY_ASSESSMENT, HOSPITAL_ASSESSMENT, REVIEW, REWORK
 
 if TYPE_CHECKING:
     from carepath.sim.model import CarePathwayModel
-    from carepath.sim.scenario import Demand
     from carepath.sim.services import CareService
     from carepath.sim.workforce import SocialWorker
 
@@ -73,15 +75,6 @@ def _replace(old: Timer | None, calendar: Calendar, delay: float, action) -> Tim
     if old is not None:
         old.cancel()
     return calendar.after(delay, action) if math.isfinite(delay) else None
-
-
-def front_door(demand: Demand, need: float) -> State | None:
-    """Triage of a contact from the community: where it ends at the door, or None to assess."""
-    if need < demand.signpost_below_need:
-        return State.SIGNPOSTED
-    if need < demand.low_level_below_need:
-        return State.LOW_LEVEL_SUPPORT
-    return None
 
 
 class ServiceUser(mesa.Agent):
@@ -174,19 +167,16 @@ class ServiceUser(mesa.Agent):
         cfg = model.config
         mortality = model.streams["mortality"]
         need = self.need
-        mort = cfg.mortality
-        hazard = mort.annual_hazard.as_tuple()[self.traits.band] * math.exp(
-            mort.need_effect * (need - 0.5)
+        hazard = risks.death_hazard(
+            cfg.mortality, self.traits.band, need, in_care_home=self.state is State.CARE_HOME
         )
-        if self.state is State.CARE_HOME:
-            hazard *= mort.care_home_multiplier
         first, action = mortality.time_to_event(hazard / 365.0), self.die
         if self.state in (State.HOME_CARE, State.CARE_HOME):
-            leave = mortality.time_to_event(mort.leave_long_term_care_per_year / 365.0)
+            leave = mortality.time_to_event(cfg.mortality.leave_long_term_care_per_year / 365.0)
             if leave < first:
                 first, action = leave, self.move_on
         if not self.in_hospital:
-            rate = cfg.hospital.client_admissions_per_year * (0.5 + need) / 365.0
+            rate = risks.admission_hazard(cfg.hospital, need) / 365.0
             admission = model.streams["hospital"].time_to_event(rate)
             if admission < first:
                 first, action = admission, self.be_admitted
@@ -195,7 +185,7 @@ class ServiceUser(mesa.Agent):
     # -- arrival --------------------------------------------------------------------------
     def contact(self) -> None:
         """Front-door triage of a contact from the community."""
-        leaves = front_door(self.model.config.demand, self.need)
+        leaves = front_door.triage(self.model.config.demand, self.need)
         if leaves is None:
             self.await_assessment(urgent=False, cause="triage")
         else:
@@ -203,16 +193,16 @@ class ServiceUser(mesa.Agent):
 
     def arrive_in_hospital(self, pathway: int, length_of_stay: float) -> None:
         """An emergency admission of someone not yet known to social care."""
+        integration = self.model.config.integration
         self.hospital_route = True
         self.pathway = pathway
-        self.d2a = (
-            pathway in (1, 2)
-            and self.traits.u_d2a < self.model.config.integration.discharge_to_assess_share
-        )
+        self.d2a = discharge.discharge_to_assess(integration, pathway, self.traits.u_d2a)
         self._enter_hospital("emergency_admission", length_of_stay)
-        lead = self.model.config.integration.early_referral_days
-        if lead > 0 and not self.d2a and not self.traits.self_funder:
-            self._after("_timer", max(0.0, length_of_stay - lead), self.early_referral)
+        delay = discharge.early_referral_delay(
+            integration, length_of_stay, d2a=self.d2a, self_funder=self.traits.self_funder
+        )
+        if delay is not None:
+            self._after("_timer", delay, self.early_referral)
 
     def early_referral(self) -> None:
         """Integrated teams hear of a patient before they are medically fit."""
@@ -238,8 +228,8 @@ class ServiceUser(mesa.Agent):
             self.end_spell("home_care", release=False)
             self._after("_hold", cfg.hospital.package_hold_days, self.release_held_package)
         self.set_need(self.need + cfg.hospital.need_rise_on_admission)
-        self.pathway = 3 if self.need >= cfg.eligibility.care_home_need else 1
-        self.d2a = self.traits.u_d2a < cfg.integration.discharge_to_assess_share
+        self.pathway = discharge.readmission_pathway(cfg.eligibility, self.need)
+        self.d2a = discharge.readmission_discharge_to_assess(cfg.integration, self.traits.u_d2a)
         self.had_reablement = False
         los = self.model.streams["hospital"].lognormal(
             cfg.hospital.length_of_stay_mean_days, cfg.hospital.length_of_stay_sd_days
@@ -277,14 +267,22 @@ class ServiceUser(mesa.Agent):
     def plan_discharge(self) -> None:
         """Choose the discharge route for a medically fit patient."""
         cfg = self.model.config
-        if "care_home" in self.spells:
+        route = discharge.discharge_route(
+            cfg.eligibility,
+            self.need,
+            has_care_home_place="care_home" in self.spells,
+            held_home_care=self.held_home_care,
+            self_funder=self.traits.self_funder,
+            d2a=self.d2a,
+        )
+        if route is Route.BACK_TO_CARE_HOME:
             self.leave_hospital()
             self.move_to(State.CARE_HOME, "returned_home")
             self._after(
                 "_review", self.model.config.assessment.review_interval_days, self.review_due
             )
             self.refresh_risks()
-        elif self.held_home_care > 0 and self.need < cfg.eligibility.care_home_need:
+        elif route is Route.RESTART_PACKAGE:
             self._cancel("_hold")
             units, self.held_home_care = self.held_home_care, 0.0
             self.start_spell(self.model.home_care, units)  # the held units are still reserved
@@ -294,13 +292,13 @@ class ServiceUser(mesa.Agent):
                 "_review", self.model.config.assessment.review_interval_days, self.review_due
             )
             self.refresh_risks()
-        elif self.traits.self_funder:
+        elif route is Route.SELF_FUNDER:
             self.move_to(State.AWAITING_HOME_CARE, "self_funder_arranging")
             days = self.model.streams["hospital"].exponential(
                 cfg.hospital.self_funder_arrangement_days
             )
             self._after("_timer", days, self.self_funded_discharge)
-        elif self.d2a and self.need <= cfg.eligibility.reablement_max_need:
+        elif route is Route.DISCHARGE_TO_ASSESS:
             self.had_reablement = True
             self._request("reablement", 1.0, cause="discharge_to_assess")
         else:
@@ -348,12 +346,9 @@ class ServiceUser(mesa.Agent):
             return cfg.assessment.review_hours
         if kind == REWORK:
             return cfg.approval.rework_hours
-        hours = self.model.streams["assessment"].lognormal(
-            cfg.assessment.hours_mean, 0.4 * cfg.assessment.hours_mean
+        return assessment.assessment_hours(
+            cfg.assessment, cfg.practice, self.model.streams["assessment"]
         )
-        if cfg.practice.strengths_based:
-            hours *= 1.0 + cfg.practice.strengths_extra_hours_share
-        return hours
 
     def work_allocated(self, kind: int, done_at: float) -> None:
         """A social worker has picked up work for this person, to be finished at ``done_at``."""
@@ -372,45 +367,54 @@ class ServiceUser(mesa.Agent):
         cfg = self.model.config
         need = self.need
         self.assessed = True
-        practice = cfg.practice
-        resolve = practice.community_resolution_share + practice.creative_support_share
-        if cfg.practice.strengths_based:
-            resolve += practice.strengths_community_uplift
-        if need < self.model.commissioner.threshold_need:
+        traits = self.traits
+        outcome = assessment.decide(
+            cfg.eligibility,
+            cfg.practice,
+            need,
+            self.model.commissioner.threshold_need,
+            self_funder=traits.self_funder,
+            has_carer=traits.has_carer,
+            had_reablement=self.had_reablement,
+            hospital_route=self.hospital_route,
+            u_resolve=traits.u_resolve,
+            u_offer=traits.u_offer,
+        )
+        if outcome is Outcome.NOT_ELIGIBLE:
             self.end_episode(State.NO_SERVICE, "not_eligible")
-        elif self.traits.self_funder:
+        elif outcome is Outcome.SELF_FUNDER:
             if self.in_hospital:
                 self.plan_discharge()
             else:
                 self.end_episode(State.SELF_FUNDED, "self_funder")
-        elif self.traits.u_resolve < resolve and not self._needs_care_home(need):
+        elif outcome is Outcome.MET_IN_COMMUNITY:
             self.end_episode(State.COMMUNITY_SUPPORT, "met_by_family_and_community")
-        elif self._offer_reablement(need):
+        elif outcome is Outcome.REABLEMENT:
             self.had_reablement = True
             self._request("reablement", 1.0, cause="reablement_offered")
         else:
             self._propose_package(need, cause="eligible")
 
     def _needs_care_home(self, need: float) -> bool:
-        elig = self.model.config.eligibility
-        return need >= (
-            elig.care_home_need_with_carer if self.traits.has_carer else elig.care_home_need
+        return assessment.needs_care_home(
+            self.model.config.eligibility, need, has_carer=self.traits.has_carer
         )
-
-    def _offer_reablement(self, need: float) -> bool:
-        elig = self.model.config.eligibility
-        if self.had_reablement or need > elig.reablement_max_need or self._needs_care_home(need):
-            return False
-        return self.hospital_route or self.traits.u_offer < elig.reablement_offer_share
 
     def _propose_package(self, need: float, *, cause: str) -> None:
         if self._needs_care_home(need):
             self.package = ("care_home", 1.0)
         else:
-            self.package = ("home_care", self.model.package_hours(self, need))
+            self.package = ("home_care", self.package_hours(need))
         self.move_to(State.AWAITING_APPROVAL, cause)
         self.proposed_at = self.model.now
         self.model.commissioner.request_approval(self)
+
+    def package_hours(self, need: float) -> float:
+        """Weekly home-care hours this person would get at ``need``."""
+        cfg = self.model.config
+        return prices.package_hours(
+            cfg.home_care, cfg.practice, need, has_carer=self.traits.has_carer
+        )
 
     def complete_rework(self) -> None:
         """The social worker has answered the council's questions: back for approval."""
@@ -493,12 +497,8 @@ class ServiceUser(mesa.Agent):
             self.move_to(State.IN_REABLEMENT, cause)
             if discharged and self.hospital_route:
                 self.model.tally.ascof_track(self)
-            cfg = self.model.config.reablement
-            days = min(
-                cfg.max_days,
-                self.model.streams["outcomes"].lognormal(
-                    cfg.duration_mean_days, 0.4 * cfg.duration_mean_days
-                ),
+            days = reablement.episode_days(
+                self.model.config.reablement, self.model.streams["outcomes"]
             )
             self._after("_timer", days, self.complete_reablement)
         else:
@@ -521,10 +521,7 @@ class ServiceUser(mesa.Agent):
         self._timer = None
         cfg = self.model.config.reablement
         need = self.need
-        p_success = (
-            cfg.success_at_zero_need + (cfg.success_at_full_need - cfg.success_at_zero_need) * need
-        )
-        success = self.traits.u_reable < p_success
+        success = self.traits.u_reable < reablement.success_chance(cfg, need)
         self.model.tally.reablement_completed(self, success)
         if success:
             self.set_need(need - cfg.need_reduction)
@@ -564,7 +561,7 @@ class ServiceUser(mesa.Agent):
             self.model.commissioner.request_approval(self)
             return
         if self.state is State.HOME_CARE:
-            self._resize_home_care(self.model.package_hours(self, need))
+            self._resize_home_care(self.package_hours(need))
         self.move_to(self.state, "reviewed")
         self._after("_review", self.model.config.assessment.review_interval_days, self.review_due)
         self.refresh_risks()

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import heapq
-import math
 from collections import deque
 from typing import TYPE_CHECKING
 
 import mesa
+from carepath.sim.mechanisms.workforce import (
+    funded_posts,
+    morale_target,
+    next_morale,
+    pathway_hours_per_day,
+    weekly_leaving_chance,
+)
 
 if TYPE_CHECKING:
     from carepath.sim.model import CarePathwayModel
@@ -21,16 +27,6 @@ _REVIEWS_FIRST = (HOSPITAL_ASSESSMENT, REWORK, REVIEW, COMMUNITY_ASSESSMENT)
 # How far the review split may run ahead or behind, in hours: a few days of one worker, so a
 # quiet spell without reviews due is not banked and spent as weeks of reviews-first later.
 _CREDIT_CAP = 40.0
-
-
-def backlog_pressure(backlog_per_worker: float, typical: float) -> float:
-    """Doublings of the team's backlog per worker above England's typical (negative below it).
-
-    The backlog (people waiting for an assessment plus overdue reviews) is nobody's caseload
-    but weighs on everyone; at most three halvings count, so an empty list is not infinitely
-    cheering.
-    """
-    return math.log2(max(backlog_per_worker, typical / 8.0) / typical)
 
 
 class SocialWorker(mesa.Agent):
@@ -60,17 +56,10 @@ class SocialWorker(mesa.Agent):
 
     def daily_pathway_hours(self) -> float:
         """Hours a day this worker gives to assessments, reviews and rework."""
-        cfg = self.model.config
-        starter = self.model.now - self.started_at < 180.0
-        productivity = (cfg.workforce.new_starter_productivity if starter else 1.0) * (
-            0.85 + 0.25 * self.morale
-        )
-        return (
-            cfg.workforce.hours_per_week
-            / 7.0
-            * (1.0 - cfg.workforce.admin_share)
-            * cfg.workforce.pathway_time_share
-            * productivity
+        return pathway_hours_per_day(
+            self.model.config.workforce,
+            self.morale,
+            new_starter=self.model.now - self.started_at < 180.0,
         )
 
     def review_week(self, backlog: float) -> None:
@@ -80,24 +69,12 @@ class SocialWorker(mesa.Agent):
             backlog: the team's backlog pressure (``backlog_pressure``), the same for everyone.
         """
         cfg = self.model.config
-        wf, org = cfg.workforce, cfg.organisation
-        overload = max(0.0, self.caseload / wf.manageable_caseload - 1.0)
-        target = (
-            wf.base_morale
-            + org.autonomy
-            - org.terms_risk
-            - wf.caseload_effect_on_morale * overload
-            - wf.backlog_effect_on_morale * backlog
-        )
+        target = morale_target(cfg.workforce, cfg.organisation, self.caseload, backlog)
         stream = self.model.streams["workforce"]
-        self.morale += 0.1 * (target - self.morale) + 0.02 * stream.normal()
-        self.morale = min(1.0, max(0.0, self.morale))
+        self.morale = next_morale(self.morale, target, stream.normal())
         if self.agency:
             return  # locums leave when a permanent recruit arrives
-        hazard = wf.annual_turnover * math.exp(
-            wf.morale_effect_on_turnover * (wf.base_morale - self.morale)
-        )
-        if stream.chance(1.0 - math.exp(-hazard * 7.0 / 365.0)):
+        if stream.chance(weekly_leaving_chance(cfg.workforce, self.morale)):
             self.model.team.worker_leaves(self)
 
 
@@ -147,9 +124,7 @@ class SocialWorkTeam:
         # Hours owed to reviews under the planned split (see _next_case), within +-_CREDIT_CAP.
         self.review_credit = 0.0
         self._review_share = model.config.assessment.review_time_share
-        self.posts = max(
-            1, round(wf.establishment_fte * (1.0 - model.config.organisation.savings_target_share))
-        )
+        self.posts = funded_posts(wf, model.config.organisation)
         filled = round(self.posts * (1.0 - wf.initial_vacancy_rate))
         for _ in range(filled):
             self.hire(agency=False, experienced=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from carepath.sim.engine.ledger import COMPONENTS
+from carepath.sim.mechanisms import risks
 from carepath.sim.states import EXIT_STATES, State
 
 if TYPE_CHECKING:
@@ -106,11 +107,9 @@ class Tally:
             return
         cfg = self.model.config
         need = person.need
-        band = person.traits.band
-        death = cfg.mortality.annual_hazard.as_tuple()[band] * math.exp(
-            cfg.mortality.need_effect * (need - 0.5)
-        )
-        admission = cfg.hospital.client_admissions_per_year * (0.5 + need)
+        # The follow-up is of someone living at home after re-ablement.
+        death = risks.death_hazard(cfg.mortality, person.traits.band, need, in_care_home=False)
+        admission = risks.admission_hazard(cfg.hospital, need)
         left = person.ascof_due - self.model.now
         stream = self.model.streams["outcomes"]
         fails = stream.time_to_event((death + admission) / 365.0) < left

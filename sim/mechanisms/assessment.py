@@ -1,0 +1,100 @@
+"""Assessment and eligibility: how long an assessment takes and what it decides.
+
+Strengths-based practice (Barnet, seed 004) acts here in two ways: assessments take longer,
+because the social worker looks for what the person, family and community can do, and more
+people's needs are met that way instead of by a paid package. Creative support (the social work
+practice pilots, seed 003) likewise resolves more needs in the community.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, auto
+
+from carepath.sim.engine.streams import Stream
+from carepath.sim.scenario import Assessment, Eligibility, Practice
+
+
+class Outcome(Enum):
+    """What an assessment decides."""
+
+    NOT_ELIGIBLE = auto()
+    SELF_FUNDER = auto()  # eligible, but pays for their own care
+    MET_IN_COMMUNITY = auto()  # needs met by family, friends and community resources
+    REABLEMENT = auto()
+    LONG_TERM_PACKAGE = auto()
+
+
+def assessment_hours(assessment: Assessment, practice: Practice, stream: Stream) -> float:
+    """Social-worker hours of one assessment (lognormal, longer under strengths-based practice)."""
+    hours = stream.lognormal(assessment.hours_mean, 0.4 * assessment.hours_mean)
+    if practice.strengths_based:
+        hours *= 1.0 + practice.strengths_extra_hours_share
+    return hours
+
+
+def community_resolution_share(practice: Practice) -> float:
+    """Chance that an eligible person's needs are met without a paid package."""
+    resolve = practice.community_resolution_share + practice.creative_support_share
+    if practice.strengths_based:
+        resolve += practice.strengths_community_uplift
+    return resolve
+
+
+def needs_care_home(eligibility: Eligibility, need: float, *, has_carer: bool) -> bool:
+    """Whether ``need`` calls for a care home (a carer at home raises the bar)."""
+    return need >= (
+        eligibility.care_home_need_with_carer if has_carer else eligibility.care_home_need
+    )
+
+
+def offer_reablement(
+    eligibility: Eligibility,
+    need: float,
+    *,
+    had_reablement: bool,
+    hospital_route: bool,
+    u_offer: float,
+    care_home: bool,
+) -> bool:
+    """Whether re-ablement is offered: once an episode, below a need, always after hospital."""
+    if had_reablement or need > eligibility.reablement_max_need or care_home:
+        return False
+    return hospital_route or u_offer < eligibility.reablement_offer_share
+
+
+def decide(
+    eligibility: Eligibility,
+    practice: Practice,
+    need: float,
+    threshold_need: float,
+    *,
+    self_funder: bool,
+    has_carer: bool,
+    had_reablement: bool,
+    hospital_route: bool,
+    u_resolve: float,
+    u_offer: float,
+) -> Outcome:
+    """The assessment's decision for a person whose need is found to be ``need``.
+
+    ``threshold_need`` is today's eligibility threshold (the commissioner may ration above the
+    policy band). ``u_resolve`` and ``u_offer`` are the person's latent uniforms, so the same
+    person meets the same luck under every organisational model.
+    """
+    if need < threshold_need:
+        return Outcome.NOT_ELIGIBLE
+    if self_funder:
+        return Outcome.SELF_FUNDER
+    care_home = needs_care_home(eligibility, need, has_carer=has_carer)
+    if u_resolve < community_resolution_share(practice) and not care_home:
+        return Outcome.MET_IN_COMMUNITY
+    if offer_reablement(
+        eligibility,
+        need,
+        had_reablement=had_reablement,
+        hospital_route=hospital_route,
+        u_offer=u_offer,
+        care_home=care_home,
+    ):
+        return Outcome.REABLEMENT
+    return Outcome.LONG_TERM_PACKAGE
