@@ -41,7 +41,7 @@ class Lever:
 
 # The main levers of issue 6; home care and care-home capacity complete the pathway.
 MAIN_LEVERS: tuple[Lever, ...] = (
-    Lever("social_workers", "Social workers (funded posts)", "int", 10, 300, 5),
+    Lever("funded_posts", "Social workers (funded posts)", "int", 10, 300, 5),
     Lever("reablement_places", "Re-ablement places", "int", 0, 400, 5),
     Lever(
         "eligibility_threshold", "Eligibility threshold", "choice", choices=tuple(FACS_THRESHOLDS)

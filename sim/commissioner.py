@@ -61,8 +61,8 @@ class Commissioner(mesa.Agent):
         """Assessments in the council's checking queue (including stale entries)."""
         return len(self.checks)
 
-    def request_approval(self, person: ServiceUser, *, resubmission: bool = False) -> None:
-        """A social worker proposes a package for ``person``."""
+    def request_approval(self, person: ServiceUser) -> None:
+        """A social worker proposes (or, after rework, resubmits) a package for ``person``."""
         if self.model.config.approval.council_checks_assessments:
             person.ticket += 1
             self.checks.append((person, person.ticket))

@@ -30,7 +30,6 @@ class Hospital(mesa.Agent):
         rates = cfg.hospital.admissions_per_person_year.as_tuple()
         self.daily_admission_rates = [n * r / 365.0 for n, r in zip(sizes, rates, strict=True)]
         self.admissions = 0
-        self.pathway_0_discharges = 0
         self.delayed_people: set[ServiceUser] = set()
         self.in_beds = 0
         self.delayed_bed_days = Integrator()
@@ -49,7 +48,6 @@ class Hospital(mesa.Agent):
                 los = stream.lognormal(cfg.length_of_stay_mean_days, cfg.length_of_stay_sd_days)
                 if pathway == 0:
                     self.admissions += 1
-                    self.pathway_0_discharges += 1
                     continue
                 person = model.new_person(stream, band, model.hospital_need(pathway))
                 model.tally.contact(person.person_id, band, hospital=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,16 @@ from carepath.sim.mechanisms.workforce import backlog_pressure, pay_per_day
 from carepath.sim.person import ServiceUser, Traits
 from carepath.sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
 from carepath.sim.services import CareService
+from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import State
 from carepath.sim.workforce import SocialWorkTeam
 
 # Keyword levers of the constructor (for batch_run and dashboards) and the fields they set.
 LEVERS: dict[str, str] = {
     "years": "run.years",
-    "social_workers": "workforce.establishment_fte",
+    # Not `social_workers`: that is the daily count of staff in post, a reporter, and
+    # mesa.batch_run would write one over the other in its output.
+    "funded_posts": "workforce.establishment_fte",
     "reablement_places": "reablement.places",
     "eligibility_threshold": "eligibility.threshold",
     "strengths_based": "practice.strengths_based",
@@ -37,6 +41,9 @@ LEVERS: dict[str, str] = {
     "home_care_hours": "home_care.capacity_hours_per_week",
     "care_home_places": "care_homes.places",
 }
+
+
+RENAMED_LEVERS = {"social_workers": "funded_posts (social_workers is the staff in post)"}
 
 
 def resolve_scenario(
@@ -51,7 +58,10 @@ def resolve_scenario(
     """
     unknown = sorted(set(levers) - set(LEVERS))
     if unknown:
-        raise ScenarioError(f"{unknown[0]}: unknown lever; allowed: {', '.join(LEVERS)}")
+        name = unknown[0]
+        if name in RENAMED_LEVERS:
+            raise ScenarioError(f"{name}: renamed {RENAMED_LEVERS[name]}")
+        raise ScenarioError(f"{name}: unknown lever; allowed: {', '.join(LEVERS)}")
     overrides = {LEVERS[k]: v for k, v in levers.items() if v is not None}
     if isinstance(scenario, Scenario):
         data = scenario.model_dump(mode="python")
@@ -67,8 +77,10 @@ class CarePathwayModel(CalendarModel):
     Args:
         scenario: a ``Scenario``, a nested dict, a TOML path, or None for the defaults.
         preset: organisational model (see ``carepath presets``); overrides the scenario's.
-        rng: seed (int or ``numpy.random.SeedSequence``); defaults to ``scenario.run.seed``.
-        **levers: shortcuts for common fields, see ``LEVERS`` (e.g. ``social_workers=60``).
+        rng: seed (int, ``numpy.random.SeedSequence`` or ``Generator``); by default the
+            scenario's ``run.seed`` or, if it has none, fresh entropy as Mesa models draw. The
+            seed used is ``seed`` and is recorded in the summary, so any run can be repeated.
+        **levers: shortcuts for common fields, see ``LEVERS`` (e.g. ``funded_posts=60``).
 
     Attributes:
         config: the validated scenario of this run.
@@ -86,15 +98,17 @@ class CarePathwayModel(CalendarModel):
         **levers: Any,
     ) -> None:
         config = resolve_scenario(scenario, preset, levers)
-        seed: int | np.random.SeedSequence = config.run.seed if rng is None else rng
-        if isinstance(seed, np.random.Generator):
+        seed = config.run.seed if rng is None else rng
+        if seed is None:
+            seed = secrets.randbits(63)
+        elif isinstance(seed, np.random.Generator):
             seed = int(seed.integers(2**63))
         super().__init__(rng=seed)
         self.config = config
         self.seed = seed
         self.streams: dict[str, Stream] = make_streams(seed)
         self.horizon = round(config.run.years * 365)
-        self.ledger = Ledger()
+        self.ledger = Ledger(COMPONENTS)
         self.log = EventLog([s.label for s in State])
         self.tally = Tally(self)
         self.state_counts = [0] * len(State)

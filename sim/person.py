@@ -24,14 +24,6 @@ if TYPE_CHECKING:
     from carepath.sim.services import CareService
     from carepath.sim.workforce import SocialWorker
 
-AT_HOME_WAITING = (
-    State.AWAITING_ASSESSMENT,
-    State.IN_ASSESSMENT,
-    State.AWAITING_APPROVAL,
-    State.AWAITING_REABLEMENT,
-    State.AWAITING_HOME_CARE,
-    State.AWAITING_CARE_HOME,
-)
 # Timers still pending when an episode ends (the state timer `_timer` goes with the move).
 _EXIT_TIMERS = ("_risk", "_review", "_fit", "_hold")
 SERVICE_STATES = {
@@ -419,7 +411,7 @@ class ServiceUser(mesa.Agent):
     def complete_rework(self) -> None:
         """The social worker has answered the council's questions: back for approval."""
         self._timer = None
-        self.model.commissioner.request_approval(self, resubmission=True)
+        self.model.commissioner.request_approval(self)
 
     # -- approval and services --------------------------------------------------------------
     def await_sign_off(self, days: float) -> None:

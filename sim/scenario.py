@@ -132,7 +132,17 @@ class RunSettings(Section):
             ),
         ),
     ] = None
-    seed: Annotated[int, Field(ge=0, lt=2**63, description="Root of all random streams.")] = 1
+    seed: Annotated[
+        int | None,
+        Field(
+            ge=0,
+            lt=2**63,
+            description=(
+                "Root of all random streams. None: each run draws fresh entropy (as Mesa models "
+                "do) and records the seed it drew in its summary, so it can be repeated."
+            ),
+        ),
+    ] = None
 
     @field_validator("years")
     @classmethod

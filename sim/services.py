@@ -76,8 +76,3 @@ class CareService:
         self.in_use -= units
         if self.in_use < 1e-9:
             self.in_use = 0.0
-
-    @property
-    def utilisation(self) -> float:
-        """Share of capacity in use."""
-        return self.in_use / self.capacity if self.capacity > 0 else 0.0

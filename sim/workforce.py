@@ -47,7 +47,6 @@ class SocialWorker(mesa.Agent):
         self.morale = wf.base_morale
         self.cases: dict[int, ServiceUser] = {}
         self.free_at = model.time
-        self.vacancy: Vacancy | None = None
 
     @property
     def caseload(self) -> int:
@@ -99,7 +98,6 @@ class Vacancy:
         """An agency social worker starts in the post."""
         if self in self.team.vacancies:
             self.locum = self.team.hire(agency=True, experienced=True)
-            self.locum.vacancy = self
 
     def fill_permanently(self) -> None:
         """A permanent recruit starts; any locum leaves and hands over their cases."""

@@ -27,10 +27,10 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import mesa
-from mesa.experimental.mesa_signals import Observable
+from carepath.sim.engine.mesa_adapter import ClockModel, next_mesa_event_time
 
 if TYPE_CHECKING:
+    import mesa
     from mesa.time import Event
 
 # Compact when cancelled entries outnumber live ones two to one, and are at least this many.
@@ -173,16 +173,8 @@ class Calendar:
 
     def _bound(self) -> float:
         """The time before which nothing but this calendar can need the clock."""
-        bound = self.until
-        try:
-            # Mesa 3.5 keeps its pending events in a heap; the head may be a cancelled event,
-            # which only makes the bound earlier than it need be.
-            pending = self._model._event_list._events
-        except AttributeError:
-            return -math.inf  # unknown internals: run one instant per wake-up
-        if pending and pending[0].time < bound:
-            bound = pending[0].time
-        return bound
+        pending = next_mesa_event_time(self._model)
+        return pending if pending < self.until else self.until
 
     def _fire(self) -> None:
         """Run the timers due now, then later ones while the clock is the calendar's alone."""
@@ -264,37 +256,17 @@ class Recurring:
             self._timer = None
 
 
-class _Clock(Observable):
-    """Mesa's observable ``time``, mirrored in a plain ``now`` attribute.
-
-    Reading ``model.time`` goes through Mesa's signalling descriptor, a Python call; the model
-    reads the clock several times per event, and at city scale those reads were an eighth of
-    the instructions executed. Every write still goes through Mesa's descriptor (so observers
-    of ``time`` are notified) and also sets ``now``.
-    """
-
-    def __set__(self, instance: Any, value: float) -> None:
-        instance.now = value
-        super().__set__(instance, value)
-
-
-class CalendarModel(mesa.Model):
+class CalendarModel(ClockModel):
     """A Mesa model with a ``calendar`` for its own timers, and ``now``, a fast copy of ``time``.
 
-    Mesa's clock loop (``_advance_time``, behind ``step``, ``run_for`` and ``run_until``) is
-    wrapped only to tell the calendar how far the clock is going, so that it can run its timers
-    up to there without one Mesa event each. Everything else is Mesa's.
+    While Mesa advances the clock, the calendar knows how far it goes, so it can run its timers
+    up to there without one Mesa event each.
     """
-
-    time = _Clock()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.calendar = Calendar(self)
 
-    def _advance_time(self, until: float) -> None:
+    def advancing_to(self, until: float) -> None:
+        """Let the calendar run timers up to ``until``."""
         self.calendar.until = until
-        try:
-            super()._advance_time(until)
-        finally:
-            self.calendar.until = -math.inf

@@ -7,19 +7,7 @@ continuous time and cost nothing per simulated day.
 
 from __future__ import annotations
 
-# Council spending components, in the order reports show them.
-COMPONENTS = (
-    "social_work_staff",
-    "agency_premium",
-    "organisation_overhead",
-    "contract_margin",
-    "setup",
-    "council_checking",
-    "reablement",
-    "home_care",
-    "care_home",
-)
-CARE_COMPONENTS = ("reablement", "home_care", "care_home")
+from collections.abc import Iterable
 
 
 class Integrator:
@@ -46,10 +34,14 @@ class Integrator:
 
 
 class Ledger:
-    """The council's spending by component, plus one-off payments."""
+    """Spending by component, each an integral of its rate.
 
-    def __init__(self) -> None:
-        self.accounts = {name: Integrator() for name in COMPONENTS}
+    Args:
+        components: the accounts, in the order totals list them.
+    """
+
+    def __init__(self, components: Iterable[str]) -> None:
+        self.accounts = {name: Integrator() for name in components}
 
     def change_rate(self, component: str, delta_per_day: float, now: float) -> None:
         """Start (positive) or stop (negative) spending ``delta_per_day`` on ``component``."""

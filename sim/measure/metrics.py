@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from carepath.sim.engine.ledger import COMPONENTS
 from carepath.sim.mechanisms import risks
+from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import EXIT_STATES, State
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from carepath.sim import PRESETS, CarePathwayModel, ScenarioError
-from carepath.sim.engine.ledger import CARE_COMPONENTS, COMPONENTS
 from carepath.sim.person import ServiceUser
+from carepath.sim.spending import CARE_COMPONENTS, COMPONENTS
 from carepath.sim.states import ACTIVE_STATES, EXIT_STATES, State
 
 
@@ -122,7 +122,9 @@ def test_invalid_lever_is_a_scenario_error():
     with pytest.raises(ScenarioError, match="unknown lever; allowed: years"):
         CarePathwayModel(social_worker=3)
     with pytest.raises(ScenarioError, match=r"workforce\.establishment_fte"):
-        CarePathwayModel(social_workers=-1)
+        CarePathwayModel(funded_posts=-1)
+    with pytest.raises(ScenarioError, match="social_workers: renamed funded_posts"):
+        CarePathwayModel(social_workers=60)
 
 
 def test_works_with_mesa_batch_run():
@@ -138,6 +140,34 @@ def test_works_with_mesa_batch_run():
     assert {r["preset"] for r in results} == {"in_house", "care_trust_plus"}
     assert all(r["Step"] == round(0.1 * 365) for r in results)  # ran to the horizon, then stopped
     assert all(r["waiting_for_assessment"] >= 0 for r in results)
+
+
+def test_batch_run_iterations_without_a_seed_differ_and_levers_keep_their_values():
+    results = mesa.batch_run(
+        CarePathwayModel,
+        parameters={"years": 0.05, "funded_posts": 40},
+        rng=[None, None],
+        max_steps=20,
+        number_processes=1,
+        display_progress=False,
+    )
+    assert len(results) == 2
+    assert all(r["funded_posts"] == 40 for r in results)  # not overwritten by a reporter
+    assert all(0 < r["social_workers"] <= 40 for r in results)  # staff in post, a reporter
+    first, second = (
+        {k: v for k, v in r.items() if k not in ("RunId", "iteration")} for r in results
+    )
+    assert first != second
+
+
+def test_a_run_without_a_seed_records_the_seed_it_drew_and_repeats_from_it():
+    drawn = CarePathwayModel(years=0.1)
+    again = CarePathwayModel(years=0.1)
+    assert drawn.seed != again.seed
+    summary = drawn.run().summary
+    assert summary["run"]["seed"] == drawn.seed
+    repeat = CarePathwayModel(years=0.1, rng=summary["run"]["seed"]).run().summary
+    assert repeat == summary
 
 
 def test_run_for_and_step_drive_the_clock():

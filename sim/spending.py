@@ -1,0 +1,14 @@
+"""The council's spending components, in the order reports show them."""
+
+COMPONENTS = (
+    "social_work_staff",
+    "agency_premium",
+    "organisation_overhead",
+    "contract_margin",
+    "setup",
+    "council_checking",
+    "reablement",
+    "home_care",
+    "care_home",
+)
+CARE_COMPONENTS = ("reablement", "home_care", "care_home")
