@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -21,29 +20,13 @@ from carepath.experiments.store import StoreError
 from carepath.sim.measure import kpis
 from carepath.sim.measure.outputs import OutputError
 from carepath.sim.presets import MECHANISMS, PRESETS, SOURCES
-from carepath.sim.scenario import ScenarioError, load_scenario
+from carepath.sim.scenario import ScenarioError, load_scenario, parse_assignment
 
 EXIT_USAGE = 2
 
 
 class CliError(Exception):
     """A user error: printed as one line per problem, exit status 2."""
-
-
-def parse_assignment(text: str) -> tuple[str, Any]:
-    """``--set PATH=VALUE`` to ``(PATH, value)``, the value read as TOML or else kept as text.
-
-    Raises:
-        CliError: when there is no ``=`` or no path.
-    """
-    path, sep, raw = text.partition("=")
-    if not sep or not path.strip():
-        raise CliError(f"--set {text!r}: expected PATH=VALUE, e.g. workforce.establishment_fte=60")
-    try:
-        value = tomllib.loads(f"v = {raw.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw.strip()  # a bare word such as a band name
-    return path.strip(), value
 
 
 def _scenario_from_args(args: argparse.Namespace):

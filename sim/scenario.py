@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
@@ -1114,6 +1115,26 @@ def build_scenario(
         return Scenario.model_validate(layered)
     except ValidationError as exc:
         raise ScenarioError(describe_errors(exc)) from None
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``PATH=VALUE`` (as ``--set`` takes it) to ``(PATH, value)``, the value read as TOML.
+
+    A value that is not TOML is kept as text (a bare word such as a band name).
+
+    Raises:
+        ScenarioError: when there is no ``=`` or no path.
+    """
+    path, sep, raw = text.partition("=")
+    if not sep or not path.strip():
+        raise ScenarioError(
+            f"--set {text!r}: expected PATH=VALUE, e.g. workforce.establishment_fte=60"
+        )
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return path.strip(), value
 
 
 def load_scenario(

@@ -210,9 +210,7 @@ def calibrate_command(args: argparse.Namespace, console: Console) -> int:
 def validate_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath validate``: exit 1 when a fit target or stationarity condition is outside."""
     from carepath.experiments.calibration.validate import REPORT_FILE, validate, write_report
-    from carepath.sim.scenario import build_scenario
-
-    from carepath.cli import parse_assignment  # one parser for --set across commands
+    from carepath.sim.scenario import build_scenario, parse_assignment
 
     overrides = dict(parse_assignment(text) for text in args.set or [])
     build_scenario(overrides={**overrides, "run.years": args.years})  # refuse before running
