@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from carepath.experiments.runs import ID_COLUMNS, RunOutcome, checksum
 from carepath.experiments.spec import ExperimentError, parse_experiment
+from carepath.sim.measure.outputs import current_umask
 
 FORMAT = "carepath-experiment/1"
 MANIFEST = "manifest.json"
@@ -112,20 +113,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
-
-
-def current_umask() -> int:
-    """The process's umask, read without changing it where the system allows."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, then put it back
-    os.umask(mask)
-    return mask
 
 
 def _write_table(table: pa.Table, path: Path) -> None:

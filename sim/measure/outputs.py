@@ -73,6 +73,20 @@ def _write_parquet(frame: Any, path: Path) -> None:
     pq.write_table(table, path, compression="zstd", write_statistics=False, store_schema=True)
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, then put it back
+    os.umask(mask)
+    return mask
+
+
 def write_results(results: RunResults, out: Path, scenario: dict[str, Any]) -> None:
     """Write ``summary.json``, ``timeseries.parquet`` and ``events.parquet`` into ``out``.
 
@@ -94,6 +108,8 @@ def write_results(results: RunResults, out: Path, scenario: dict[str, Any]) -> N
 def _write_and_swap(results: RunResults, out: Path, scenario: dict[str, Any]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    # mkdtemp makes the folder private whatever the umask; results are made to be shared.
+    os.chmod(staging, 0o777 & ~current_umask())
     try:
         summary = {**results.summary, "scenario": scenario}
         text = json.dumps(summary, indent=2, sort_keys=False, allow_nan=False)

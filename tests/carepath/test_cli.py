@@ -223,3 +223,15 @@ def test_a_failed_swap_leaves_the_earlier_results_and_no_old_folder(tmp_path, mo
     assert "results not written (Device or resource busy)" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["results"]
+
+
+def test_run_results_follow_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        assert (
+            main(["run", "--years", "0.02", "--seed", "1", "--quiet", "--out", str(tmp_path / "r")])
+            == 0
+        )
+    finally:
+        os.umask(old)
+    assert (tmp_path / "r").stat().st_mode & 0o777 == 0o755
