@@ -1,4 +1,4 @@
-"""``python -m carepath.dashboards [--port N] [--host H] [--experiment DIR]``: serve them."""
+"""``python -m carepath.dashboards [--port N] [--host H] [--root DIR] [--experiment DIR]``."""
 
 import argparse
 import sys

@@ -14,6 +14,7 @@ import solara.lab
 from carepath.dashboards.compare import ComparePage
 from carepath.dashboards.explorer import ExplorerPage
 from carepath.dashboards.live import LivePage
+from carepath.dashboards.widgets import Guarded
 
 
 @solara.component
@@ -25,12 +26,13 @@ def Layout(children: list = []):  # noqa: B006 (Solara passes children this way)
     # the app bar replace the tabs AppLayout would make, which are named by path, not label.
     with (
         solara.AppLayout(title="carepath", color="#1f4e79"),
-        solara.Column(children=children, style={"padding": "0"}),
-        solara.AppBar(),
-        solara.lab.Tabs(value=pages.index(route), align="right"),
+        solara.Column(style={"padding": "0"}),
     ):
-        for page in pages:
-            solara.lab.Tab(page.label, path_or_route=page)
+        # A page that fails to draw shows a message, never Solara's traceback; the tabs stay.
+        Guarded(children=children)
+        with solara.AppBar(), solara.lab.Tabs(value=pages.index(route), align="right"):
+            for page in pages:
+                solara.lab.Tab(page.label, path_or_route=page)
 
 
 # Slider labels sit above their track, so long labels leave the track its full width.

@@ -1,4 +1,11 @@
-"""``carepath dashboard``: serve the dashboards with Solara, on this machine only by default."""
+"""``carepath dashboard``: serve the dashboards with Solara, on this machine only by default.
+
+The results explorer opens experiment folders inside one root folder only. On this machine
+(a loopback address) the root defaults to the working folder, which is what someone running
+``carepath dashboard`` next to their sweeps expects. Served to other machines, the root must be
+given (``--root DIR``): a default would let every visitor read whatever the folder the server
+happened to start in holds.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ import time
 from pathlib import Path
 
 from carepath.dashboards import assets
-from carepath.dashboards.results import EXPERIMENT_ENV
+from carepath.dashboards.results import EXPERIMENT_ENV, ROOT_ENV
 
 DEFAULT_PORT = 8765
 DEFAULT_HOST = "127.0.0.1"
@@ -36,7 +43,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--experiment",
         type=Path,
         metavar="DIR",
-        help="experiment folder to open in the results explorer",
+        help="experiment folder to open in the results explorer (inside the root folder)",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        metavar="DIR",
+        help="the results explorer opens experiment folders inside DIR only (default: the "
+        "working folder; required when --host is not this machine)",
     )
     parser.add_argument("--open", action="store_true", help="open a web browser on the dashboards")
 
@@ -51,8 +65,13 @@ def _port(text: str) -> int:
     return port
 
 
-def server_environment(experiment: Path | None = None) -> dict[str, str]:
-    """The environment of the Solara server: no telemetry, no public CDN, no Solara banner."""
+def server_environment(experiment: Path | None = None, root: Path | None = None) -> dict[str, str]:
+    """The environment of the Solara server: no telemetry, no public CDN, no Solara banner.
+
+    Args:
+        experiment: the folder the explorer opens first.
+        root: the folder the explorer may open experiments in (default: the working folder).
+    """
     env = dict(os.environ)
     env.update(
         {
@@ -66,6 +85,8 @@ def server_environment(experiment: Path | None = None) -> dict[str, str]:
     # ... and never fall back to a public CDN for one that is missing: it fails at once,
     # visibly, instead of sending requests off the machine.
     env.setdefault("SOLARA_ASSETS_CDN", "http://127.0.0.1:9/")
+    # The server reads its settings from here, as it runs the app in its own process.
+    env[ROOT_ENV] = str((root or Path.cwd()).resolve())
     if experiment is not None:
         env[EXPERIMENT_ENV] = str(experiment.resolve())
     return env
@@ -89,19 +110,36 @@ def server_command(host: str, port: int, open_browser: bool = False) -> list[str
     ]
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """True if ``host`` is this machine only: 127.0.0.0/8, ::1 or ``localhost``."""
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
-        return host == "localhost"
+        return host.lower() == "localhost"
+
+
+def _refusal(args: argparse.Namespace) -> str | None:
+    """What is wrong with the folders and host asked for, in one line, or None."""
+    if args.root is not None and not args.root.is_dir():
+        return f"--root {args.root}: no such folder"
+    if args.root is None and not is_loopback(args.host):
+        return (
+            f"--host {args.host} lets other machines in: give --root DIR, the folder whose "
+            "experiments the results explorer may open (on 127.0.0.1 it defaults to this folder)"
+        )
+    if args.experiment is not None and not args.experiment.is_dir():
+        return f"--experiment {args.experiment}: no such folder"
+    root = (args.root or Path.cwd()).resolve()
+    if args.experiment is not None and not args.experiment.resolve().is_relative_to(root):
+        return f"--experiment {args.experiment}: not inside the root folder {root} (see --root)"
+    return None
 
 
 def main(args: argparse.Namespace) -> int:
-    """Check the front-end assets, then run the server until interrupted."""
-    if args.experiment is not None and not args.experiment.is_dir():
-        print(
-            f"carepath dashboard: --experiment {args.experiment}: no such folder", file=sys.stderr
-        )
+    """Check the options and the front-end assets, then run the server until interrupted."""
+    refusal = _refusal(args)
+    if refusal:
+        print(f"carepath dashboard: {refusal}", file=sys.stderr)
         return 2
     try:
         for name in assets.install():
@@ -112,14 +150,15 @@ def main(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         print(
             f"carepath dashboard: listening on {args.host}: other machines can reach it",
             file=sys.stderr,
         )
     print(f"carepath dashboard: http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
     return serve(
-        server_command(args.host, args.port, args.open), server_environment(args.experiment)
+        server_command(args.host, args.port, args.open),
+        server_environment(args.experiment, args.root),
     )
 
 

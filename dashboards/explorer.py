@@ -1,22 +1,33 @@
-"""Results explorer: an experiment's KPIs by arm, with 95% intervals, filtered by factor."""
+"""Results explorer: an experiment's KPIs by arm, with 95% intervals, filtered by factor.
+
+It opens experiment folders inside one root folder only (``carepath dashboard --root DIR``,
+else the folder the server started in), and names them relative to it: a visitor cannot
+read other folders of the server, nor learn where it keeps its files. A folder that cannot
+be read, or an experiment that cannot be drawn, is one message in the page; the traceback
+goes to the server's log.
+"""
 
 # Solara components are named like classes (PascalCase), as in Solara and Mesa.
 
 from __future__ import annotations
 
+import logging
 import os
+from pathlib import Path
 
 import solara
 from carepath.dashboards import charts, results
-from carepath.dashboards.widgets import Heading, Prose
+from carepath.dashboards.widgets import Guarded, Heading, Prose, failure
 from carepath.experiments.store import StoreError
+
+logger = logging.getLogger(__name__)
 
 
 @solara.component
-def FolderPicker(on_open):
-    """Type a folder, or pick one of the experiment folders found under the working folder."""
-    text = solara.use_reactive(os.environ.get(results.EXPERIMENT_ENV, ""))
-    found = solara.use_memo(results.find_experiments, [])
+def FolderPicker(root: Path, initial: str, on_open):
+    """Type a folder (relative to ``root``), or pick one of the experiment folders found in it."""
+    text = solara.use_reactive(initial)
+    found = solara.use_memo(lambda: results.find_experiments(root), [root])
     solara.InputText("Experiment folder", value=text, on_value=text.set, continuous_update=True)
     if found:
         solara.Select("…or one found here", values=found, value=None, on_value=text.set)
@@ -55,7 +66,7 @@ def ExperimentView(experiment: results.Experiment):
 
     Heading(experiment.name)
     solara.Text(
-        f"{experiment.folder}: {ok['arm'].nunique()} arms, {len(ok)} finished runs shown"
+        f"{experiment.shown}: {ok['arm'].nunique()} arms, {len(ok)} finished runs shown"
         + (f", {failed} failed" if failed else ""),
         classes=["experiment-summary"],
     )
@@ -98,24 +109,29 @@ def ExperimentView(experiment: results.Experiment):
 @solara.component
 def ExplorerPage():
     """The results-explorer page."""
+    root = solara.use_memo(results.root_folder, [])
     experiment = solara.use_reactive(None)
     error = solara.use_reactive(None)
 
     def open_folder(folder: str) -> None:
         try:
-            experiment.set(results.load(folder))
+            experiment.set(results.load(folder, root))
             error.set(None)
-        except (StoreError, OSError, ValueError) as exc:
+        except StoreError as exc:  # its message is one line, paths relative to the root
             error.set(f"Cannot open this folder: {exc}")
+        except Exception as exc:  # anything else is a bug: its text and trace stay in the log
+            logger.exception("opening experiment folder %r failed", folder)
+            error.set(f"Cannot open this folder: it could not be read ({failure(exc)})")
 
-    initial = os.environ.get(results.EXPERIMENT_ENV)
+    initial = os.environ.get(results.EXPERIMENT_ENV, "")
+    shown = results.relative(root, initial) if initial else ""
     solara.use_effect(lambda: open_folder(initial) if initial else None, [])
 
     solara.Title("carepath: results explorer")
     with solara.Sidebar(), solara.Card("Experiment", margin=0):
-        FolderPicker(open_folder)
+        FolderPicker(root, shown, open_folder)
     if error.value:
-        solara.Error(error.value)
+        solara.Error(error.value, classes=["explorer-error"])
     if experiment.value is None:
         Prose(
             "<h2>Results explorer</h2><p>Open the folder of an experiment written by "
@@ -123,4 +139,5 @@ def ExplorerPage():
         )
         return
     # Keyed by folder, so that opening another experiment starts with fresh filters.
-    ExperimentView(experiment.value).key(str(experiment.value.folder))
+    with Guarded(message="Cannot show this experiment").key(str(experiment.value.folder)):
+        ExperimentView(experiment.value)

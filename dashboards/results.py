@@ -10,23 +10,33 @@ from pathlib import Path
 
 import pandas as pd
 from carepath.experiments.analysis import arm_table, kpi_columns
-from carepath.experiments.store import MANIFEST, StoreError, read_manifest, read_runs
+from carepath.experiments.store import MANIFEST, RUNS, StoreError, read_manifest, read_runs
 from carepath.sim.measure import kpis as catalogue
 
 # `carepath dashboard --experiment DIR` opens the explorer on DIR.
 EXPERIMENT_ENV = "CAREPATH_EXPERIMENT"
+# `carepath dashboard --root DIR`: the explorer opens experiment folders inside DIR only
+# (without it, inside the folder the server was started in).
+ROOT_ENV = "CAREPATH_ROOT"
 _SKIP_DIRS = {".venv", ".git", "node_modules", "__pycache__"}
 
 
 @dataclass(frozen=True)
 class Experiment:
-    """An experiment's runs and what its columns mean."""
+    """An experiment's runs and what its columns mean.
+
+    Attributes:
+        folder: where it is (symlinks resolved).
+        shown: how the page names it: relative to the root it was opened under, so that the
+            page does not tell a visitor where the server keeps its files.
+    """
 
     folder: Path
     name: str
     runs: pd.DataFrame
     factors: list[str]
     kpis: list[str]
+    shown: str = ""
 
     @property
     def headline(self) -> list[str]:
@@ -39,23 +49,87 @@ class Experiment:
         return {key: catalogue.describe(key).label for key in self.kpis}
 
 
-def load(folder: str | Path) -> Experiment:
-    """Read an experiment folder.
+class OutsideRootError(StoreError):
+    """A folder the explorer may not open: it is not inside the root folder."""
+
+
+def root_folder() -> Path:
+    """The folder the explorer may open experiments in: ``CAREPATH_ROOT``, else the working one."""
+    return Path(os.environ.get(ROOT_ENV) or os.getcwd()).resolve()
+
+
+def inside(root: Path, text: str | Path) -> Path:
+    """The real folder ``text`` names (relative to ``root``, or absolute), if inside ``root``.
+
+    Symlinks and ``..`` are resolved first, so neither leads out of ``root``.
 
     Raises:
-        StoreError: if ``folder`` is not an experiment folder or holds no finished run.
+        OutsideRootError: if the folder is not ``root`` or below it.
     """
-    folder = Path(str(folder).strip()).expanduser()
-    if not str(folder) or not folder.is_dir():
-        raise StoreError(f"{folder}: no such folder")
-    manifest = read_manifest(folder)
-    runs = read_runs(folder)
+    root = root.resolve()
+    path = (root / Path(str(text).strip()).expanduser()).resolve()
+    if not path.is_relative_to(root):
+        raise OutsideRootError(
+            f"{str(text).strip()}: outside the folder the dashboards may open; "
+            "give a folder inside it (one of those listed, or a path relative to it)"
+        )
+    return path
+
+
+def relative(root: Path, path: str | Path) -> str:
+    """``path`` relative to ``root`` when inside it (``.`` for the root itself), else as given."""
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def plain(message: str, root: Path | None) -> str:
+    """A store's message with paths under ``root`` made relative, its lines joined into one."""
+    # The file system's root hides nothing, and its name, "/", is in every path.
+    if root is not None and root != root.parent:
+        message = message.replace(f"{root}{os.sep}", "").replace(str(root), ".")
+    return "; ".join(line for line in message.splitlines() if line.strip())
+
+
+def load(folder: str | Path, root: Path | None = None) -> Experiment:
+    """Read an experiment folder.
+
+    Args:
+        folder: the folder; relative to ``root`` if one is given.
+        root: if given, refuse folders (and manifests or parts, through symlinks) outside it,
+            and name the folder relative to it. The explorer always gives one; without it
+            (scripts, tests) any folder is read.
+
+    Raises:
+        StoreError: if ``folder`` is not an experiment folder or holds no finished run; its
+            message names paths relative to ``root``. ``OutsideRootError`` if it is outside.
+    """
+    if root is None:
+        folder = Path(str(folder).strip()).expanduser()
+        shown = str(folder)
+    else:
+        root = root.resolve()
+        folder = inside(root, folder)
+        shown = relative(root, folder)
+    try:
+        if not str(folder) or not folder.is_dir():
+            raise StoreError(f"{folder}: no such folder")
+        if root is not None:
+            # A manifest or part may itself be a symlink to a file elsewhere.
+            for path in [folder / MANIFEST, *sorted((folder / RUNS).glob("*"))]:
+                if path.exists() and not path.resolve().is_relative_to(root):
+                    raise OutsideRootError(f"{path}: a link to a file outside the root folder")
+        manifest = read_manifest(folder)
+        runs = read_runs(folder)
+    except StoreError as exc:
+        raise type(exc)(plain(str(exc), root)) from None
     factors = [f for f in manifest.get("factor_types", {}) if f in runs.columns]
     numeric = [c for c in kpi_columns(runs, factors) if pd.api.types.is_numeric_dtype(runs[c])]
     if "status" not in runs or not (runs["status"] == "ok").any():
-        raise StoreError(f"{folder}: no finished run yet")
+        raise StoreError(f"{shown}: no finished run yet")
     name = manifest.get("experiment", {}).get("name") or folder.name
-    return Experiment(folder, str(name), runs, factors, numeric)
+    return Experiment(folder, str(name), runs, factors, numeric, shown)
 
 
 def filtered(experiment: Experiment, choices: dict[str, list[str]]) -> pd.DataFrame:
@@ -119,9 +193,12 @@ def table_html(table: pd.DataFrame, kpi: str) -> str:
 
 
 def find_experiments(root: str | Path = ".", depth: int = 3, limit: int = 50) -> list[str]:
-    """Experiment folders (holding a manifest) under ``root``, nearest first."""
+    """Experiment folders (holding a manifest) under ``root``, nearest first, relative to it.
+
+    Symlinked folders are not entered, so that every folder found is inside ``root``.
+    """
     found: list[str] = []
-    root = Path(root)
+    root = Path(root).resolve()
     for current, dirs, files in os.walk(root):
         level = len(Path(current).relative_to(root).parts)
         dirs[:] = (
@@ -129,8 +206,8 @@ def find_experiments(root: str | Path = ".", depth: int = 3, limit: int = 50) ->
             if level < depth
             else []
         )
-        if MANIFEST in files and (Path(current) / "runs.parquet").is_dir():
-            found.append(str(Path(current)))
+        if MANIFEST in files and (Path(current) / RUNS).is_dir():
+            found.append(relative(root, current))
             if len(found) >= limit:
                 break
     return found

@@ -28,6 +28,15 @@ MIN_UPDATE_SECONDS = 0.1
 MARKDOWN_CLASSES = ["solara-markdown", "rendered_html", "jp-RenderedHTMLCommon"]
 
 
+def failure(exc: BaseException) -> str:
+    """What a page says about an unexpected exception: its kind only, never its text or trace.
+
+    The text of an arbitrary exception may hold the server's file paths or data; the server's
+    log has it, with the traceback (log it with ``logger.exception`` where it is caught).
+    """
+    return f"{type(exc).__name__}; the server's log has the details"
+
+
 def use_simulation(
     build: Callable[[], Simulation],
 ) -> tuple[Simulation, solara.Reactive[Snapshot]]:
@@ -54,10 +63,18 @@ def restart_simulation(
     except ScenarioError as exc:
         error.set(f"Not applied: {exc}")
         return
+    except Exception as exc:  # a bug, not a bad setting: the page says so and carries on
+        logger.exception("building the model failed")
+        error.set(f"Not applied: the model could not be built ({failure(exc)})")
+        return
     error.set(None)
     playing.set(False)
     sim.replace(models)
-    snapshot.set(sim.snapshot())
+    try:
+        snapshot.set(sim.snapshot())
+    except Exception as exc:
+        logger.exception("reading the new model failed")
+        error.set(f"The run cannot be shown ({failure(exc)})")
 
 
 def use_play_loop(
@@ -86,7 +103,7 @@ def use_play_loop(
                 time.sleep(max(MIN_UPDATE_SECONDS - (time.monotonic() - started), 0.01))
         except Exception as exc:  # the page says what went wrong instead of dying
             logger.exception("simulation step failed")
-            error.set(f"The run stopped: {exc}")
+            error.set(f"The run stopped on day {sim.day:,}: the model failed ({failure(exc)})")
             playing.set(False)
 
     task_ref.current = solara.lab.use_task(  # type: ignore[assignment]
@@ -104,10 +121,22 @@ def RunControls(
 ):
     """Play / pause, step, reset, speed, and how far the run has got."""
     snap = snapshot.value
+    # Step runs in the click's handler, where an exception would reach the browser as a
+    # traceback: it is caught and said here, under the button.
+    step_error = solara.use_reactive(None)
 
     def step() -> None:
-        sim.advance(SPEEDS.get(speed.value, 7))
-        snapshot.set(sim.snapshot())
+        try:
+            sim.advance(SPEEDS.get(speed.value, 7))
+            snapshot.set(sim.snapshot())
+            step_error.set(None)
+        except Exception as exc:
+            logger.exception("simulation step failed")
+            step_error.set(f"The step failed on day {sim.day:,}: the model failed ({failure(exc)})")
+
+    def reset() -> None:
+        step_error.set(None)
+        on_reset()
 
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
         if playing.value:
@@ -128,13 +157,40 @@ def RunControls(
             disabled=playing.value or snap.finished,
             on_click=step,
         )
-        solara.Button("Reset", icon_name="mdi-restore", on_click=on_reset)
+        solara.Button("Reset", icon_name="mdi-restore", on_click=reset)
+    if step_error.value:
+        solara.Error(step_error.value, classes=["step-error"])
     solara.Text("Each update simulates a", style={"font-size": "12px", "color": "#666"})
     solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), dense=True)
     solara.ProgressLinear(100.0 * snap.day / max(snap.horizon, 1))
     year, day = divmod(snap.day, 365)
     where = "finished" if snap.finished else f"year {year + 1}, day {day}"
     solara.Text(f"Day {snap.day:,} of {snap.horizon:,} ({where})", classes=["run-day"])
+
+
+@solara.component
+def Guarded(
+    children: list[Any] = [],  # noqa: B006 (Solara passes children this way)
+    message: str = "This page could not be shown",
+):
+    """Its children, or, if drawing them raised, ``message`` and the exception's kind.
+
+    Without it, Solara puts the exception's traceback in the page. The traceback goes to the
+    server's log instead. "Try again" draws the children afresh.
+    """
+    exception, clear = solara.use_exception()
+    # Logged once per exception, with its traceback, however often the message is drawn.
+    solara.use_effect(
+        lambda: logger.error("%s", message, exc_info=exception) if exception else None,
+        [exception],
+    )
+    # Keys tell reacton the message is not the children's column drawn again.
+    if exception is None:
+        solara.Column(children=children, style={"padding": "0"}).key("guarded")
+        return
+    with solara.Column(style={"padding": "0"}).key("guard-message"):
+        solara.Error(f"{message} ({failure(exception)}).", classes=["page-error"])
+        solara.Button("Try again", icon_name="mdi-refresh", on_click=clear)
 
 
 @solara.component

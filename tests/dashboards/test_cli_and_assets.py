@@ -11,7 +11,7 @@ import ipyvue
 import pytest
 from carepath.dashboards import assets, cli, results
 
-from tests.dashboards.helpers import render_page, widgets
+from tests.dashboards.helpers import charts, render_page, widgets
 
 
 def _parse(*argv: str) -> argparse.Namespace:
@@ -39,6 +39,7 @@ def test_server_runs_in_production_without_telemetry_or_public_cdn(monkeypatch, 
     assert env["SOLARA_ASSETS_PROXY"] == "True"
     assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1:")
     assert env["CAREPATH_EXPERIMENT"] == str(tmp_path.resolve())
+    assert env["CAREPATH_ROOT"] == str(tmp_path.cwd().resolve())  # loopback: the working folder
     command = cli.server_command("127.0.0.1", 8800)
     assert command[3:5] == ["run", "carepath.dashboards.app"]
     assert {"--production", "--no-check-version", "--no-open"} <= set(command)
@@ -66,11 +67,14 @@ def test_required_packages_follow_the_installed_solara():
 def test_pages_never_ask_for_mermaid(path, opened, experiment_dir, monkeypatch):
     # A solara.Markdown has the browser fetch mermaid, which is not installed: a 404 after a while.
     if opened:
+        monkeypatch.setenv(results.ROOT_ENV, str(experiment_dir.parent))
         monkeypatch.setenv(results.EXPERIMENT_ENV, str(experiment_dir))
     rc = render_page(path)
     templates = [w.template for w in widgets(rc, ipyvue.VueTemplate)]
     texts = [t.template if isinstance(t, ipyvue.Template) else str(t) for t in templates]
     assert texts and not [t for t in texts if "mermaid" in t]
+    if path == "/explorer":
+        assert bool(charts(rc)) == opened  # the experiment was opened, not refused
 
 
 def _npm_tarball(path, name: str, version: str) -> None:

@@ -10,6 +10,12 @@ from solara.widgets import HTML
 from tests.dashboards.helpers import button, charts, field_labelled, render_page, widgets
 
 
+@pytest.fixture(autouse=True)
+def _root(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The explorer opens folders inside its root only: here, pytest's temporary folders.
+    monkeypatch.setenv(results.ROOT_ENV, str(tmp_path_factory.getbasetemp()))
+
+
 def _open(rc, folder) -> None:
     field = field_labelled(rc, "Experiment folder")
     field.v_model = str(folder)
