@@ -5,6 +5,7 @@ Examples:
     python -m benchmarks                         # the full suite (about a quarter of an hour)
     python -m benchmarks --only headline --sizes 250000,1100000 --years 10
     python -m benchmarks --only profile          # pyinstrument reports of the real model
+    python -m benchmarks --only record           # re-measure benchmarks/results/headline.json
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from benchmarks.harness import Plan, run_suite
 
-PARTS = ("headline", "compare", "kpis", "scaling", "profile")
+PARTS = ("record", "headline", "compare", "kpis", "scaling", "profile")
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -55,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, help="repeats of each headline run")
     parser.add_argument("--only", type=_parts, help=f"comma-separated parts: {', '.join(PARTS)}")
     parser.add_argument("--profile", action="store_true", help="also write pyinstrument profiles")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="also re-measure the recorded headline (headline.json in the results folder)",
+    )
     parser.add_argument("--out", type=Path, help="results folder (default benchmarks/results)")
     args = parser.parse_args(argv)
 
@@ -69,8 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         plan = replace(plan, reps=args.reps)
     if args.only:
         plan = replace(plan, parts=args.only)
-    elif args.profile:
-        plan = replace(plan, parts=(*plan.parts, "profile"))
+    else:
+        if args.profile:
+            plan = replace(plan, parts=(*plan.parts, "profile"))
+        if args.record:
+            plan = replace(plan, parts=("record", *plan.parts))
     if args.out:
         plan = replace(plan, out=args.out.resolve())
     results = run_suite(plan)

@@ -22,9 +22,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from benchmarks import recorded
+
 REPO = Path(__file__).resolve().parent.parent
 BIRMINGHAM = 1_100_000
 DEFAULT_COUNCIL = 250_000
+QUICK_YEARS = 1.0
+# Repeats of each recorded headline run: the record is their median.
+RECORD_REPS = 3
 PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pydantic", "pyinstrument", "matplotlib")
 
 
@@ -49,7 +54,7 @@ class Plan:
     def quick(cls) -> Plan:
         """A few minutes: one year, small naive runs, few replications."""
         return cls(
-            years=1.0,
+            years=QUICK_YEARS,
             reps=1,
             naive_runs=((20_000, 0.5),),
             kpi_population=20_000,
@@ -136,6 +141,21 @@ def headline(plan: Plan) -> list[dict[str, Any]]:
         for rep in range(plan.reps):
             _say(f"headline: ours, {size:,} people, {plan.years:g} years (run {rep + 1})")
             rows.append(run_child("ours", size, plan.years))
+    return rows
+
+
+def record(plan: Plan) -> list[dict[str, Any]]:
+    """The runs of ``headline.json``: each headline size at the plan's length and the quick one.
+
+    The quick length is recorded too so that ``--quick`` has figures of its own to compare with.
+    """
+    rows = []
+    reps = max(plan.reps, RECORD_REPS)
+    for years in sorted({plan.years, QUICK_YEARS}):
+        for size in plan.headline_sizes:
+            for rep in range(reps):
+                _say(f"record: ours, {size:,} people, {years:g} years (run {rep + 1} of {reps})")
+                rows.append(run_child("ours", size, years))
     return rows
 
 
@@ -387,8 +407,19 @@ def report(results: dict[str, Any]) -> str:
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}; "
         + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v),
         f"Load average at start: {', '.join(f'{x:.2f}' for x in m['load_at_start'])}",
-        "",
     ]
+    if "git" in results:
+        parts.append(_describe_git(results["git"]))
+    parts.append("")
+    if "against_recorded" in results:
+        parts += [
+            "## Today against the recorded headline (benchmarks/results/headline.json)",
+            "",
+            recorded.format_against_recorded(results["against_recorded"]),
+            "",
+        ]
+    if "recorded_file" in results:
+        parts += [f"Recorded the headline in {results['recorded_file']}.", ""]
     if "headline" in results:
         rows = [describe(r) for r in results["headline"]]
         for r in rows:
@@ -502,11 +533,31 @@ def report(results: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def _describe_git(state: dict[str, Any]) -> str:
+    if not state.get("commit"):
+        return "Commit: unknown (not a git checkout)."
+    text = f"Commit: {state['commit'][:12]}, tree " + (
+        "clean" if state["tree_clean"] else "with uncommitted changes"
+    )
+    if state.get("measured_changes"):
+        text += f" (in the measured code: {', '.join(state['measured_changes'])})"
+    return text + "."
+
+
 def run_suite(plan: Plan, progress: Callable[[str], None] = _say) -> dict[str, Any]:
-    """Run the parts of ``plan``, write the results folder, and return everything measured."""
+    """Run the parts of ``plan``, write the results folder, and return everything measured.
+
+    Headline runs are set beside the recorded headline; the ``record`` part writes a new one
+    (``headline.json`` in ``plan.out``) after setting its runs beside the old.
+    """
     plan.out.mkdir(parents=True, exist_ok=True)
-    results: dict[str, Any] = {"machine": machine_info(), "plan": _plan_dict(plan)}
+    results: dict[str, Any] = {
+        "machine": machine_info(),
+        "git": recorded.git_state(),
+        "plan": _plan_dict(plan),
+    }
     steps: dict[str, Callable[[Plan], Any]] = {
+        "record": record,
         "headline": headline,
         "compare": compare,
         "kpis": kpi_agreement,
@@ -518,6 +569,25 @@ def run_suite(plan: Plan, progress: Callable[[str], None] = _say) -> dict[str, A
     if "profile" in plan.parts:
         results["profiles"] = [_shown(p) for p in profile(plan)]
     results["machine"]["load_at_end"] = os.getloadavg()
+    results["git_after"] = recorded.git_state()
+    # Today's runs of the real model beside the committed record (whatever --out says): a
+    # recording's own runs (against the record they may replace), else the headline runs.
+    today = results.get("record") or results.get("headline")
+    if today:
+        results["against_recorded"] = recorded.against_recorded(
+            today, recorded.load_recorded(), machine=results["machine"]
+        )
+    if "record" in results:
+        target = plan.out / recorded.HEADLINE_FILE.name
+        content = recorded.headline_record(
+            results["record"],
+            machine=results["machine"],
+            git_before=results["git"],
+            git_after=results["git_after"],
+            measured=results["machine"]["started"],
+        )
+        target.write_text(json.dumps(content, indent=1) + "\n")
+        results["recorded_file"] = _shown(target)
     if "scaling" in results:
         csv, png = write_scaling(results["scaling"], plan.out)
         results["scaling_files"] = [_shown(csv)] + ([_shown(png)] if png else [])
