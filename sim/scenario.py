@@ -32,6 +32,9 @@ from pydantic import (
 )
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+# The mean of a Beta distribution of need. Not closer to 0 or 1 than this: mean x concentration
+# (and 1 - mean) must stay a positive normal number, or numpy refuses the draw mid-run.
+BetaMean = Annotated[float, Field(ge=1e-6, le=1.0 - 1e-6)]
 PositiveFloat = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 NonNegativeFloat = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 # An effect in an exponent, exp(effect x d) with |d| <= 1: past about 709 the hazard overflows.
@@ -209,7 +212,7 @@ class Population(Section):
 class NeedDistribution(Section):
     """A Beta distribution of the need score (0-1), given by its mean and concentration."""
 
-    mean: Annotated[float, Field(gt=0.0, lt=1.0)]
+    mean: BetaMean
     concentration: Annotated[float, Field(gt=0.5, le=200.0)]
 
 
@@ -313,7 +316,8 @@ class Hospital(Section):
         (0.55, 0.40, 0.04, 0.01),
         description="Discharge pathways 0-3 (DHSC 2020: P0 >= 50%, P1 <= 45%, P2 <= 4%, P3 <= 1%).",
     )
-    need_by_pathway: tuple[Share, Share, Share] = Field(
+    # Open at both ends: each is a beta distribution's mean, whose shapes must be positive.
+    need_by_pathway: tuple[BetaMean, BetaMean, BetaMean] = Field(
         (0.45, 0.55, 0.85), description="Mean need score of patients discharged on pathways 1-3."
     )
     length_of_stay_mean_days: PositiveFloat = Field(
@@ -760,13 +764,13 @@ class Initial(Section):
 
     care_home_occupancy: Share = Field(0.95, description="Share of care-home places filled.")
     home_care_utilisation: Share = Field(0.85, description="Share of home-care hours in use.")
-    home_care_need_mean: Annotated[float, Field(gt=0, lt=1)] = Field(
+    home_care_need_mean: BetaMean = Field(
         0.6,
         description=(
             "Mean need of the initial home-care caseload (Beta, concentration 8; assumption)."
         ),
     )
-    care_home_need_mean: Annotated[float, Field(gt=0, lt=1)] = Field(
+    care_home_need_mean: BetaMean = Field(
         0.86,
         description=(
             "Mean need of the initial care-home residents (Beta, concentration 10; assumption)."

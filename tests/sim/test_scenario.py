@@ -256,3 +256,19 @@ def test_the_estimate_of_people_at_day_0_matches_the_model():
     created = model.state_counts  # everyone made at day 0 is in some state
     estimate = model.config.resource_estimate().people_at_start
     assert abs(sum(created) - estimate) < 0.05 * estimate
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "hospital.need_by_pathway",
+        "demand.need_at_contact.mean",
+        "initial.care_home_need_mean",
+        "initial.home_care_need_mean",
+    ],
+)
+@pytest.mark.parametrize("mean", [1e-300, 1.0 - 1e-17])
+def test_a_need_mean_too_close_to_0_or_1_for_a_beta_draw_is_refused(path, mean):
+    value = (mean, 0.5, 0.5) if path == "hospital.need_by_pathway" else mean
+    with pytest.raises(ScenarioError, match=path.replace(".", r"\.")):
+        build_scenario(overrides={path: value})

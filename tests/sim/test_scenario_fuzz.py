@@ -185,7 +185,8 @@ def test_every_scenario_within_the_limits_is_refused_in_one_line_or_runs():
         previous = signal.signal(signal.SIGALRM, _timeout)
         signal.alarm(SECONDS_PER_CASE)
         try:
-            results = CarePathwayModel(scenario=short).run()
+            # A fixed seed: a case that fails must fail again when hypothesis replays it.
+            results = CarePathwayModel(scenario=short, rng=0).run()
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
