@@ -67,7 +67,11 @@ def inside(root: Path, text: str | Path) -> Path:
         OutsideRootError: if the folder is not ``root`` or below it.
     """
     root = root.resolve()
-    path = (root / Path(str(text).strip()).expanduser()).resolve()
+    # No ``~``: the server's home folder means nothing to a visitor.
+    try:
+        path = (root / str(text).strip()).resolve()
+    except (ValueError, OSError, RuntimeError):  # a NUL byte, a loop of symlinks
+        raise StoreError(f"{str(text).strip()!r}: not a folder name") from None
     if not path.is_relative_to(root):
         raise OutsideRootError(
             f"{str(text).strip()}: outside the folder the dashboards may open; "

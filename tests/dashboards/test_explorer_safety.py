@@ -10,6 +10,7 @@ import shutil
 import time
 from pathlib import Path
 
+import carepath.dashboards.compare
 import carepath.dashboards.explorer
 import carepath.dashboards.live
 import ipyvuetify as v
@@ -88,6 +89,22 @@ def test_a_folder_outside_the_root_is_refused(experiment_dir, root, how):
     [error] = _errors(rc)
     assert "outside the folder the dashboards may open" in error
     assert charts(rc) == {}
+    rc.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("~", "Cannot open this folder: ~: no such folder"),
+        ("a\0b", "Cannot open this folder: 'a\\x00b': not a folder name"),
+        ("loop", "Cannot open this folder: 'loop': not a folder name"),
+    ],
+)
+def test_odd_folder_names_are_one_plain_message(root, text, expected):
+    (root / "loop").symlink_to(root / "loop")
+    rc = _open(text)
+    assert _errors(rc) == [expected]
+    _plain(rc, root)
     rc.close()
 
 
@@ -215,7 +232,7 @@ def test_a_page_that_cannot_be_drawn_is_one_message_and_keeps_its_tabs(monkeypat
     rc.close()
 
 
-# The live page: a model step that fails.
+# The live and compare pages: a model step that fails.
 
 
 class _StepError(Exception):
@@ -241,11 +258,13 @@ def failing_steps(monkeypatch: pytest.MonkeyPatch) -> list:
         return model
 
     monkeypatch.setattr(carepath.dashboards.live, "make_model", failing)
+    monkeypatch.setattr(carepath.dashboards.compare, "make_model", failing)
     return built
 
 
-def test_a_failing_step_button_shows_a_message(failing_steps):
-    rc = render_page("/")
+@pytest.mark.parametrize("path", ["/", "/compare"])
+def test_a_failing_step_button_shows_a_message(failing_steps, path):
+    rc = render_page(path)
     button(rc, "Reset").click()  # builds a model with the failing step
     button(rc, "Step").click()  # a week: fails on day 3
     [error] = _errors(rc)
@@ -257,12 +276,16 @@ def test_a_failing_step_button_shows_a_message(failing_steps):
     rc.close()
 
 
-def test_a_failing_play_loop_shows_a_message(failing_steps):
-    rc = render_page("/")
+@pytest.mark.parametrize("path", ["/", "/compare"])
+def test_a_failing_play_loop_shows_a_message(failing_steps, path):
+    rc = render_page(path)
     button(rc, "Reset").click()
     button(rc, "Play").click()
+    # The loop says why it stopped, then stops playing: wait for both.
     deadline = time.monotonic() + 30
-    while not _errors(rc) and time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (
+        _errors(rc) and [b for b in widgets(rc, v.Btn) if "Play" in b.children]
+    ):
         time.sleep(0.05)
     assert _errors(rc) == [
         "The run stopped on day 3: the model failed (_StepError; the server's log has the details)"
