@@ -247,7 +247,7 @@ def _notes(
         notes.append(
             f"STALE: the recorded figures were measured at {short}, and sim/ has changed since "
             f"(git diff --quiet {short} -- sim). A ratio far from 1 may be the model, not the "
-            "machine: re-record with `python -m benchmarks --record` and update RESULTS.md."
+            "machine: re-record with `python -m benchmarks --only record` and update RESULTS.md."
         )
     elif changed is False:
         notes.append(
@@ -273,6 +273,13 @@ def _notes(
         notes.append(
             "The event counts differ from the recorded ones: the same scenario and seed no "
             "longer do the same work, so the model (or the scenario's defaults) has changed."
+        )
+    elif table and changed is not False:
+        # A change to sim/ that leaves every event in place (a comment, a validation rule) may
+        # not matter for speed; say so rather than cry wolf, but keep the warning above.
+        notes.append(
+            "The event counts equal the recorded ones: the model still does the same work, so "
+            "a change in sim/ since then may not matter for speed."
         )
     old_machine = recorded.get("machine") or {}
     if machine is not None and (
