@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from carepath.sim.measure import kpis as catalogue
-from carepath.sim.measure.metrics import client_facing_share, paid_hours
+from carepath.sim.measure.summary import client_facing_share, paid_hours
 from carepath.sim.model import CarePathwayModel
 from carepath.sim.states import State
 

@@ -17,7 +17,9 @@ from carepath.sim.engine.gcpolicy import fewer_collections
 from carepath.sim.engine.ledger import Ledger
 from carepath.sim.engine.streams import Stream, make_streams
 from carepath.sim.hospital import Hospital
-from carepath.sim.measure.metrics import DAILY_REPORTERS, RunResults, Tally, summarise
+from carepath.sim.measure.reporters import DAILY_REPORTERS
+from carepath.sim.measure.summary import RunResults, summarise
+from carepath.sim.measure.tallies import Tally
 from carepath.sim.mechanisms import front_door, organisation, prices
 from carepath.sim.mechanisms.workforce import backlog_pressure, pay_per_day
 from carepath.sim.person import ServiceUser, Traits

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 from carepath.sim.engine.calendar import Calendar, Timer
-from carepath.sim.mechanisms import assessment, discharge, front_door, prices, reablement, risks
+from carepath.sim.mechanisms import assessment, discharge, front_door, reablement, risks
 from carepath.sim.mechanisms.assessment import Outcome
 from carepath.sim.mechanisms.discharge import Route
 from carepath.sim.states import State
@@ -404,7 +404,7 @@ class ServiceUser(mesa.Agent):
     def package_hours(self, need: float) -> float:
         """Weekly home-care hours this person would get at ``need``."""
         cfg = self.model.config
-        return prices.package_hours(
+        return assessment.package_hours(
             cfg.home_care, cfg.practice, need, has_carer=self.traits.has_carer
         )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from carepath.sim.measure.metrics import RunResults
+from carepath.sim.measure.summary import RunResults
 from carepath.sim.model import CarePathwayModel
 
 MODEL = "carepath.experiments.calibration.model:CalibrationModel"

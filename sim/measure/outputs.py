@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from carepath.sim.measure.metrics import RunResults
+from carepath.sim.measure.summary import RunResults
 
 RESULT_FILES = ("summary.json", "timeseries.parquet", "events.parquet")
 

@@ -1,8 +1,9 @@
 """Assessment and eligibility: how long an assessment takes and what it decides.
 
-Strengths-based practice (Barnet, seed 004) acts here in two ways: assessments take longer,
-because the social worker looks for what the person, family and community can do, and more
-people's needs are met that way instead of by a paid package. Creative support (the social work
+Strengths-based practice (Barnet, seed 004) acts here in three ways: assessments take longer,
+because the social worker looks for what the person, family and community can do; more
+people's needs are met that way instead of by a paid package; and the home-care packages planned
+for people with a carer are smaller, the carer taking on some of the care. Creative support (the social work
 practice pilots, seed 003) likewise resolves more needs in the community.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from enum import Enum, auto
 
 from carepath.sim.engine.streams import Stream
-from carepath.sim.scenario import Assessment, Eligibility, Practice
+from carepath.sim.scenario import Assessment, Eligibility, HomeCare, Practice
 
 
 class Outcome(Enum):
@@ -98,3 +99,13 @@ def decide(
     ):
         return Outcome.REABLEMENT
     return Outcome.LONG_TERM_PACKAGE
+
+
+def package_hours(
+    home_care: HomeCare, practice: Practice, need: float, *, has_carer: bool
+) -> float:
+    """Weekly home-care hours planned for ``need``; strengths-based practice shares care with carers."""
+    hours = home_care.hours_at_zero_need + home_care.hours_per_need * need
+    if practice.strengths_based and has_carer:
+        hours *= 1.0 - practice.strengths_package_reduction
+    return hours

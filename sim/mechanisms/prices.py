@@ -1,4 +1,4 @@
-"""Services and prices: package sizes, unit prices, and how supply answers to price.
+"""Services and prices: unit prices, and how supply answers to price.
 
 The commissioner buys at unit prices; an organisation with market power (a care trust plus,
 seed 002) buys at a discount, and providers offer fewer hours at a lower price (supply
@@ -7,17 +7,7 @@ elasticity), so a discount saves money but shortens the supply of home care.
 
 from __future__ import annotations
 
-from carepath.sim.scenario import CareHomes, HomeCare, Practice, Reablement
-
-
-def package_hours(
-    home_care: HomeCare, practice: Practice, need: float, *, has_carer: bool
-) -> float:
-    """Weekly home-care hours for ``need``; strengths-based practice shares care with carers."""
-    hours = home_care.hours_at_zero_need + home_care.hours_per_need * need
-    if practice.strengths_based and has_carer:
-        hours *= 1.0 - practice.strengths_package_reduction
-    return hours
+from carepath.sim.scenario import CareHomes, HomeCare, Reablement
 
 
 def home_care_capacity(home_care: HomeCare, purchasing_discount: float) -> float:

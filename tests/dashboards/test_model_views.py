@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from carepath.dashboards import charts, indicators, levers
 from carepath.dashboards.simulation import Simulation
-from carepath.sim.measure.metrics import client_facing_share, paid_hours
+from carepath.sim.measure.summary import client_facing_share, paid_hours
 from carepath.sim.scenario import ScenarioError
 
 

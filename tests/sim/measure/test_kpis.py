@@ -8,7 +8,7 @@ import pytest
 from carepath.experiments.runs import flatten_kpis
 from carepath.sim import CarePathwayModel
 from carepath.sim.measure import kpis
-from carepath.sim.measure.metrics import client_facing_share, paid_hours
+from carepath.sim.measure.summary import client_facing_share, paid_hours
 
 
 @pytest.fixture(scope="module")

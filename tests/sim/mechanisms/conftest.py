@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from carepath.sim import CarePathwayModel
-from carepath.sim.measure.metrics import RunResults
+from carepath.sim.measure.summary import RunResults
 
 from tests.sim.mechanisms.council import small_council
 

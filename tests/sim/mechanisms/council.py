@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from carepath.sim import CarePathwayModel, build_scenario
-from carepath.sim.measure.metrics import RunResults
+from carepath.sim.measure.summary import RunResults
 from carepath.sim.scenario import Scenario
 
 SMALL_COUNCIL: dict[str, Any] = {

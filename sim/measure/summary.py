@@ -1,27 +1,22 @@
-"""What a run measures: daily reporters, outcome tallies and the KPI summary."""
+"""The run summary: KPIs over the measured years, from the daily series and the tallies."""
 
 from __future__ import annotations
 
 import math
-from array import array
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from carepath.sim.mechanisms import risks
 from carepath.sim.spending import COMPONENTS
-from carepath.sim.states import EXIT_STATES, State
+from carepath.sim.states import EXIT_STATES
+
+from carepath import __version__
 
 if TYPE_CHECKING:
+    from carepath.sim.measure.tallies import Columns
     from carepath.sim.model import CarePathwayModel
-    from carepath.sim.person import ServiceUser
     from carepath.sim.scenario import Workforce
-
-ASCOF_2B_DAYS = 91.0
-VERSION = "0.1.0"
 
 
 @dataclass
@@ -33,168 +28,6 @@ class RunResults:
     events: pd.DataFrame
 
 
-class Tally:
-    """Time-stamped outcome records, kept compact in typed arrays."""
-
-    def __init__(self, model: CarePathwayModel) -> None:
-        self.model = model
-        self.contacts = _Columns("time", "hospital", "band", "repeat", "person")
-        self.waits = _Columns("time", "days", "urgent")
-        self.first_services = _Columns("time", "days")
-        self.approvals = _Columns("time", "days")
-        self.reablement = _Columns("time", "success", "hospital", "band")
-        self.ascof_2b = _Columns("time", "success")
-        self.care_home_admissions = _Columns("time", "band")
-        self.exits = _Columns("time", "state")
-        self._ascof_pending: deque[tuple[float, ServiceUser]] = deque()
-
-    def contact(self, person_id: int, band: int, *, hospital: bool, repeat: bool = False) -> None:
-        """A request for support (a new episode) from someone in age band ``band``."""
-        self.contacts.add(self.model.now, hospital, band, repeat, person_id)
-
-    def assessment_started(self, person: ServiceUser, wait: float) -> None:
-        """A social worker starts an assessment after ``wait`` days in the queue."""
-        self.waits.add(self.model.now, wait, person.in_hospital)
-
-    def first_service(self, person: ServiceUser) -> None:
-        """A person's first service of the episode starts."""
-        self.first_services.add(self.model.now, self.model.now - person.entered_at)
-
-    def package_approved(self, person: ServiceUser) -> None:
-        """A package is approved, ``days`` after the social worker proposed it."""
-        self.approvals.add(self.model.now, self.model.now - person.proposed_at)
-
-    def reablement_completed(self, person: ServiceUser, success: bool) -> None:
-        """A re-ablement episode ends (ASCOF 2D counts the successes)."""
-        self.reablement.add(self.model.now, success, person.hospital_route, person.traits.band)
-
-    def care_home_admission(self, person: ServiceUser) -> None:
-        """A permanent admission to a care home."""
-        self.care_home_admissions.add(self.model.now, person.traits.band)
-
-    # ASCOF 2B: still at home 91 days after discharge from hospital into re-ablement.
-    def ascof_track(self, person: ServiceUser) -> None:
-        """Follow a person discharged from hospital into re-ablement."""
-        person.ascof_due = self.model.now + ASCOF_2B_DAYS
-        self._ascof_pending.append((person.ascof_due, person))
-
-    def ascof_fail(self, person: ServiceUser) -> None:
-        """Readmitted, moved to a care home or died before the 91 days were up."""
-        if person.ascof_due is not None:
-            self.ascof_2b.add(self.model.now, False)
-            person.ascof_due = None
-
-    def resolve_ascof_due(self) -> None:
-        """Daily: those still at home on their 91st day count as successes."""
-        now = self.model.now
-        while self._ascof_pending and self._ascof_pending[0][0] <= now:
-            due, person = self._ascof_pending.popleft()
-            if person.ascof_due == due:
-                self.ascof_2b.add(due, True)
-                person.ascof_due = None
-
-    def left_at_front_door(self, state: State) -> None:
-        """Record an episode that ended at triage (no services, so nothing to follow up)."""
-        self.exits.add(self.model.now, int(state))
-
-    def person_exited(self, person: ServiceUser, state: State) -> None:
-        """Record an exit; settle a pending ASCOF 2B follow-up by drawing what happens next."""
-        self.exits.add(self.model.now, int(state))
-        if person.ascof_due is None:
-            return
-        if state is State.DIED:
-            self.ascof_fail(person)
-            return
-        cfg = self.model.config
-        need = person.need
-        # The follow-up is of someone living at home after re-ablement.
-        death = risks.death_hazard(cfg.mortality, person.traits.band, need, in_care_home=False)
-        admission = risks.admission_hazard(cfg.hospital, need)
-        left = person.ascof_due - self.model.now
-        stream = self.model.streams["outcomes"]
-        fails = stream.time_to_event((death + admission) / 365.0) < left
-        self.ascof_2b.add(self.model.now, not fails)
-        person.ascof_due = None
-
-
-class _Columns:
-    """A few named columns of numbers, appended row by row.
-
-    Rows are stored interleaved in one typed array: one ``extend`` per row is a single C call,
-    where an append per column cost a Python loop on every outcome of every person.
-    """
-
-    def __init__(self, *names: str) -> None:
-        self.names = names
-        self._width = len(names)
-        self._rows = array("d")
-
-    def add(self, *values: float) -> None:
-        if len(values) != self._width:
-            raise ValueError(f"expected {self._width} values ({', '.join(self.names)})")
-        self._rows.extend(values)
-
-    def __len__(self) -> int:
-        return len(self._rows) // self._width
-
-    def frame(self) -> pd.DataFrame:
-        table = np.frombuffer(self._rows, dtype=np.float64).reshape(-1, self._width)
-        return pd.DataFrame({n: table[:, i].copy() for i, n in enumerate(self.names)})
-
-
-# -- daily reporters (Mesa DataCollector model reporters) -------------------------------------
-def _state_count(state: State) -> Callable[[CarePathwayModel], int]:
-    def reporter(model: CarePathwayModel) -> int:
-        return model.state_counts[state]
-
-    reporter.__name__ = state.label
-    return reporter
-
-
-def _spend(component: str) -> Callable[[CarePathwayModel], float]:
-    def reporter(model: CarePathwayModel) -> float:
-        return model.ledger.accounts[component].settle(model.time)
-
-    return reporter
-
-
-DAILY_REPORTERS: dict[str, Callable[[CarePathwayModel], float]] = {
-    "waiting_for_assessment": _state_count(State.AWAITING_ASSESSMENT),
-    "in_assessment": _state_count(State.IN_ASSESSMENT),
-    "awaiting_approval": _state_count(State.AWAITING_APPROVAL),
-    "awaiting_reablement": _state_count(State.AWAITING_REABLEMENT),
-    "in_reablement": _state_count(State.IN_REABLEMENT),
-    "awaiting_home_care": _state_count(State.AWAITING_HOME_CARE),
-    "home_care_clients": _state_count(State.HOME_CARE),
-    "awaiting_care_home": _state_count(State.AWAITING_CARE_HOME),
-    "care_home_residents": _state_count(State.CARE_HOME),
-    "in_hospital": lambda m: m.hospital.in_beds,
-    "delayed_discharges": lambda m: m.hospital.delayed_now,
-    "delayed_awaiting_long_term_care": lambda m: m.hospital.delayed_awaiting_long_term_care(),
-    "delayed_bed_days_to_date": lambda m: m.hospital.delayed_bed_days.settle(m.time),
-    "home_care_hours_in_use": lambda m: m.home_care.in_use,
-    "reablement_places_in_use": lambda m: m.reablement.in_use,
-    "care_home_places_in_use": lambda m: m.care_homes.in_use,
-    "requests_to_date": lambda m: len(m.tally.contacts),
-    "episodes_to_date": lambda m: m.entries,
-    "exits_to_date": lambda m: sum(m.state_counts[s] for s in EXIT_STATES),
-    "reviews_waiting": lambda m: m.team.reviews_waiting,
-    "social_workers": lambda m: m.team.headcount,
-    "agency_workers": lambda m: sum(w.agency for w in m.team.workers.values()),
-    "vacancies": lambda m: m.team.vacancy_count,
-    "leavers_to_date": lambda m: m.team.leavers,
-    "caseload_mean": lambda m: m.team.mean_caseload(),
-    "morale_mean": lambda m: m.team.mean_morale(),
-    "pathway_hours_to_date": lambda m: m.team.hours_delivered,
-    "council_checks_waiting": lambda m: m.commissioner.checks_waiting,
-    "eligibility_threshold": lambda m: m.commissioner.threshold_need,
-    "spend_to_date": lambda m: m.ledger.total(m.time),
-    "budget_to_date": lambda m: m.config.commissioning.annual_budget * m.time / 365.0,
-    **{f"spend_{c}_to_date": _spend(c) for c in COMPONENTS},
-}
-
-
-# -- the run summary -----------------------------------------------------------------------
 def _percentile(values: np.ndarray, q: float) -> float:
     return float(np.percentile(values, q)) if len(values) else math.nan
 
@@ -255,7 +88,7 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
     def mean(column: str) -> float:
         return float(window[column].mean())
 
-    def since(table: _Columns) -> pd.DataFrame:
+    def since(table: Columns) -> pd.DataFrame:
         frame = table.frame()
         return frame[frame["time"] >= start]
 
@@ -289,7 +122,7 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "years": cfg.run.years,
             "warmup_days": cfg.run.warmup,
             "days_measured": end - start,
-            "carepath_version": VERSION,
+            "carepath_version": __version__,
             "events_logged": len(model.log),
         },
         "demand": {

@@ -1,0 +1,129 @@
+"""Outcome tallies: contacts, waits, exits, re-ablement and ASCOF follow-ups, as a run goes."""
+
+from __future__ import annotations
+
+from array import array
+from collections import deque
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from carepath.sim.mechanisms import risks
+from carepath.sim.states import State
+
+if TYPE_CHECKING:
+    from carepath.sim.model import CarePathwayModel
+    from carepath.sim.person import ServiceUser
+
+ASCOF_2B_DAYS = 91.0
+
+
+class Tally:
+    """Time-stamped outcome records, kept compact in typed arrays."""
+
+    def __init__(self, model: CarePathwayModel) -> None:
+        self.model = model
+        self.contacts = Columns("time", "hospital", "band", "repeat", "person")
+        self.waits = Columns("time", "days", "urgent")
+        self.first_services = Columns("time", "days")
+        self.approvals = Columns("time", "days")
+        self.reablement = Columns("time", "success", "hospital", "band")
+        self.ascof_2b = Columns("time", "success")
+        self.care_home_admissions = Columns("time", "band")
+        self.exits = Columns("time", "state")
+        self._ascof_pending: deque[tuple[float, ServiceUser]] = deque()
+
+    def contact(self, person_id: int, band: int, *, hospital: bool, repeat: bool = False) -> None:
+        """A request for support (a new episode) from someone in age band ``band``."""
+        self.contacts.add(self.model.now, hospital, band, repeat, person_id)
+
+    def assessment_started(self, person: ServiceUser, wait: float) -> None:
+        """A social worker starts an assessment after ``wait`` days in the queue."""
+        self.waits.add(self.model.now, wait, person.in_hospital)
+
+    def first_service(self, person: ServiceUser) -> None:
+        """A person's first service of the episode starts."""
+        self.first_services.add(self.model.now, self.model.now - person.entered_at)
+
+    def package_approved(self, person: ServiceUser) -> None:
+        """A package is approved, ``days`` after the social worker proposed it."""
+        self.approvals.add(self.model.now, self.model.now - person.proposed_at)
+
+    def reablement_completed(self, person: ServiceUser, success: bool) -> None:
+        """A re-ablement episode ends (ASCOF 2D counts the successes)."""
+        self.reablement.add(self.model.now, success, person.hospital_route, person.traits.band)
+
+    def care_home_admission(self, person: ServiceUser) -> None:
+        """A permanent admission to a care home."""
+        self.care_home_admissions.add(self.model.now, person.traits.band)
+
+    # ASCOF 2B: still at home 91 days after discharge from hospital into re-ablement.
+    def ascof_track(self, person: ServiceUser) -> None:
+        """Follow a person discharged from hospital into re-ablement."""
+        person.ascof_due = self.model.now + ASCOF_2B_DAYS
+        self._ascof_pending.append((person.ascof_due, person))
+
+    def ascof_fail(self, person: ServiceUser) -> None:
+        """Readmitted, moved to a care home or died before the 91 days were up."""
+        if person.ascof_due is not None:
+            self.ascof_2b.add(self.model.now, False)
+            person.ascof_due = None
+
+    def resolve_ascof_due(self) -> None:
+        """Daily: those still at home on their 91st day count as successes."""
+        now = self.model.now
+        while self._ascof_pending and self._ascof_pending[0][0] <= now:
+            due, person = self._ascof_pending.popleft()
+            if person.ascof_due == due:
+                self.ascof_2b.add(due, True)
+                person.ascof_due = None
+
+    def left_at_front_door(self, state: State) -> None:
+        """Record an episode that ended at triage (no services, so nothing to follow up)."""
+        self.exits.add(self.model.now, int(state))
+
+    def person_exited(self, person: ServiceUser, state: State) -> None:
+        """Record an exit; settle a pending ASCOF 2B follow-up by drawing what happens next."""
+        self.exits.add(self.model.now, int(state))
+        if person.ascof_due is None:
+            return
+        if state is State.DIED:
+            self.ascof_fail(person)
+            return
+        cfg = self.model.config
+        need = person.need
+        # The follow-up is of someone living at home after re-ablement.
+        death = risks.death_hazard(cfg.mortality, person.traits.band, need, in_care_home=False)
+        admission = risks.admission_hazard(cfg.hospital, need)
+        left = person.ascof_due - self.model.now
+        stream = self.model.streams["outcomes"]
+        fails = stream.time_to_event((death + admission) / 365.0) < left
+        self.ascof_2b.add(self.model.now, not fails)
+        person.ascof_due = None
+
+
+class Columns:
+    """A few named columns of numbers, appended row by row.
+
+    Rows are stored interleaved in one typed array: one ``extend`` per row is a single C call,
+    where an append per column cost a Python loop on every outcome of every person.
+    """
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+        self._width = len(names)
+        self._rows = array("d")
+
+    def add(self, *values: float) -> None:
+        """Append one row."""
+        if len(values) != self._width:
+            raise ValueError(f"expected {self._width} values ({', '.join(self.names)})")
+        self._rows.extend(values)
+
+    def __len__(self) -> int:
+        return len(self._rows) // self._width
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame, one column per name."""
+        table = np.frombuffer(self._rows, dtype=np.float64).reshape(-1, self._width)
+        return pd.DataFrame({n: table[:, i].copy() for i, n in enumerate(self.names)})
