@@ -207,6 +207,9 @@ def _manifest_problems(manifest: dict[str, Any]) -> list[str]:
         return [f"arms: labels must be unique; repeated: {', '.join(map(repr, repeated[:3]))}"]
     if manifest["baseline"] not in labels:
         return [f"baseline: {manifest['baseline']!r} is not an arm label"]
+    factors = {name for arm in arms for name in arm["values"]}
+    if set(manifest["factor_types"]) != factors:  # a factor read as a KPI fails its checksum
+        return [f"factor_types: must name the arms' factors ({', '.join(sorted(factors))})"]
     for name, alias in manifest["factor_types"].items():
         try:
             pa.type_for_alias(alias)
@@ -220,6 +223,11 @@ def _manifest_problems(manifest: dict[str, Any]) -> list[str]:
     for key, entry in manifest["runs"].items():
         if not (key.isdigit() and isinstance(entry, dict) and entry.get("status") in _STATUSES):
             return [f"runs: {key!r} needs a run number and a status ({' or '.join(_STATUSES)})"]
+        if int(key) >= manifest["runs_planned"]:  # no part could ever make the store whole
+            return [
+                f"runs: {key!r} is not a run of this experiment (it plans runs 0-"
+                f"{manifest['runs_planned'] - 1})"
+            ]
     return []
 
 

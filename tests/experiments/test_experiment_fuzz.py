@@ -34,8 +34,8 @@ from hypothesis import strategies as st
 from tests.experiments.fuzzing import bounded, carepath, examples
 from tests.sim.test_scenario_fuzz import LEAVES, SMALL_COUNCIL, _small_enough
 
-EXAMPLES = examples(400)
-SWEEPS = max(4, EXAMPLES // 25)  # how many accepted files are swept and reported
+EXAMPLES = examples(300)
+SWEEPS = max(3, EXAMPLES // 25)  # how many accepted files are swept and reported
 SWEEP_RUNS = 8  # at most this many runs in a swept file
 SWEEP_DAYS = 10  # of at most this many days each
 SECONDS_TO_PLAN = 60
