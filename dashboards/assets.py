@@ -52,12 +52,13 @@ def solara_files() -> list[Path]:
     import solara
 
     root = Path(solara.__file__).parent
-    # The page template, plus the components the dashboards render: echarts for charts and
-    # markdown (which loads KaTeX for any formula).
+    # The page template, plus the components the dashboards render: echarts for charts,
+    # markdown (which loads KaTeX for any formula) and the grid Mesa's SolaraViz lays out in.
     return [
         root / "server" / "templates" / "solara.html.j2",
         root / "components" / "echarts.vue",
         root / "components" / "markdown.py",
+        root / "widgets" / "vue" / "gridlayout.vue",
     ]
 
 
