@@ -188,9 +188,13 @@ def _manifest_problems(manifest: dict[str, Any]) -> list[str]:
     if not (_is(experiment.get("name"), str) and _is(experiment.get("spec"), dict)):
         return ["experiment: needs name (text) and spec (a table)"]
     try:
-        parse_experiment(experiment["spec"])
+        spec = parse_experiment(experiment["spec"])
     except ExperimentError as exc:
         return [f"experiment.spec: {line}" for line in str(exc).splitlines()]
+    # The top-level copies are what a report shows; the spec is what the runs are made from.
+    for key in ("seed", "replications"):
+        if manifest[key] != getattr(spec, key):
+            return [f"{key}: {manifest[key]!r} is not the experiment spec's {getattr(spec, key)!r}"]
     arms = manifest["arms"]
     for index, arm in enumerate(arms):
         if not (
@@ -220,6 +224,13 @@ def _manifest_problems(manifest: dict[str, Any]) -> list[str]:
             f"runs_planned: {manifest['runs_planned']} is not {len(arms)} arms × "
             f"{manifest['replications']} replications"
         ]
+    # The sweep fingerprinted the spec and arms it ran: an edit to either (a flipped byte in a
+    # factor level) would have a resumed sweep remake runs the manifest then disowns.
+    if manifest["fingerprint"] != plan_fingerprint(experiment["spec"], arms):
+        return [
+            "fingerprint: does not match the manifest's experiment spec and arms "
+            "(edited after the sweep recorded them)"
+        ]
     for key, entry in manifest["runs"].items():
         if not (key.isdigit() and isinstance(entry, dict) and entry.get("status") in _STATUSES):
             return [f"runs: {key!r} needs a run number and a status ({' or '.join(_STATUSES)})"]
@@ -228,7 +239,32 @@ def _manifest_problems(manifest: dict[str, Any]) -> list[str]:
                 f"runs: {key!r} is not a run of this experiment (it plans runs 0-"
                 f"{manifest['runs_planned'] - 1})"
             ]
+        problem = _run_entry_problem(int(key), entry, len(arms))
+        if problem:
+            return [f"runs: {key!r} {problem}"]
     return []
+
+
+def plan_fingerprint(spec: dict[str, Any], arms: list[dict[str, Any]]) -> str:
+    """The fingerprint a sweep gives its plan: the experiment spec and the resolved arms."""
+    return fingerprint({"spec": spec, "arms": arms})
+
+
+def _run_entry_problem(run_id: int, entry: dict[str, Any], arms: int) -> str | None:
+    """What in a run's manifest record is of the wrong type or not the plan's, or None."""
+    for key in ("checksum", "error"):
+        if not (entry.get(key) is None or _is(entry[key], str)):
+            return f"needs {key} as text or null, not {type(entry[key]).__name__}"
+    # Run numbers count arms fastest (run = replication x arms + arm), as make_tasks does.
+    arm, replication = run_id % arms, run_id // arms
+    if not (_is(entry.get("arm"), int) and _is(entry.get("replication"), int)):
+        return "needs arm and replication as whole numbers"
+    if (entry["arm"], entry["replication"]) != (arm, replication):
+        return (
+            f"records arm {entry['arm']} replication {entry['replication']}; in this "
+            f"experiment's plan it is arm {arm} replication {replication}"
+        )
+    return None
 
 
 def _parts(directory: Path) -> list[Path]:

@@ -30,7 +30,7 @@ from carepath.experiments.store import (
     audit,
     environment,
     factor_types,
-    fingerprint,
+    plan_fingerprint,
 )
 
 Progress = Callable[[RunOutcome, int, int], None]
@@ -71,7 +71,7 @@ def plan_experiment(
     manifest = {
         "format": FORMAT,
         "experiment": {"name": experiment.name, "file": source, "text": text, "spec": spec},
-        "fingerprint": fingerprint({"spec": spec, "arms": arm_records}),
+        "fingerprint": plan_fingerprint(spec, arm_records),
         "seed": experiment.seed,
         "replications": experiment.replications,
         "seeding": "replication k of every arm: numpy SeedSequence(seed).spawn(k + 1)[k]",

@@ -24,6 +24,7 @@ from carepath.experiments.store import (
     StoreError,
     audit,
     part_name,
+    plan_fingerprint,
     read_runs,
 )
 from carepath.experiments.sweep import load_plan, reproduce, sweep
@@ -62,6 +63,12 @@ def _set_status(folder: Path, run_id: int, status: str) -> None:
 def _edit_manifest(folder: Path, edit) -> None:
     path = folder / MANIFEST
     path.write_text(json.dumps(edit(json.loads(path.read_text()))))
+
+
+def _refingerprint(manifest: dict) -> dict:
+    """The manifest as a sweep of its (edited) spec and arms would have fingerprinted it."""
+    manifest["fingerprint"] = plan_fingerprint(manifest["experiment"]["spec"], manifest["arms"])
+    return manifest
 
 
 def _one_error_line(err: str, *needles: str) -> None:
@@ -164,9 +171,41 @@ def test_a_junk_series_part_is_exit_2_and_a_resumed_sweep_remakes_its_run(origin
     assert audit(store).whole
 
 
+def _set_run(run: str, **fields):
+    """An edit giving one run's manifest record these fields."""
+
+    def edit(manifest):
+        manifest["runs"][run].update(fields)
+        return manifest
+
+    return edit
+
+
+def _set_level(manifest):
+    manifest["arms"][1]["values"]["workforce.establishment_fte"] = 61  # one flipped digit
+    return manifest
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
+        # Issue 18, found by the store fuzz campaign: a checksum that is not text was a
+        # traceback in reproduce's table.
+        (_set_run("0", checksum=5), "runs: '0' needs checksum as text or null, not int"),
+        (_set_run("0", checksum=["sha256:0"]), "needs checksum as text or null, not list"),
+        (_set_run("2", error={"x": 1}), "runs: '2' needs error as text or null, not dict"),
+        # ... an arm's level changed: a resumed sweep remade the run, exited 0 and left the
+        # store not whole (the manifest's arm still disowned it).
+        (_set_level, "fingerprint: does not match the manifest's experiment spec and arms"),
+        # ... a run's arm or replication changed: report and reproduce went on regardless.
+        (
+            _set_run("1", arm=0),
+            "runs: '1' records arm 0 replication 0; in this experiment's "
+            "plan it is arm 1 replication 0",
+        ),
+        (_set_run("3", replication=1), "runs: '3' records arm 3 replication 1; in this"),
+        (_set_run("1", arm=True), "runs: '1' needs arm and replication as whole numbers"),
+        (lambda m: {**m, "seed": 8}, "seed: 8 is not the experiment spec's 7"),
         (lambda m: {k: v for k, v in m.items() if k != "factor_types"}, "factor_types: missing"),
         (lambda m: [m], "a JSON list, not an object"),
         (lambda m: {**m, "runs": {"0": "ok"}}, "runs: '0' needs a run number and a status"),
@@ -309,14 +348,15 @@ def test_an_untrusted_model_is_refused_before_it_is_imported(write_experiment, t
 def test_reproduce_needs_trust_for_a_manifest_naming_another_model(store, capsys):
     model = "tests.experiments.models:SlowModel"
 
+    # Fingerprinted again: a shared manifest may be made consistent, and trust is the gate.
     def rename(manifest):
         manifest["model"] = model
         manifest["experiment"]["spec"]["model"] = model
-        return manifest
+        return _refingerprint(manifest)
 
     def rename_spec_only(manifest):
         manifest["experiment"]["spec"]["model"] = model
-        return manifest
+        return _refingerprint(manifest)
 
     for edit in (rename_spec_only, rename):  # the spec's model is the one runs import
         _edit_manifest(store, edit)
@@ -328,7 +368,7 @@ def test_reproduce_needs_trust_for_a_manifest_naming_another_model(store, capsys
 def test_pre_namespace_model_names_are_trusted(store, capsys):
     def rename(manifest):
         manifest["model"] = manifest["experiment"]["spec"]["model"] = "sim.model:CarePathwayModel"
-        return manifest
+        return _refingerprint(manifest)  # as the sweep that recorded the old name made it
 
     _edit_manifest(store, rename)
     assert main(["reproduce", str(store), "--runs", "3", "--workers", "1"]) == 0
