@@ -229,8 +229,9 @@ def damage(store: Path, data: st.DataObject) -> None:
         source = store / PARTS[0]
         stray.write_bytes(source.read_bytes() if source.exists() else b"stray")
     elif blow == "stray folder":
+        # parents: an earlier blow may have deleted runs.parquet (found by the campaign).
         (store / data.draw(st.sampled_from([f"{RUNS}/run-000003.parquet", MANIFEST + ".d"]))).mkdir(
-            exist_ok=True
+            parents=True, exist_ok=True
         )
     elif blow == "delete folder":
         shutil.rmtree(store / data.draw(st.sampled_from([RUNS, SERIES])), ignore_errors=True)
