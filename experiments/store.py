@@ -286,8 +286,13 @@ def read_part(path: Path) -> pa.Table:
         StoreError: naming the file when it is not readable Parquet.
     """
     try:
-        return pq.read_table(path)
-    except (pa.ArrowException, OSError) as exc:
+        table = pq.read_table(path)
+        # A flipped byte can leave a column's name or text not UTF-8: Parquet reads it, and
+        # the first reader to decode it raises (found by the store fuzz campaign).
+        table.validate(full=True)
+        _ = table.column_names
+        return table
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         # Arrow repeats the path in its message; the line names it once, first.
         text = str(exc).replace(f"Could not open Parquet input source '{path}': ", "")
         reason = f"{type(exc).__name__}: {text}".splitlines()[0]

@@ -158,6 +158,21 @@ def test_a_junk_part_is_one_line_and_exit_2(store, capsys):
         read_runs(store)
 
 
+def test_a_part_whose_column_name_is_not_utf8_is_one_line_and_exit_2(original, store, capsys):
+    # Found by the store fuzz campaign (issue 18): one flipped byte in a column's name; Parquet
+    # reads the file and the audit's first look at the names raised UnicodeDecodeError.
+    part = store / RUNS / part_name(1)
+    table = pq.read_table(part)
+    pq.write_table(table.rename_columns([*table.column_names[:-1], "zzzzzz"]), part,
+                   store_schema=False)  # fmt: skip
+    part.write_bytes(part.read_bytes().replace(b"zzzzzz", b"\xe3zzzzz"))
+    for command in (["reproduce", str(store), "--workers", "1"], ["report", str(store)]):
+        assert main(command) == 2
+        _one_error_line(capsys.readouterr().err, str(part), "UnicodeDecodeError")
+    assert sweep(load_plan(original[0]), store, workers=1).ok == 1  # set aside and made again
+    assert audit(store).whole
+
+
 def test_a_junk_series_part_is_exit_2_and_a_resumed_sweep_remakes_its_run(original, store, capsys):
     junk = store / SERIES / part_name(2)
     junk.write_bytes(b"\x00" * 64)
