@@ -326,8 +326,11 @@ class Hospital(Section):
     length_of_stay_sd_days: PositiveFloat = Field(
         8.0, description="Standard deviation of that time (assumption)."
     )
-    client_admissions_per_year: NonNegativeFloat = Field(
-        0.45, description="Admission hazard of people receiving long-term care (per year)."
+    # At most one admission a day on average: each admission of a known client is an event of
+    # its own that redraws the next, so a rate of 3e307 (accepted before) made a 3-day run take
+    # seconds and a 10-year one never end (found by the scenario fuzz campaign).
+    client_admissions_per_year: Annotated[float, Field(ge=0.0, le=365.0, allow_inf_nan=False)] = (
+        Field(0.45, description="Admission hazard of people receiving long-term care (per year).")
     )
     need_rise_on_admission: Share = Field(
         0.06, description="Need added when a known client is admitted (assumption)."

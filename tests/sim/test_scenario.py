@@ -272,3 +272,9 @@ def test_a_need_mean_too_close_to_0_or_1_for_a_beta_draw_is_refused(path, mean):
     value = (mean, 0.5, 0.5) if path == "hospital.need_by_pathway" else mean
     with pytest.raises(ScenarioError, match=path.replace(".", r"\.")):
         build_scenario(overrides={path: value})
+
+
+def test_a_known_clients_admission_rate_beyond_one_a_day_is_refused():
+    build_scenario(overrides={"hospital.client_admissions_per_year": 365.0})
+    with pytest.raises(ScenarioError, match=r"hospital\.client_admissions_per_year"):
+        build_scenario(overrides={"hospital.client_admissions_per_year": 3e307})
