@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from carepath.experiments.store import plan_fingerprint
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,9 +29,9 @@ def experiment_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("social_enterprise", False),
         ("social_enterprise", True),
     ]
-    run_id = 0
     for arm, (preset, strengths) in enumerate(arms):
         for rep in range(4):
+            run_id = rep * len(arms) + arm  # the store numbers runs replication by replication
             row = {
                 "run_id": run_id,
                 "arm": arm,
@@ -45,7 +46,6 @@ def experiment_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "cost.total_per_year": 7.5e7 + 1e6 * arm + rng.normal(0, 2e5),
             }
             pd.DataFrame([row]).to_parquet(folder / "runs.parquet" / f"run-{run_id:06d}.parquet")
-            run_id += 1
     # Every field the store checks a manifest for; the spec describes the same 2 x 2 design.
     spec = {
         "name": "tiny",
@@ -60,27 +60,32 @@ def experiment_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         },
     }
     labels = [f"preset={p}, strengths_based={s}" for p, s in arms]
+    arm_records = [
+        {
+            "arm": i,
+            "label": label,
+            "values": {"organisation.preset": p, "practice.strengths_based": s},
+            "scenario": {},
+        }
+        for i, (label, (p, s)) in enumerate(zip(labels, arms, strict=True))
+    ]
     manifest = {
         "format": "carepath-experiment/1",
         "experiment": {"name": "tiny", "spec": spec},
-        "fingerprint": "sha256:dashboard-test",
+        # As a sweep fingerprints its plan, so the store takes the manifest as unedited.
+        "fingerprint": plan_fingerprint(spec, arm_records),
         "seed": 1,
         "replications": 4,
         "seeding": "SeedSequence(seed).spawn(replications)",
         "model": "carepath.sim.model:CarePathwayModel",
         "baseline": labels[0],
-        "arms": [
-            {
-                "arm": i,
-                "label": label,
-                "values": {"organisation.preset": p, "practice.strengths_based": s},
-                "scenario": {},
-            }
-            for i, (label, (p, s)) in enumerate(zip(labels, arms, strict=True))
-        ],
+        "arms": arm_records,
         "factor_types": {"organisation.preset": "string", "practice.strengths_based": "bool"},
         "runs_planned": 16,
-        "runs": {str(i): {"status": "ok"} for i in range(16)},
+        "runs": {
+            str(i): {"status": "ok", "arm": i % len(arms), "replication": i // len(arms)}
+            for i in range(16)
+        },
         "environment": {},
     }
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
