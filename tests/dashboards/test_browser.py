@@ -9,16 +9,13 @@ request stayed on this machine and succeeded. Screenshots go to ``test-artifacts
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.dashboards.server import dashboards
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -47,54 +44,14 @@ if os.environ.get("CI", "").lower() != "true":
 from playwright import sync_api  # noqa: E402
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(experiment_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     """``python -m carepath.dashboards`` on a free port, opened on the test experiment."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
-    with log.open("w") as out:
-        # A session of its own, so that the server (a child of the launcher) stops with it.
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "carepath.dashboards",
-                "--port",
-                str(port),
-                "--experiment",
-                str(experiment_dir),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=experiment_dir.parent,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"dashboard server did not start:\n{log.read_text()}")
-            time.sleep(0.5)
+    with dashboards(
+        ["--experiment", str(experiment_dir)], cwd=experiment_dir.parent, log=log
+    ) as url:
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")

@@ -6,18 +6,13 @@ only. See ``test_browser.py`` for the browser's set-up (and when these tests are
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.dashboards.test_browser import _free_port, browser, page  # noqa: F401 (fixtures)
+from tests.dashboards.server import dashboards
+from tests.dashboards.test_browser import browser, page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -31,38 +26,10 @@ def damaged_server(experiment_dir: Path, tmp_path_factory: pytest.TempPathFactor
     (listed / "manifest.json").write_text("[1, 2, 3]", encoding="utf-8")
     junk = Path(shutil.copytree(experiment_dir, root / "junk"))
     (junk / "runs.parquet" / "run-000003.parquet").write_bytes(b"junk" * 100)
-    port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
-    command = [sys.executable, "-m", "carepath.dashboards", "--port", str(port)]
-    command += ["--root", str(root), "--experiment", str(listed)]
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=experiment_dir.parent,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"dashboard server did not start:\n{log.read_text()}")
-            time.sleep(0.5)
+    options = ["--root", str(root), "--experiment", str(listed)]
+    with dashboards(options, cwd=experiment_dir.parent, log=log) as url:
         yield url, root
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_damaged_stores_show_a_message_not_a_traceback(damaged_server, page):  # noqa: F811
