@@ -12,7 +12,14 @@ if TYPE_CHECKING:
     from carepath.sim.model import CarePathwayModel
     from carepath.sim.person import ServiceUser
 
-_AWAITING_LONG_TERM_CARE = frozenset((State.AWAITING_HOME_CARE, State.AWAITING_CARE_HOME))
+_AWAITING_LONG_TERM_CARE = frozenset(
+    (
+        State.AWAITING_HOME_CARE,
+        State.AWAITING_DIRECT_PAYMENT,
+        State.AWAITING_SUPPORTED_LIVING,
+        State.AWAITING_CARE_HOME,
+    )
+)
 
 
 class Hospital(mesa.Agent):
@@ -49,8 +56,9 @@ class Hospital(mesa.Agent):
                 if pathway == 0:
                     self.admissions += 1
                     continue
-                person = model.new_person(stream, band, model.hospital_need(pathway))
-                model.tally.contact(person.person_id, band, hospital=True)
+                need = model.hospital_need(pathway)
+                person = model.new_person(stream, band, need, hospital=True)
+                model.tally.contact(person.person_id, band, person.traits.group, hospital=True)
                 person.arrive_in_hospital(pathway, los)
 
     def admitted(self) -> None:
@@ -68,7 +76,7 @@ class Hospital(mesa.Agent):
         return len(self.delayed_people)
 
     def delayed_awaiting_long_term_care(self) -> int:
-        """Delayed patients whose discharge waits for a home-care package or a care-home place."""
+        """Delayed patients whose discharge waits for long-term support (at home or in a home)."""
         return sum(p.state in _AWAITING_LONG_TERM_CARE for p in self.delayed_people)
 
     def set_delayed(self, person: ServiceUser, delayed: bool) -> None:

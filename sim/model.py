@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import math
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -17,10 +18,11 @@ from carepath.sim.engine.gcpolicy import fewer_collections
 from carepath.sim.engine.ledger import Ledger
 from carepath.sim.engine.streams import Stream, make_streams
 from carepath.sim.hospital import Hospital
+from carepath.sim.measure.breakdown import Breakdown
 from carepath.sim.measure.reporters import DAILY_REPORTERS
 from carepath.sim.measure.summary import RunResults, summarise
 from carepath.sim.measure.tallies import Tally
-from carepath.sim.mechanisms import front_door, organisation, prices
+from carepath.sim.mechanisms import front_door, groups, organisation, prices
 from carepath.sim.mechanisms.workforce import backlog_pressure, pay_per_day
 from carepath.sim.person import ServiceUser, Traits
 from carepath.sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
@@ -118,19 +120,40 @@ class CarePathwayModel(CalendarModel):
         self._next_person_id = 0
         self._dormant: list[tuple[float, int, Traits, float, float]] = []
 
+        self.groups = config.clients.as_tuple()
+        self._group_weights = {
+            hospital: [
+                groups.group_weights(config.clients, band, hospital=hospital) for band in range(3)
+            ]
+            for hospital in (False, True)
+        }
+        self.breakdown = Breakdown(self)
         self.reablement = CareService(self, "reablement", config.reablement.places)
         self.home_care = CareService(
             self,
             "home_care",
             prices.home_care_capacity(config.home_care, config.organisation.purchasing_discount),
         )
+        # Paid to the person, who arranges their own care: no provider's capacity to wait for.
+        self.direct_payments = CareService(self, "direct_payment", math.inf)
+        self.supported_living = CareService(
+            self, "supported_living", config.supported_living.places
+        )
         self.care_homes = CareService(self, "care_home", config.care_homes.places)
-        self.services = {s.name: s for s in (self.reablement, self.home_care, self.care_homes)}
+        self.services = {
+            s.name: s
+            for s in (
+                self.reablement,
+                self.home_care,
+                self.direct_payments,
+                self.supported_living,
+                self.care_homes,
+            )
+        }
         self.hospital = Hospital(self)
         self.commissioner = Commissioner(self)
         self.team = SocialWorkTeam(self)
         self._start_fixed_costs()
-        self._populate_long_term_care()
         self._community_rates = [
             n * r / 365.0
             for n, r in zip(
@@ -139,6 +162,7 @@ class CarePathwayModel(CalendarModel):
                 strict=True,
             )
         ]
+        self._populate_long_term_care()
         self._populate_waiting_list()
         self.calendar.every(7.0, 7.0, self.review_workforce)
         self.datacollector = mesa.DataCollector(model_reporters=dict(DAILY_REPORTERS))
@@ -159,26 +183,85 @@ class CarePathwayModel(CalendarModel):
         self.ledger.change_rate("setup", -rate, self.now)
 
     def _populate_long_term_care(self) -> None:
+        """The caseload at day 0: care homes, supported living and home care filled as set.
+
+        Each setting's people are drawn by client group in proportion to the group's stock
+        there (Little's law: inflow times stay, ``groups.stock_weights``), so groups with long
+        careers start with the share of clients they would hold, not of requests.
+        """
         cfg = self.config
         stream = self.streams["initial"]
+        eligibility, mortality = cfg.eligibility, cfg.mortality
         homes = round(cfg.care_homes.places * cfg.initial.care_home_occupancy)
+        mean = cfg.initial.care_home_need_mean
+        # Groups whose care-home threshold lies above the residents' typical need are rare there.
+        in_home = tuple(
+            _beta_sf(mean, 10.0, groups.care_home_need(eligibility, g, has_carer=False))
+            for g in self.groups
+        )
+        home_weights = [
+            groups.stock_weights(
+                cfg.clients, mortality, band, mean, in_care_home=True, setting_share=in_home
+            )
+            for band in range(3)
+        ]
         for _ in range(homes):
             band = _choose(stream, cfg.initial.care_home_bands.as_tuple())
-            person = self.new_person(
-                stream, band, _beta(stream, cfg.initial.care_home_need_mean, 10.0)
-            )
+            group = groups.choose(home_weights[band], stream.uniform())
+            person = self.new_person(stream, band, _beta(stream, mean, 10.0), group=group)
             person.join_initial_caseload(self.care_homes, 1.0)
+        self._populate_supported_living(stream)
+        community = cfg.initial.home_care_need_mean
+        not_living = tuple(1.0 - g.supported_living_share for g in self.groups)
+        community_weights = [
+            groups.stock_weights(
+                cfg.clients,
+                mortality,
+                band,
+                community,
+                in_care_home=False,
+                setting_share=not_living,
+            )
+            for band in range(3)
+        ]
         target_hours = self.home_care.capacity * cfg.initial.home_care_utilisation
         while self.home_care.in_use < target_hours:
             band = _choose(stream, cfg.initial.home_care_bands.as_tuple())
-            person = self.new_person(
-                stream, band, _beta(stream, cfg.initial.home_care_need_mean, 8.0)
-            )
+            group = groups.choose(community_weights[band], stream.uniform())
+            person = self.new_person(stream, band, _beta(stream, community, 8.0), group=group)
             hours = person.package_hours(person.need)
+            setting = groups.community_setting(person.group, person.traits.u_setting)
+            if setting == groups.DIRECT_PAYMENT:
+                person.join_initial_caseload(self.direct_payments, hours)
+                continue
             if self.home_care.in_use + hours > self.home_care.capacity:
                 person.end_episode(State.NO_SERVICE, "initial_caseload_full")
                 break
             person.join_initial_caseload(self.home_care, hours)
+
+    def _populate_supported_living(self, stream: Stream) -> None:
+        cfg = self.config
+        places = round(cfg.supported_living.places * cfg.initial.supported_living_occupancy)
+        if places == 0:
+            return
+        mean = cfg.initial.home_care_need_mean
+        living = tuple(g.supported_living_share for g in self.groups)
+        # Age band and group drawn together: inflow (residents x request rate) times stay.
+        pairs: list[tuple[int, int]] = []
+        weights: list[float] = []
+        for band, inflow in enumerate(self._community_rates):
+            stock = groups.stock_weights(
+                cfg.clients, cfg.mortality, band, mean, in_care_home=False, setting_share=living
+            )
+            for group, w in enumerate(stock):
+                pairs.append((band, group))
+                weights.append(inflow * w)
+        if sum(weights) <= 0.0:
+            return
+        for _ in range(places):
+            band, group = pairs[groups.choose(tuple(weights), stream.uniform())]
+            person = self.new_person(stream, band, _beta(stream, mean, 8.0), group=group)
+            person.join_initial_caseload(self.supported_living, 1.0)
 
     def _populate_waiting_list(self) -> None:
         """People who asked for help before day 0 and still wait for an assessment.
@@ -193,44 +276,79 @@ class CarePathwayModel(CalendarModel):
             return
         rates = self._community_rates
         shares = tuple(r / sum(rates) for r in rates)
-        contact = cfg.demand.need_at_contact
+        concentration = cfg.demand.need_at_contact.concentration
         floor = cfg.demand.low_level_below_need
         stream = self.streams["initial"]
         for _ in range(count):
             band = _choose(stream, shares)
-            need = _beta(stream, contact.mean, contact.concentration)
+            group = groups.choose(self._group_weights[False][band], stream.uniform())
+            mean = self.groups[group].need_at_contact
+            need = _beta(stream, mean, concentration)
             # Triage kept those below the floor off the list; draw again (bounded, since a
             # floor near 1 would make acceptance rare).
             for _ in range(100):
                 if need >= floor:
                     break
-                need = _beta(stream, contact.mean, contact.concentration)
-            person = self.new_person(stream, band, max(need, floor))
+                need = _beta(stream, mean, concentration)
+            person = self.new_person(stream, band, max(need, floor), group=group)
             person.await_assessment(urgent=False, cause="initial_waiting_list")
 
     # -- people ---------------------------------------------------------------------------
     def new_person(
-        self, stream: Stream, band: int, need: float, person_id: int | None = None
+        self,
+        stream: Stream,
+        band: int,
+        need: float,
+        *,
+        group: int | None = None,
+        hospital: bool = False,
     ) -> ServiceUser:
         """Create a person with traits drawn from ``stream`` (a fixed number of draws each)."""
-        traits = self.draw_traits(stream, band, need)
-        return ServiceUser(self, self._new_person_id() if person_id is None else person_id, traits)
+        traits = self.draw_traits(stream, band, need, group=group, hospital=hospital)
+        return ServiceUser(self, self._new_person_id(), traits)
 
-    def draw_traits(self, stream: Stream, band: int, need: float) -> Traits:
-        """What a new person brings: always the same number of draws from ``stream``."""
+    def draw_traits(
+        self,
+        stream: Stream,
+        band: int,
+        need: float | None = None,
+        *,
+        group: int | None = None,
+        hospital: bool = False,
+    ) -> Traits:
+        """What a new person brings: always the same number of draws from ``stream``.
+
+        Args:
+            stream: where the draws come from.
+            band: age band.
+            need: need score at first contact; None draws it from the group's distribution.
+            group: client group; None draws it from the band's mix of new contacts.
+            hospital: a patient referred on discharge (the mix leans to groups admitted more).
+        """
         demand = self.config.demand
+        u_group = stream.uniform()
+        if group is None:
+            group = groups.choose(self._group_weights[hospital][band], u_group)
+        kind = self.groups[group]
+        if need is None:
+            need = _beta(stream, kind.need_at_contact, demand.need_at_contact.concentration)
+        drift = demand.deterioration_per_year * kind.drift_factor / 365.0
+        # Individual rates vary about the group's (gamma, shape 2); an episodic group's drift is
+        # a recovery, so the rate keeps its sign.
+        rate = math.copysign(float(stream.generator.gamma(2.0, abs(drift) / 2.0 or 1.0)), drift)
         return Traits(
             band=band,
+            group=group,
             need=need,
-            deterioration_per_day=float(
-                stream.generator.gamma(2.0, demand.deterioration_per_year / 365.0 / 2.0)
-            ),
+            deterioration_per_day=rate if drift else 0.0,
             has_carer=stream.uniform() < demand.informal_carer_share,
-            self_funder=stream.uniform() < demand.self_funder_share.as_tuple()[band],
+            self_funder=stream.uniform()
+            < demand.self_funder_share.as_tuple()[band] * kind.self_funder_factor,
             u_resolve=stream.uniform(),
             u_offer=stream.uniform(),
             u_reable=stream.uniform(),
             u_d2a=stream.uniform(),
+            u_setting=stream.uniform(),
         )
 
     def _new_person_id(self) -> int:
@@ -279,6 +397,8 @@ class CarePathwayModel(CalendarModel):
             reablement=cfg.reablement,
             home_care=cfg.home_care,
             care_homes=cfg.care_homes,
+            supported_living=cfg.supported_living,
+            direct_payments=cfg.direct_payments,
             purchasing_discount=cfg.organisation.purchasing_discount,
         )
 
@@ -314,21 +434,20 @@ class CarePathwayModel(CalendarModel):
 
     def _arrive_from_community(self) -> None:
         stream = self.streams["arrivals"]
-        demand = self.config.demand.need_at_contact
         counts = stream.generator.poisson(self._community_rates).tolist()
         for band, count in enumerate(counts):
             for _ in range(count):
-                need = _beta(stream, demand.mean, demand.concentration)
-                traits = self.draw_traits(stream, band, need)
+                traits = self.draw_traits(stream, band)
                 self._community_contact(self._new_person_id(), traits, repeat=False)
         while self._dormant and self._dormant[0][0] <= self.now:
             _, person_id, traits, need, left = heapq.heappop(self._dormant)
             again = need + traits.deterioration_per_day * (self.now - left)
-            self._community_contact(person_id, traits._replace(need=min(1.0, again)), repeat=True)
+            again = min(1.0, max(0.0, again))
+            self._community_contact(person_id, traits._replace(need=again), repeat=True)
 
     def _community_contact(self, person_id: int, traits: Traits, *, repeat: bool) -> None:
         """A request from the community, triaged at the front door."""
-        self.tally.contact(person_id, traits.band, hospital=False, repeat=repeat)
+        self.tally.contact(person_id, traits.band, traits.group, hospital=False, repeat=repeat)
         leaves = front_door.triage(self.config.demand, traits.need)
         if leaves is None:
             ServiceUser(self, person_id, traits).contact()
@@ -378,6 +497,17 @@ class CarePathwayModel(CalendarModel):
 
 def _beta(stream: Stream, mean: float, concentration: float) -> float:
     return float(stream.generator.beta(mean * concentration, (1.0 - mean) * concentration))
+
+
+def _beta_sf(mean: float, concentration: float, x: float) -> float:
+    """P(need >= x) for need ~ Beta(mean, concentration)."""
+    from scipy.special import betainc
+
+    if x <= 0.0:
+        return 1.0
+    if x >= 1.0:
+        return 0.0
+    return float(1.0 - betainc(mean * concentration, (1.0 - mean) * concentration, x))
 
 
 def _choose(stream: Stream, weights: tuple[float, ...]) -> int:

@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 from carepath.sim.engine.calendar import Calendar, Timer
-from carepath.sim.mechanisms import assessment, discharge, front_door, reablement, risks
+from carepath.sim.mechanisms import assessment, discharge, front_door, groups, reablement, risks
 from carepath.sim.mechanisms.assessment import Outcome
 from carepath.sim.mechanisms.discharge import Route
-from carepath.sim.states import State
+from carepath.sim.states import COMMUNITY_LONG_TERM_STATES, LONG_TERM_STATES, State
 from carepath.sim.workforce import COMMUNITY_ASSESSMENT, HOSPITAL_ASSESSMENT, REVIEW, REWORK
 
 if TYPE_CHECKING:
     from carepath.sim.model import CarePathwayModel
+    from carepath.sim.scenario import ClientGroup
     from carepath.sim.services import CareService
     from carepath.sim.workforce import SocialWorker
 
@@ -29,8 +30,13 @@ _EXIT_TIMERS = ("_risk", "_review", "_fit", "_hold")
 SERVICE_STATES = {
     "reablement": (State.AWAITING_REABLEMENT, State.IN_REABLEMENT),
     "home_care": (State.AWAITING_HOME_CARE, State.HOME_CARE),
+    "direct_payment": (State.AWAITING_DIRECT_PAYMENT, State.DIRECT_PAYMENT),
+    "supported_living": (State.AWAITING_SUPPORTED_LIVING, State.SUPPORTED_LIVING),
     "care_home": (State.AWAITING_CARE_HOME, State.CARE_HOME),
 }
+LONG_TERM_SERVICES = ("home_care", "direct_payment", "supported_living", "care_home")
+# Settings a person keeps while in hospital (a place or a payment), returning to them after.
+KEPT_IN_HOSPITAL = ("care_home", "supported_living", "direct_payment")
 
 
 class Traits(NamedTuple):
@@ -41,6 +47,7 @@ class Traits(NamedTuple):
     """
 
     band: int  # index into sim.scenario.AGE_BANDS
+    group: int  # index into sim.scenario.GROUPS (primary support reason)
     need: float
     deterioration_per_day: float
     has_carer: bool
@@ -50,6 +57,7 @@ class Traits(NamedTuple):
     u_offer: float
     u_reable: float
     u_d2a: float
+    u_setting: float
 
 
 @dataclass(slots=True)
@@ -119,11 +127,15 @@ class ServiceUser(mesa.Agent):
 
     # -- need -----------------------------------------------------------------------------
     @property
+    def group(self) -> ClientGroup:
+        """This person's client group (primary support reason)."""
+        return self.model.groups[self.traits.group]
+
+    @property
     def need(self) -> float:
-        """Current need score: it rises steadily between assessments."""
-        return min(
-            1.0, self._need + self.traits.deterioration_per_day * (self.model.now - self._need_at)
-        )
+        """Current need score: it drifts steadily between events (down, for episodic needs)."""
+        need = self._need + self.traits.deterioration_per_day * (self.model.now - self._need_at)
+        return 1.0 if need > 1.0 else (0.0 if need < 0.0 else need)
 
     def set_need(self, value: float) -> None:
         """Reset the need score from now on."""
@@ -159,16 +171,21 @@ class ServiceUser(mesa.Agent):
         cfg = model.config
         mortality = model.streams["mortality"]
         need = self.need
+        group = self.group
         hazard = risks.death_hazard(
-            cfg.mortality, self.traits.band, need, in_care_home=self.state is State.CARE_HOME
+            cfg.mortality,
+            self.traits.band,
+            need,
+            in_care_home=self.state is State.CARE_HOME,
+            group=group,
         )
         first, action = mortality.time_to_event(hazard / 365.0), self.die
-        if self.state in (State.HOME_CARE, State.CARE_HOME):
-            leave = mortality.time_to_event(cfg.mortality.leave_long_term_care_per_year / 365.0)
+        if self.state in LONG_TERM_STATES:
+            leave = mortality.time_to_event(risks.leave_hazard(cfg.mortality, group) / 365.0)
             if leave < first:
                 first, action = leave, self.move_on
         if not self.in_hospital:
-            rate = risks.admission_hazard(cfg.hospital, need) / 365.0
+            rate = risks.admission_hazard(cfg.hospital, need, group) / 365.0
             admission = model.streams["hospital"].time_to_event(rate)
             if admission < first:
                 first, action = admission, self.be_admitted
@@ -220,7 +237,7 @@ class ServiceUser(mesa.Agent):
             self.end_spell("home_care", release=False)
             self._after("_hold", cfg.hospital.package_hold_days, self.release_held_package)
         self.set_need(self.need + cfg.hospital.need_rise_on_admission)
-        self.pathway = discharge.readmission_pathway(cfg.eligibility, self.need)
+        self.pathway = discharge.readmission_pathway(cfg.eligibility, self.need, self.group)
         self.d2a = discharge.readmission_discharge_to_assess(cfg.integration, self.traits.u_d2a)
         self.had_reablement = False
         los = self.model.streams["hospital"].lognormal(
@@ -259,17 +276,19 @@ class ServiceUser(mesa.Agent):
     def plan_discharge(self) -> None:
         """Choose the discharge route for a medically fit patient."""
         cfg = self.model.config
+        kept = next((name for name in KEPT_IN_HOSPITAL if name in self.spells), None)
         route = discharge.discharge_route(
             cfg.eligibility,
             self.need,
-            has_care_home_place="care_home" in self.spells,
+            has_place=kept is not None,
             held_home_care=self.held_home_care,
             self_funder=self.traits.self_funder,
             d2a=self.d2a,
+            group=self.group,
         )
-        if route is Route.BACK_TO_CARE_HOME:
+        if route is Route.BACK_TO_PLACE:
             self.leave_hospital()
-            self.move_to(State.CARE_HOME, "returned_home")
+            self.move_to(SERVICE_STATES[kept][1], "returned_home")
             self._after(
                 "_review", self.model.config.assessment.review_interval_days, self.review_due
             )
@@ -371,6 +390,7 @@ class ServiceUser(mesa.Agent):
             hospital_route=self.hospital_route,
             u_resolve=traits.u_resolve,
             u_offer=traits.u_offer,
+            group=self.group,
         )
         if outcome is Outcome.NOT_ELIGIBLE:
             self.end_episode(State.NO_SERVICE, "not_eligible")
@@ -389,14 +409,18 @@ class ServiceUser(mesa.Agent):
 
     def _needs_care_home(self, need: float) -> bool:
         return assessment.needs_care_home(
-            self.model.config.eligibility, need, has_carer=self.traits.has_carer
+            self.model.config.eligibility, need, has_carer=self.traits.has_carer, group=self.group
         )
 
     def _propose_package(self, need: float, *, cause: str) -> None:
         if self._needs_care_home(need):
             self.package = ("care_home", 1.0)
         else:
-            self.package = ("home_care", self.package_hours(need))
+            setting = groups.community_setting(self.group, self.traits.u_setting)
+            if setting == groups.SUPPORTED_LIVING:
+                self.package = (setting, 1.0)
+            else:
+                self.package = (setting, self.package_hours(need))
         self.move_to(State.AWAITING_APPROVAL, cause)
         self.proposed_at = self.model.now
         self.model.commissioner.request_approval(self)
@@ -434,6 +458,13 @@ class ServiceUser(mesa.Agent):
         if self.in_hospital and not self.fit:
             self.deferred = (name, units)  # asked for when the patient is fit to leave
             return
+        if name == "direct_payment":
+            # No provider's list to join: the person finds and employs their own care.
+            days = self.model.streams["outcomes"].exponential(
+                self.model.config.direct_payments.setup_days
+            )
+            self._after("_timer", days, lambda: self.direct_payment_starts(units))
+            return
         self.model.services[name].request(self, units, urgent=self.in_hospital)
         if name == "reablement":
             cfg = self.model.config.reablement
@@ -453,6 +484,14 @@ class ServiceUser(mesa.Agent):
         else:
             self.await_assessment(urgent=self.in_hospital, cause="reablement_unavailable")
 
+    def direct_payment_starts(self, units: float) -> None:
+        """The first payment of ``units`` hours a week: the person has arranged their care."""
+        self._timer = None
+        service = self.model.services["direct_payment"]
+        service.in_use += units
+        service.started += 1
+        self.service_starts(service, units)
+
     def _withdraw_requests(self) -> None:
         if self.requested is not None:
             self.requested[0].withdraw(self)
@@ -465,12 +504,16 @@ class ServiceUser(mesa.Agent):
         rate = self.model.daily_price(service.name, units, self)
         self.spells[service.name] = Spell(service, units, self.model.now, rate)
         self.model.ledger.change_rate(service.name, rate, self.model.now)
+        traits = self.traits
+        self.model.breakdown.spell(traits.band, traits.group, service.name, rate, starting=True)
 
     def end_spell(self, name: str, *, release: bool = True) -> None:
         """Stop paying for a service; its cost goes on the next event-log row."""
         spell = self.spells.pop(name)
         self.pending_cost += spell.rate * (self.model.now - spell.start)
         self.model.ledger.change_rate(name, -spell.rate, self.model.now)
+        traits = self.traits
+        self.model.breakdown.spell(traits.band, traits.group, name, spell.rate, starting=False)
         if release:
             spell.service.release(spell.units)
 
@@ -494,7 +537,7 @@ class ServiceUser(mesa.Agent):
             )
             self._after("_timer", days, self.complete_reablement)
         else:
-            for other in ("reablement", "home_care"):
+            for other in ("reablement", *LONG_TERM_SERVICES):
                 if other in self.spells:
                     self.end_spell(other)
             self.start_spell(service, units)
@@ -546,14 +589,21 @@ class ServiceUser(mesa.Agent):
         self._timer = None
         self.model.team.close_case(self)
         need = self.need
-        if self.state is State.HOME_CARE and self._needs_care_home(need):
+        community = self.state in COMMUNITY_LONG_TERM_STATES
+        if community and self._needs_care_home(need):
             self.package = ("care_home", 1.0)
             self.move_to(State.AWAITING_APPROVAL, "review_needs_care_home")
             self.proposed_at = self.model.now
             self.model.commissioner.request_approval(self)
             return
+        if community and need < self.model.config.eligibility.threshold_need:
+            # Episodic needs recover: the review finds them below the national threshold.
+            self.end_episode(State.MOVED_ON, "no_longer_eligible")
+            return
         if self.state is State.HOME_CARE:
             self._resize_home_care(self.package_hours(need))
+        elif self.state is State.DIRECT_PAYMENT:
+            self._resize_payment(self.package_hours(need))
         self.move_to(self.state, "reviewed")
         self._after("_review", self.model.config.assessment.review_interval_days, self.review_due)
         self.refresh_risks()
@@ -567,6 +617,13 @@ class ServiceUser(mesa.Agent):
         self.end_spell("home_care", release=False)
         service.in_use += extra
         self.start_spell(service, hours)
+
+    def _resize_payment(self, hours: float) -> None:
+        # A payment has no provider's capacity to wait for: it follows the need found.
+        spell = self.spells["direct_payment"]
+        self.end_spell("direct_payment", release=False)
+        spell.service.in_use += hours - spell.units
+        self.start_spell(spell.service, hours)
 
     # -- endings --------------------------------------------------------------------------
     def move_on(self) -> None:

@@ -762,11 +762,146 @@ class Organisation(Section):
     )
 
 
+GROUPS = (
+    "physical_support",
+    "sensory_support",
+    "memory_and_cognition",
+    "learning_disability",
+    "mental_health",
+    "social_support",
+)
+"""Client groups by primary support reason, as ASC-FR reports them (their order in outputs)."""
+
+
+class ClientGroup(Section):
+    """What sets one client group apart: who asks, how need moves, what support fits.
+
+    The values and their sources are data (``sim/client_groups.toml``); factors are relative
+    to the model's baseline client (physical support), whose rates are set elsewhere in the
+    scenario (``demand``, ``mortality``, ``hospital``, ``eligibility``).
+    """
+
+    request_share: BandValues = Field(
+        description="Share of the age band's new contacts (community and hospital) in this group."
+    )
+    need_at_contact: BetaMean = Field(
+        description="Mean need score of a first contact from the community (Beta)."
+    )
+    drift_factor: Annotated[float, Field(ge=-10.0, le=10.0, allow_inf_nan=False)] = Field(
+        description=(
+            "Need drift a year as a multiple of demand.deterioration_per_year: 1 rises as the "
+            "baseline, near 0 is stable, below 0 recovers between crises (episodic)."
+        )
+    )
+    hospital_factor: Annotated[float, Field(ge=0.0, le=20.0, allow_inf_nan=False)] = Field(
+        description=(
+            "Emergency admissions relative to the baseline, for known clients and for new "
+            "patients referred on discharge."
+        )
+    )
+    mortality_factor: Annotated[float, Field(gt=0.0, le=20.0, allow_inf_nan=False)] = Field(
+        description="Death hazard relative to a baseline client of the same age and need."
+    )
+    leave_factor: Annotated[float, Field(ge=0.0, le=20.0, allow_inf_nan=False)] = Field(
+        description=(
+            "Hazard of leaving council-funded care other than by death, relative to "
+            "mortality.leave_long_term_care_per_year."
+        )
+    )
+    self_funder_factor: Annotated[float, Field(ge=0.0, le=20.0, allow_inf_nan=False)] = Field(
+        description="Chance of paying for one's own care relative to demand.self_funder_share."
+    )
+    care_home_offset: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)] = Field(
+        description=(
+            "Added to the need at which a care home is proposed (eligibility.care_home_need and "
+            "care_home_need_with_carer): above 0, community settings hold people longer."
+        )
+    )
+    reablement_factor: Annotated[float, Field(ge=0.0, le=20.0, allow_inf_nan=False)] = Field(
+        description="Multiplies eligibility.reablement_offer_share (the result capped at 1)."
+    )
+    supported_living_share: Share = Field(
+        description="Share of this group's community packages that are supported living."
+    )
+    direct_payment_share: Share = Field(
+        description="Share of its other community packages taken as a direct payment."
+    )
+
+
+class ClientGroups(Section):
+    """The six client groups; within each age band their request shares add up to 1."""
+
+    physical_support: ClientGroup
+    sensory_support: ClientGroup
+    memory_and_cognition: ClientGroup
+    learning_disability: ClientGroup
+    mental_health: ClientGroup
+    social_support: ClientGroup
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> ClientGroups:
+        for band, name in enumerate(AGE_BANDS):
+            total = sum(group.request_share.as_tuple()[band] for group in self.as_tuple())
+            if not math.isclose(total, 1.0, abs_tol=1e-6):
+                raise ValueError(
+                    f"request_share.{name} must add up to 1 over the groups (got {total:g})"
+                )
+        return self
+
+    def as_tuple(self) -> tuple[ClientGroup, ...]:
+        """The groups in the order of ``GROUPS``."""
+        return tuple(getattr(self, name) for name in GROUPS)
+
+
+def _default_client_groups() -> ClientGroups:
+    from carepath.sim.client_groups import client_group_values
+
+    return ClientGroups.model_validate(client_group_values())
+
+
+def _service_default(path: str) -> Any:
+    from carepath.sim.client_groups import service_value
+
+    return service_value(path)
+
+
+class SupportedLiving(Section):
+    """Supported living: a tenancy with support, mostly for working-age adults."""
+
+    places: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
+        default_factory=lambda: _service_default("supported_living.places"),
+        description="Supported-living places the council can buy (sim/client_groups.toml).",
+    )
+    price_per_week: NonNegativeFloat = Field(
+        default_factory=lambda: _service_default("supported_living.price_per_week"),
+        description="Weekly price of a supported-living place (sim/client_groups.toml).",
+    )
+
+
+class DirectPayments(Section):
+    """Direct payments: the person is paid the cost of their care and arranges it themselves."""
+
+    price_per_hour: NonNegativeFloat = Field(
+        default_factory=lambda: _service_default("direct_payments.price_per_hour"),
+        description="Direct payment per planned hour of care (sim/client_groups.toml).",
+    )
+    setup_days: NonNegativeFloat = Field(
+        28.0,
+        description=(
+            "Mean days from approval to the first payment while the person finds and employs "
+            "care (exponential; assumption)."
+        ),
+    )
+
+
 class Initial(Section):
     """The caseload already in long-term care, and the waiting list, when the run starts."""
 
     care_home_occupancy: Share = Field(0.95, description="Share of care-home places filled.")
     home_care_utilisation: Share = Field(0.85, description="Share of home-care hours in use.")
+    supported_living_occupancy: Share = Field(
+        0.95, description="Share of supported-living places filled."
+    )
     home_care_need_mean: BetaMean = Field(
         0.6,
         description=(
@@ -836,6 +971,9 @@ class Scenario(Section):
     reablement: Reablement = Reablement()
     home_care: HomeCare = HomeCare()
     care_homes: CareHomes = CareHomes()
+    supported_living: SupportedLiving = SupportedLiving()
+    direct_payments: DirectPayments = DirectPayments()
+    clients: ClientGroups = Field(default_factory=_default_client_groups)
     commissioning: Commissioning = Commissioning()
     integration: Integration = Integration()
     organisation: Organisation = Organisation()

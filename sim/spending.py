@@ -9,6 +9,9 @@ COMPONENTS = (
     "council_checking",
     "reablement",
     "home_care",
+    "direct_payment",
+    "supported_living",
     "care_home",
 )
-CARE_COMPONENTS = ("reablement", "home_care", "care_home")
+CARE_COMPONENTS = ("reablement", "home_care", "direct_payment", "supported_living", "care_home")
+LONG_TERM_COMPONENTS = ("home_care", "direct_payment", "supported_living", "care_home")

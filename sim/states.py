@@ -17,17 +17,21 @@ class State(IntEnum):
     IN_REABLEMENT = 6
     AWAITING_HOME_CARE = 7
     HOME_CARE = 8
-    AWAITING_CARE_HOME = 9
-    CARE_HOME = 10
-    SIGNPOSTED = 11
-    LOW_LEVEL_SUPPORT = 12
-    NO_SERVICE = 13
-    COMMUNITY_SUPPORT = 14
-    SELF_FUNDED = 15
-    INDEPENDENT = 16
-    WITHDRAWN = 17
-    MOVED_ON = 18
-    DIED = 19
+    AWAITING_DIRECT_PAYMENT = 9
+    DIRECT_PAYMENT = 10
+    AWAITING_SUPPORTED_LIVING = 11
+    SUPPORTED_LIVING = 12
+    AWAITING_CARE_HOME = 13
+    CARE_HOME = 14
+    SIGNPOSTED = 15
+    LOW_LEVEL_SUPPORT = 16
+    NO_SERVICE = 17
+    COMMUNITY_SUPPORT = 18
+    SELF_FUNDED = 19
+    INDEPENDENT = 20
+    WITHDRAWN = 21
+    MOVED_ON = 22
+    DIED = 23
 
     @property
     def is_exit(self) -> bool:
@@ -42,3 +46,6 @@ class State(IntEnum):
 
 ACTIVE_STATES = tuple(s for s in State if s is not State.CONTACT and not s.is_exit)
 EXIT_STATES = tuple(s for s in State if s.is_exit)
+# Long-term support as ASC-FR counts it: in the community (three settings) or in a care home.
+COMMUNITY_LONG_TERM_STATES = (State.HOME_CARE, State.DIRECT_PAYMENT, State.SUPPORTED_LIVING)
+LONG_TERM_STATES = (*COMMUNITY_LONG_TERM_STATES, State.CARE_HOME)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from carepath.sim.scenario import GROUPS
 from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import EXIT_STATES
 
@@ -110,7 +111,13 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
     total = sum(spend.values())
     wf = cfg.workforce
     paid_hours_per_year = paid_hours(mean("social_workers"), wf) * 365.0
-    long_term = mean("home_care_clients") + mean("care_home_residents")
+    community = (
+        mean("home_care_clients")
+        + mean("direct_payment_clients")
+        + mean("supported_living_clients")
+    )
+    long_term = community + mean("care_home_residents")
+    client_days, lts_spend = model.breakdown.measured()
     delayed = per_year("delayed_bed_days_to_date")
     permanent_posts = model.team.posts
 
@@ -188,8 +195,21 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
         },
         "long_term_care": {
             "clients_mean": long_term,
-            "clients_end": int(last["home_care_clients"] + last["care_home_residents"]),
+            "clients_end": int(
+                last["home_care_clients"]
+                + last["direct_payment_clients"]
+                + last["supported_living_clients"]
+                + last["care_home_residents"]
+            ),
             "home_care_clients_mean": mean("home_care_clients"),
+            "direct_payment_clients_mean": mean("direct_payment_clients"),
+            "supported_living_clients_mean": mean("supported_living_clients"),
+            "community_clients_mean": community,
+            "direct_payment_share_of_community": _share(mean("direct_payment_clients"), community),
+            "share_aged_18_64": _share(sum(client_days[: len(GROUPS)]), sum(client_days)),
+            "spend_share_aged_18_64": _share(sum(lts_spend[: len(GROUPS)]), sum(lts_spend)),
+            "clients_share_by_group": _by_group(client_days),
+            "spend_share_by_group": _by_group(lts_spend),
             "care_home_residents_mean": mean("care_home_residents"),
             "care_home_admissions_65_plus_per_100k": (homes["band"] >= 1).sum()
             / years
@@ -233,6 +253,13 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
         },
     }
     return _clean(summary)
+
+
+def _by_group(cells: list[float]) -> dict[str, float]:
+    """Shares of a (band x group) breakdown summed over bands, by client group."""
+    width = len(GROUPS)
+    totals = [sum(cells[g::width]) for g in range(width)]
+    return {name: _share(t, sum(totals)) for name, t in zip(GROUPS, totals, strict=True)}
 
 
 def _clean(value: Any) -> Any:

@@ -23,19 +23,21 @@ class Tally:
 
     def __init__(self, model: CarePathwayModel) -> None:
         self.model = model
-        self.contacts = Columns("time", "hospital", "band", "repeat", "person")
+        self.contacts = Columns("time", "hospital", "band", "repeat", "person", "group")
         self.waits = Columns("time", "days", "urgent")
         self.first_services = Columns("time", "days")
         self.approvals = Columns("time", "days")
-        self.reablement = Columns("time", "success", "hospital", "band")
+        self.reablement = Columns("time", "success", "hospital", "band", "group")
         self.ascof_2b = Columns("time", "success")
-        self.care_home_admissions = Columns("time", "band")
+        self.care_home_admissions = Columns("time", "band", "group")
         self.exits = Columns("time", "state")
         self._ascof_pending: deque[tuple[float, ServiceUser]] = deque()
 
-    def contact(self, person_id: int, band: int, *, hospital: bool, repeat: bool = False) -> None:
-        """A request for support (a new episode) from someone in age band ``band``."""
-        self.contacts.add(self.model.now, hospital, band, repeat, person_id)
+    def contact(
+        self, person_id: int, band: int, group: int, *, hospital: bool, repeat: bool = False
+    ) -> None:
+        """A request for support (a new episode) from someone of age ``band`` and ``group``."""
+        self.contacts.add(self.model.now, hospital, band, repeat, person_id, group)
 
     def assessment_started(self, person: ServiceUser, wait: float) -> None:
         """A social worker starts an assessment after ``wait`` days in the queue."""
@@ -51,11 +53,13 @@ class Tally:
 
     def reablement_completed(self, person: ServiceUser, success: bool) -> None:
         """A re-ablement episode ends (ASCOF 2D counts the successes)."""
-        self.reablement.add(self.model.now, success, person.hospital_route, person.traits.band)
+        self.reablement.add(
+            self.model.now, success, person.hospital_route, person.traits.band, person.traits.group
+        )
 
     def care_home_admission(self, person: ServiceUser) -> None:
         """A permanent admission to a care home."""
-        self.care_home_admissions.add(self.model.now, person.traits.band)
+        self.care_home_admissions.add(self.model.now, person.traits.band, person.traits.group)
 
     # ASCOF 2B: still at home 91 days after discharge from hospital into re-ablement.
     def ascof_track(self, person: ServiceUser) -> None:
@@ -93,8 +97,11 @@ class Tally:
         cfg = self.model.config
         need = person.need
         # The follow-up is of someone living at home after re-ablement.
-        death = risks.death_hazard(cfg.mortality, person.traits.band, need, in_care_home=False)
-        admission = risks.admission_hazard(cfg.hospital, need)
+        group = person.group
+        death = risks.death_hazard(
+            cfg.mortality, person.traits.band, need, in_care_home=False, group=group
+        )
+        admission = risks.admission_hazard(cfg.hospital, need, group)
         left = person.ascof_due - self.model.now
         stream = self.model.streams["outcomes"]
         fails = stream.time_to_event((death + admission) / 365.0) < left

@@ -12,7 +12,8 @@ from __future__ import annotations
 from enum import Enum, auto
 
 from carepath.sim.engine.streams import Stream
-from carepath.sim.scenario import Assessment, Eligibility, HomeCare, Practice
+from carepath.sim.mechanisms import groups
+from carepath.sim.scenario import Assessment, ClientGroup, Eligibility, HomeCare, Practice
 
 
 class Outcome(Enum):
@@ -41,11 +42,11 @@ def community_resolution_share(practice: Practice) -> float:
     return resolve
 
 
-def needs_care_home(eligibility: Eligibility, need: float, *, has_carer: bool) -> bool:
-    """Whether ``need`` calls for a care home (a carer at home raises the bar)."""
-    return need >= (
-        eligibility.care_home_need_with_carer if has_carer else eligibility.care_home_need
-    )
+def needs_care_home(
+    eligibility: Eligibility, need: float, *, has_carer: bool, group: ClientGroup
+) -> bool:
+    """Whether ``need`` calls for a care home (a carer at home, or the group, raises the bar)."""
+    return need >= groups.care_home_need(eligibility, group, has_carer=has_carer)
 
 
 def offer_reablement(
@@ -56,11 +57,18 @@ def offer_reablement(
     hospital_route: bool,
     u_offer: float,
     care_home: bool,
+    group: ClientGroup,
 ) -> bool:
-    """Whether re-ablement is offered: once an episode, below a need, always after hospital."""
+    """Whether re-ablement is offered: once an episode, below a need, mostly after hospital.
+
+    England offers re-ablement mainly on discharge and to people who can regain function; a
+    group's factor scales the offer on both routes (after hospital it starts from certainty).
+    """
     if had_reablement or need > eligibility.reablement_max_need or care_home:
         return False
-    return hospital_route or u_offer < eligibility.reablement_offer_share
+    if hospital_route:
+        return u_offer < min(1.0, group.reablement_factor)
+    return u_offer < groups.reablement_offer_share(eligibility, group)
 
 
 def decide(
@@ -75,6 +83,7 @@ def decide(
     hospital_route: bool,
     u_resolve: float,
     u_offer: float,
+    group: ClientGroup,
 ) -> Outcome:
     """The assessment's decision for a person whose need is found to be ``need``.
 
@@ -86,7 +95,7 @@ def decide(
         return Outcome.NOT_ELIGIBLE
     if self_funder:
         return Outcome.SELF_FUNDER
-    care_home = needs_care_home(eligibility, need, has_carer=has_carer)
+    care_home = needs_care_home(eligibility, need, has_carer=has_carer, group=group)
     if u_resolve < community_resolution_share(practice) and not care_home:
         return Outcome.MET_IN_COMMUNITY
     if offer_reablement(
@@ -96,6 +105,7 @@ def decide(
         hospital_route=hospital_route,
         u_offer=u_offer,
         care_home=care_home,
+        group=group,
     ):
         return Outcome.REABLEMENT
     return Outcome.LONG_TERM_PACKAGE

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from enum import Enum, auto
 
-from carepath.sim.scenario import Eligibility, Integration
+from carepath.sim.mechanisms.groups import care_home_need
+from carepath.sim.scenario import ClientGroup, Eligibility, Integration
 
 
 class Route(Enum):
     """How a medically fit patient leaves hospital."""
 
-    BACK_TO_CARE_HOME = auto()  # a resident returns to their place
+    BACK_TO_PLACE = auto()  # back to a care home, supported living or a direct payment kept
     RESTART_PACKAGE = auto()  # a home-care package held open restarts
     SELF_FUNDER = auto()  # arranges and pays for their own care
     DISCHARGE_TO_ASSESS = auto()  # home into re-ablement, assessed there
@@ -33,9 +34,9 @@ def readmission_discharge_to_assess(integration: Integration, u_d2a: float) -> b
     return u_d2a < integration.discharge_to_assess_share
 
 
-def readmission_pathway(eligibility: Eligibility, need: float) -> int:
+def readmission_pathway(eligibility: Eligibility, need: float, group: ClientGroup) -> int:
     """The discharge pathway of a known client: 3 (a care home) at care-home need, else 1."""
-    return 3 if need >= eligibility.care_home_need else 1
+    return 3 if need >= care_home_need(eligibility, group, has_carer=False) else 1
 
 
 def early_referral_delay(
@@ -52,15 +53,16 @@ def discharge_route(
     eligibility: Eligibility,
     need: float,
     *,
-    has_care_home_place: bool,
+    has_place: bool,
     held_home_care: float,
     self_funder: bool,
     d2a: bool,
+    group: ClientGroup,
 ) -> Route:
     """The route home of a patient who has become medically fit."""
-    if has_care_home_place:
-        return Route.BACK_TO_CARE_HOME
-    if held_home_care > 0 and need < eligibility.care_home_need:
+    if has_place:
+        return Route.BACK_TO_PLACE
+    if held_home_care > 0 and need < care_home_need(eligibility, group, has_carer=False):
         return Route.RESTART_PACKAGE
     if self_funder:
         return Route.SELF_FUNDER

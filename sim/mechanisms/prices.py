@@ -7,7 +7,13 @@ elasticity), so a discount saves money but shortens the supply of home care.
 
 from __future__ import annotations
 
-from carepath.sim.scenario import CareHomes, HomeCare, Reablement
+from carepath.sim.scenario import (
+    CareHomes,
+    DirectPayments,
+    HomeCare,
+    Reablement,
+    SupportedLiving,
+)
 
 
 def home_care_capacity(home_care: HomeCare, purchasing_discount: float) -> float:
@@ -27,18 +33,26 @@ def daily_price(
     reablement: Reablement,
     home_care: HomeCare,
     care_homes: CareHomes,
+    supported_living: SupportedLiving,
+    direct_payments: DirectPayments,
     purchasing_discount: float,
 ) -> float:
     """What the council pays a day for ``units`` of ``service`` for someone of ``need``.
 
-    Re-ablement is the council's own service at cost; home care and care homes are bought, at
-    the discount the organisation's market power gets. Nursing care costs more than residential.
+    Re-ablement is the council's own service at cost; home care, supported living and care
+    homes are bought, at the discount the organisation's market power gets. A direct payment is
+    paid to the person at its own rate, which no purchasing power lowers. Nursing care costs
+    more than residential.
     """
     discount = 1.0 - purchasing_discount
     if service == "reablement":
         return reablement.cost_per_week / 7.0 * units
     if service == "home_care":
         return home_care.price_per_hour * discount * units / 7.0
+    if service == "direct_payment":
+        return direct_payments.price_per_hour * units / 7.0
+    if service == "supported_living":
+        return supported_living.price_per_week * discount * units / 7.0
     weekly = (
         care_homes.nursing_per_week
         if need >= care_homes.nursing_need

@@ -8,19 +8,28 @@ from __future__ import annotations
 
 import math
 
-from carepath.sim.scenario import Hospital, Mortality
+from carepath.sim.scenario import ClientGroup, Hospital, Mortality
 
 
-def death_hazard(mortality: Mortality, band: int, need: float, *, in_care_home: bool) -> float:
-    """Deaths a year for someone of age ``band`` and ``need``; higher in a care home."""
-    hazard = mortality.annual_hazard.as_tuple()[band] * math.exp(
-        mortality.need_effect * (need - 0.5)
+def death_hazard(
+    mortality: Mortality, band: int, need: float, *, in_care_home: bool, group: ClientGroup
+) -> float:
+    """Deaths a year for someone of age ``band``, ``need`` and client group; higher in a care home."""
+    hazard = (
+        mortality.annual_hazard.as_tuple()[band]
+        * math.exp(mortality.need_effect * (need - 0.5))
+        * group.mortality_factor
     )
     if in_care_home:
         hazard *= mortality.care_home_multiplier
     return hazard
 
 
-def admission_hazard(hospital: Hospital, need: float) -> float:
-    """Emergency admissions a year of a known client: more with higher need."""
-    return hospital.client_admissions_per_year * (0.5 + need)
+def leave_hazard(mortality: Mortality, group: ClientGroup) -> float:
+    """Leaving council-funded long-term care a year other than by death."""
+    return mortality.leave_long_term_care_per_year * group.leave_factor
+
+
+def admission_hazard(hospital: Hospital, need: float, group: ClientGroup) -> float:
+    """Emergency admissions a year of a known client: more with higher need and by group."""
+    return hospital.client_admissions_per_year * (0.5 + need) * group.hospital_factor
