@@ -333,6 +333,8 @@ class CarePathwayModel(CalendarModel):
         if need is None:
             need = _beta(stream, kind.need_at_contact, demand.need_at_contact.concentration)
         drift = demand.deterioration_per_year * kind.drift_factor / 365.0
+        if drift > 0:  # frailty speeds up with age; recovery between crises does not
+            drift *= demand.deterioration_by_age.as_tuple()[band]
         # Individual rates vary about the group's (gamma, shape 2); an episodic group's drift is
         # a recovery, so the rate keeps its sign.
         rate = math.copysign(float(stream.generator.gamma(2.0, abs(drift) / 2.0 or 1.0)), drift)
@@ -426,6 +428,7 @@ class CarePathwayModel(CalendarModel):
         self.commissioner.check_assessments()
         self.reablement.allocate()
         self.care_homes.allocate()
+        self.supported_living.allocate()
         self.home_care.allocate()
         self.team.allocate()
         self.datacollector.collect(self)

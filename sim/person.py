@@ -416,7 +416,9 @@ class ServiceUser(mesa.Agent):
         if self._needs_care_home(need):
             self.package = ("care_home", 1.0)
         else:
-            setting = groups.community_setting(self.group, self.traits.u_setting)
+            setting = groups.community_setting(
+                self.group, self.traits.u_setting, in_hospital=self.in_hospital
+            )
             if setting == groups.SUPPORTED_LIVING:
                 self.package = (setting, 1.0)
             else:
@@ -470,6 +472,19 @@ class ServiceUser(mesa.Agent):
             cfg = self.model.config.reablement
             wait = cfg.max_wait_days_in_hospital if self.in_hospital else cfg.max_wait_days
             self._after("_timer", wait, self.reablement_unavailable)
+        elif name == "supported_living":
+            living = self.model.config.supported_living
+            wait = living.max_wait_days_in_hospital if self.in_hospital else living.max_wait_days
+            self._after("_timer", wait, self.supported_living_unavailable)
+
+    def supported_living_unavailable(self) -> None:
+        """No supported-living place in time: support at home instead, sized to the need now."""
+        self._timer = None
+        self._withdraw_requests()
+        setting = groups.home_setting(
+            self.group, self.traits.u_setting, in_hospital=self.in_hospital
+        )
+        self._request(setting, self.package_hours(self.need), cause="supported_living_unavailable")
 
     def reablement_unavailable(self) -> None:
         """No re-ablement place in time: long-term care is proposed instead.

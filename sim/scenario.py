@@ -242,6 +242,15 @@ class Demand(Section):
     deterioration_per_year: PositiveFloat = Field(
         0.06, description="Mean rise in need score a year (individual rates vary, gamma shape 2)."
     )
+    deterioration_by_age: BandValues = Field(
+        default=BandValues(adults_18_64=0.3, aged_65_84=1.0, aged_85_plus=1.3),
+        description=(
+            "Multiplies a rising need's drift by age band (assumption): frailty speeds up with "
+            "age, while a working-age adult's physical disability is mostly stable. With one "
+            "rate at every age, long-lived younger clients drifted into care homes at ten times "
+            "England's rate (ASCOF 2A)."
+        ),
+    )
     signpost_below_need: Share = Field(
         0.2,
         description=(
@@ -875,6 +884,18 @@ class SupportedLiving(Section):
     price_per_week: NonNegativeFloat = Field(
         default_factory=lambda: _service_default("supported_living.price_per_week"),
         description="Weekly price of a supported-living place (sim/client_groups.toml).",
+    )
+
+    max_wait_days: NonNegativeFloat = Field(
+        90.0,
+        description=(
+            "Waiting longer than this for a place, the person is supported at home (home care "
+            "or a direct payment) instead (assumption: families hold on for a while)."
+        ),
+    )
+    max_wait_days_in_hospital: NonNegativeFloat = Field(
+        3.0,
+        description="A medically fit patient without a place after this many days goes home with home care.",
     )
 
 

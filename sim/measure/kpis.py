@@ -420,7 +420,8 @@ _ENTRIES: tuple[Kpi, ...] = (
         "long_term_care.clients_mean",
         "People in long-term care",
         "people",
-        "People receiving council-arranged home care or living in a care home, on an average day.",
+        "People in council-funded long-term support on an average day: home care, a direct "
+        "payment, supported living or a care home (ASC-FR's long-term support).",
         headline=True,
         number_format=COUNT,
     ),
@@ -428,7 +429,7 @@ _ENTRIES: tuple[Kpi, ...] = (
         "long_term_care.clients_end",
         "People in long-term care at the end",
         "people",
-        "People receiving home care or living in a care home on the last day of the run.",
+        "People in council-funded long-term support on the last day of the run.",
         number_format=COUNT,
     ),
     Kpi(
@@ -437,6 +438,53 @@ _ENTRIES: tuple[Kpi, ...] = (
         "people",
         "People receiving council-arranged home care on an average day.",
         number_format=COUNT,
+    ),
+    Kpi(
+        "long_term_care.direct_payment_clients_mean",
+        "People with a direct payment",
+        "people",
+        "People whose long-term support is a direct payment (they arrange their own care), on an "
+        "average day.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "long_term_care.supported_living_clients_mean",
+        "People in supported living",
+        "people",
+        "People the council supports in supported living (a tenancy with support), on an "
+        "average day.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "long_term_care.community_clients_mean",
+        "People in long-term support in the community",
+        "people",
+        "People in home care, with a direct payment or in supported living, on an average day.",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "long_term_care.direct_payment_share_of_community",
+        "Community clients with a direct payment (ASCOF 1C)",
+        "share of community clients",
+        "Share of the people in long-term support in the community whose support is a direct "
+        "payment, on an average day.",
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "long_term_care.share_aged_18_64",
+        "Long-term clients aged 18-64",
+        "share of long-term clients",
+        "Share of the client-days in long-term support in the measured period that were of "
+        "people aged 18 to 64.",
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "long_term_care.spend_share_aged_18_64",
+        "Long-term support spend on people aged 18-64",
+        "share of long-term support spend",
+        "Share of the council's spend on long-term support (home care, direct payments, "
+        "supported living, care homes) that went on people aged 18 to 64.",
+        number_format=PERCENT,
     ),
     Kpi(
         "long_term_care.care_home_residents_mean",
@@ -657,6 +705,8 @@ _COMPONENTS: dict[str, tuple[str, str]] = {
     "council_checking": ("council checking", "council staff checking assessments"),
     "reablement": ("re-ablement", "the re-ablement service"),
     "home_care": ("home care", "home care hours bought from providers"),
+    "direct_payment": ("direct payments", "direct payments to people who arrange their own care"),
+    "supported_living": ("supported living", "supported-living places bought from providers"),
     "care_home": ("care homes", "residential and nursing care places"),
 }
 
@@ -700,6 +750,43 @@ def _component_entries() -> tuple[Kpi, ...]:
     )
 
 
+# Client groups (long_term_care.*_share_by_group.*), by primary support reason as ASC-FR names them.
+_GROUP_NAMES: dict[str, str] = {
+    "physical_support": "physical support",
+    "sensory_support": "sensory support",
+    "memory_and_cognition": "memory and cognition",
+    "learning_disability": "learning disability",
+    "mental_health": "mental health",
+    "social_support": "social support",
+}
+
+
+def _group_entries() -> tuple[Kpi, ...]:
+    clients = (
+        Kpi(
+            f"long_term_care.clients_share_by_group.{group}",
+            f"Long-term clients: {name}",
+            "share of long-term clients",
+            f"Share of the client-days in long-term support in the measured period of people "
+            f"whose primary support reason is {name}.",
+            number_format=PERCENT,
+        )
+        for group, name in _GROUP_NAMES.items()
+    )
+    spend = (
+        Kpi(
+            f"long_term_care.spend_share_by_group.{group}",
+            f"Long-term support spend: {name}",
+            "share of long-term support spend",
+            f"Share of the council's spend on long-term support in the measured period that went "
+            f"on people whose primary support reason is {name}.",
+            number_format=PERCENT,
+        )
+        for group, name in _GROUP_NAMES.items()
+    )
+    return (*clients, *spend)
+
+
 def _in_summary_order(entries: tuple[Kpi, ...]) -> dict[str, Kpi]:
     order = list(AREAS)
     ranked = sorted(enumerate(entries), key=lambda pair: (order.index(pair[1].section), pair[0]))
@@ -707,7 +794,7 @@ def _in_summary_order(entries: tuple[Kpi, ...]) -> dict[str, Kpi]:
 
 
 CATALOGUE: dict[str, Kpi] = _in_summary_order(
-    (*_ENTRIES, *_outcome_entries(), *_component_entries())
+    (*_ENTRIES, *_outcome_entries(), *_component_entries(), *_group_entries())
 )
 HEADLINE: tuple[str, ...] = tuple(key for key, kpi in CATALOGUE.items() if kpi.headline)
 

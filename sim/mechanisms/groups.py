@@ -57,18 +57,31 @@ def reablement_offer_share(eligibility: Eligibility, group: ClientGroup) -> floa
     return min(1.0, eligibility.reablement_offer_share * group.reablement_factor)
 
 
-def community_setting(group: ClientGroup, u_setting: float) -> str:
+def community_setting(group: ClientGroup, u_setting: float, *, in_hospital: bool = False) -> str:
     """The community setting of a long-term package: supported living, a direct payment or home care.
 
     One latent uniform decides both, so the same person gets the same setting under every
     organisational model: below the supported-living share it is supported living; of the rest,
-    the direct-payment share take the package as a payment.
+    the direct-payment share take the package as a payment. A patient waiting to leave hospital
+    gets home care the council arranges: a payment takes weeks to set up, and discharge cannot
+    wait for it.
     """
     living = group.supported_living_share
     if u_setting < living:
         return SUPPORTED_LIVING
-    rest = (u_setting - living) / (1.0 - living) if living < 1.0 else 0.0
-    return DIRECT_PAYMENT if rest < group.direct_payment_share else HOME_CARE
+    return home_setting(group, u_setting, in_hospital=in_hospital)
+
+
+def home_setting(group: ClientGroup, u_setting: float, *, in_hospital: bool = False) -> str:
+    """A package at home: a direct payment or home care (see ``community_setting``).
+
+    Also the setting of someone who waited too long for supported living.
+    """
+    living = group.supported_living_share
+    rest = (u_setting - living) / (1.0 - living) if u_setting >= living else u_setting / living
+    if rest < group.direct_payment_share and not in_hospital:
+        return DIRECT_PAYMENT
+    return HOME_CARE
 
 
 def stock_weights(

@@ -21,6 +21,7 @@ SMALL_COUNCIL: dict[str, Any] = {
     "reablement.places": 17,
     "home_care.capacity_hours_per_week": 6_000.0,
     "care_homes.places": 250,
+    "supported_living.places": 36,
     "commissioning.annual_budget": 16_000_000.0,
     "approval.checker_fte": 0.4,
     "run.years": 2,
