@@ -22,7 +22,7 @@ from carepath.sim.measure.breakdown import Breakdown
 from carepath.sim.measure.reporters import DAILY_REPORTERS
 from carepath.sim.measure.summary import RunResults, summarise
 from carepath.sim.measure.tallies import Tally
-from carepath.sim.mechanisms import front_door, groups, organisation, prices
+from carepath.sim.mechanisms import front_door, groups, organisation, prices, routes
 from carepath.sim.mechanisms.workforce import backlog_pressure, pay_per_day
 from carepath.sim.person import ServiceUser, Traits
 from carepath.sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
@@ -30,6 +30,11 @@ from carepath.sim.services import CareService
 from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import State
 from carepath.sim.workforce import SocialWorkTeam
+
+# Routes of a request (the tally's ``route`` column): a new community contact is 0.
+ROUTE_REPEAT = 0
+ROUTE_FUNDS_DEPLETED = 2
+ROUTE_TRANSITION = 3
 
 # Keyword levers of the constructor (for batch_run and dashboards) and the fields they set.
 LEVERS: dict[str, str] = {
@@ -118,7 +123,8 @@ class CarePathwayModel(CalendarModel):
         self.state_counts = [0] * len(State)
         self.entries = 0
         self._next_person_id = 0
-        self._dormant: list[tuple[float, int, Traits, float, float]] = []
+        # People who will ask again: (when, person_id, traits, need then, left at, route).
+        self._dormant: list[tuple[float, int, Traits, float, float, int]] = []
 
         self.groups = config.clients.as_tuple()
         self._group_weights = {
@@ -163,6 +169,9 @@ class CarePathwayModel(CalendarModel):
             )
         ]
         self._populate_long_term_care()
+        self._transition_rate = routes.transitions_per_day(
+            config.routes, sum(config.population.band_sizes())
+        )
         self._populate_waiting_list()
         self.calendar.every(7.0, 7.0, self.review_workforce)
         self.datacollector = mesa.DataCollector(model_reporters=dict(DAILY_REPORTERS))
@@ -371,8 +380,19 @@ class CarePathwayModel(CalendarModel):
     def person_exits(self, person: ServiceUser, state: State) -> None:
         """The episode has ended: follow up outcomes, maybe plan a repeat contact, remove."""
         self.tally.person_exited(person, state)
-        self._maybe_return(person.person_id, person.traits, person.need, state)
+        if state is State.SELF_FUNDED:
+            self._funds_may_deplete(person)
+        else:
+            self._maybe_return(person.person_id, person.traits, person.need, state)
         person.remove()
+
+    def _funds_may_deplete(self, person: ServiceUser) -> None:
+        """A self-funder's savings may fall to the capital limit: they ask the council then."""
+        when = routes.funds_depleted_at(self.config.routes, self.streams["routes"], self.now)
+        if when is not None and when < self.horizon:
+            traits = person.traits._replace(self_funder=False)
+            entry = (when, person.person_id, traits, person.need, self.now, ROUTE_FUNDS_DEPLETED)
+            heapq.heappush(self._dormant, entry)
 
     def _maybe_return(self, person_id: int, traits: Traits, need: float, state: State) -> None:
         """Someone who left without long-term care may ask again later."""
@@ -380,7 +400,7 @@ class CarePathwayModel(CalendarModel):
             self.config.demand, self.streams["outcomes"], state, self.now
         )
         if when is not None and when < self.horizon:
-            heapq.heappush(self._dormant, (when, person_id, traits, need, self.now))
+            heapq.heappush(self._dormant, (when, person_id, traits, need, self.now, ROUTE_REPEAT))
 
     def hospital_need(self, pathway: int) -> float:
         """Need score of a new patient discharged on ``pathway`` (1-3)."""
@@ -423,6 +443,7 @@ class CarePathwayModel(CalendarModel):
     def step(self) -> None:
         """One day: arrivals, admissions, approvals, allocation of services and staff."""
         self._arrive_from_community()
+        self._arrive_from_childrens_services()
         self.hospital.admit_from_community()
         self.tally.resolve_ascof_due()
         self.commissioner.check_assessments()
@@ -443,14 +464,54 @@ class CarePathwayModel(CalendarModel):
                 traits = self.draw_traits(stream, band)
                 self._community_contact(self._new_person_id(), traits, repeat=False)
         while self._dormant and self._dormant[0][0] <= self.now:
-            _, person_id, traits, need, left = heapq.heappop(self._dormant)
+            _, person_id, traits, need, left, route = heapq.heappop(self._dormant)
             again = need + traits.deterioration_per_day * (self.now - left)
             again = min(1.0, max(0.0, again))
-            self._community_contact(person_id, traits._replace(need=again), repeat=True)
+            traits = traits._replace(need=again)
+            if route == ROUTE_FUNDS_DEPLETED:
+                self._funds_depleted(person_id, traits)
+            else:
+                self._community_contact(person_id, traits, repeat=True, route=route)
 
-    def _community_contact(self, person_id: int, traits: Traits, *, repeat: bool) -> None:
+    def _funds_depleted(self, person_id: int, traits: Traits) -> None:
+        """A self-funder whose savings fell to the limit asks for a needs and financial assessment.
+
+        Their needs are known to be substantial (they were assessed before), so there is no
+        triage; someone already in a care home stays there if the council funds a home.
+        """
+        self.tally.contact(
+            person_id,
+            traits.band,
+            traits.group,
+            hospital=False,
+            repeat=True,
+            route=ROUTE_FUNDS_DEPLETED,
+        )
+        person = ServiceUser(self, person_id, traits)
+        person.placed_privately = person._needs_care_home(traits.need)
+        person.await_assessment(urgent=False, cause="funds_depleted")
+
+    def _arrive_from_childrens_services(self) -> None:
+        """Young people with a learning disability turning 18, known and due an adult assessment."""
+        if self._transition_rate <= 0.0:
+            return
+        stream = self.streams["routes"]
+        group = groups.group_index("learning_disability")
+        for _ in range(int(stream.generator.poisson(self._transition_rate))):
+            traits = self.draw_traits(stream, 0, group=group)
+            person_id = self._new_person_id()
+            self.tally.contact(person_id, 0, group, hospital=False, route=ROUTE_TRANSITION)
+            person = ServiceUser(self, person_id, traits)
+            # Known to children's services: no front-door triage, straight to assessment.
+            person.await_assessment(urgent=False, cause="transition_from_childrens_services")
+
+    def _community_contact(
+        self, person_id: int, traits: Traits, *, repeat: bool, route: int = 0
+    ) -> None:
         """A request from the community, triaged at the front door."""
-        self.tally.contact(person_id, traits.band, traits.group, hospital=False, repeat=repeat)
+        self.tally.contact(
+            person_id, traits.band, traits.group, hospital=False, repeat=repeat, route=route
+        )
         leaves = front_door.triage(self.config.demand, traits.need)
         if leaves is None:
             ServiceUser(self, person_id, traits).contact()

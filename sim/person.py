@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 from carepath.sim.engine.calendar import Calendar, Timer
-from carepath.sim.mechanisms import assessment, discharge, front_door, groups, reablement, risks
+from carepath.sim.mechanisms import (
+    assessment,
+    discharge,
+    front_door,
+    groups,
+    reablement,
+    risks,
+    routes,
+)
 from carepath.sim.mechanisms.assessment import Outcome
 from carepath.sim.mechanisms.discharge import Route
 from carepath.sim.states import COMMUNITY_LONG_TERM_STATES, LONG_TERM_STATES, State
@@ -117,6 +125,7 @@ class ServiceUser(mesa.Agent):
         self.requested: tuple[CareService, float] | None = None
         self.ticket = 0
         self.review_waiting = False
+        self.placed_privately = False  # a former self-funder already living in a care home
         self.ascof_due: float | None = None
         self._timer: Timer | None = None
         self._risk: Timer | None = None  # the first of death, leaving care, admission
@@ -184,6 +193,11 @@ class ServiceUser(mesa.Agent):
             leave = mortality.time_to_event(risks.leave_hazard(cfg.mortality, group) / 365.0)
             if leave < first:
                 first, action = leave, self.move_on
+            nhs = routes.continuing_healthcare_hazard(cfg.routes, need)
+            if nhs > 0.0:
+                funded = mortality.time_to_event(nhs / 365.0)
+                if funded < first:
+                    first, action = funded, self.move_to_nhs_funding
         if not self.in_hospital:
             rate = risks.admission_hazard(cfg.hospital, need, group) / 365.0
             admission = model.streams["hospital"].time_to_event(rate)
@@ -467,7 +481,10 @@ class ServiceUser(mesa.Agent):
             )
             self._after("_timer", days, lambda: self.direct_payment_starts(units))
             return
-        self.model.services[name].request(self, units, urgent=self.in_hospital)
+        # A former self-funder in a care home keeps their room: the council takes over the fees
+        # as soon as a place it funds comes free, before people who would have to move in.
+        urgent = self.in_hospital or (self.placed_privately and name == "care_home")
+        self.model.services[name].request(self, units, urgent=urgent)
         if name == "reablement":
             cfg = self.model.config.reablement
             wait = cfg.max_wait_days_in_hospital if self.in_hospital else cfg.max_wait_days
@@ -556,7 +573,8 @@ class ServiceUser(mesa.Agent):
                 if other in self.spells:
                     self.end_spell(other)
             self.start_spell(service, units)
-            if name == "care_home":
+            if name == "care_home" and not self.placed_privately:
+                # ASCOF 2A counts moves into a home, not a change of who pays for one.
                 self.model.tally.care_home_admission(self)
                 self.model.tally.ascof_fail(self)
             self.move_to(SERVICE_STATES[name][1], cause)
@@ -645,6 +663,12 @@ class ServiceUser(mesa.Agent):
         """Leave council-funded long-term care for another reason."""
         self._risk = None
         self.end_episode(State.MOVED_ON, "left_council_funded_care")
+
+    def move_to_nhs_funding(self) -> None:
+        """Eligible for NHS continuing healthcare: the NHS funds the care from now on."""
+        self._risk = None
+        self.model.tally.nhs_continuing_healthcare(self)
+        self.end_episode(State.MOVED_ON, "nhs_continuing_healthcare")
 
     def die(self) -> None:
         """Death, in whatever state."""

@@ -915,6 +915,51 @@ class DirectPayments(Section):
     )
 
 
+class Routes(Section):
+    """Routes into and out of council funding other than a request from the community."""
+
+    self_funder_depletion_share: Share = Field(
+        0.25,
+        description=(
+            "Share of self-funders who later turn to the council when their savings fall to the "
+            "upper capital limit (£23,250). About a quarter of self-funders ultimately fall back "
+            "on state funding (LGIU survey via Community Care, 2013-14 [secondary])."
+        ),
+    )
+    depletion_mean_days: PositiveFloat = Field(
+        730.0,
+        description=(
+            "Mean time from arranging one's own care to the savings falling to the limit "
+            "(exponential; assumption: capital above the limit of a few tens of thousands of "
+            "pounds at care costs of £25,000-£50,000 a year)."
+        ),
+    )
+    continuing_healthcare_need: Share = Field(
+        0.9,
+        description=(
+            "Need from which a long-term client may become eligible for NHS continuing "
+            "healthcare, a primary health need the NHS funds (assumption)."
+        ),
+    )
+    continuing_healthcare_per_year: NonNegativeFloat = Field(
+        0.3,
+        description=(
+            "Hazard a year that a client at or above that need becomes eligible and leaves "
+            "council funding (assumption; England had 52,096 people eligible at 31 March 2024, "
+            "about 1.2 per 1,000 adults, Nuffield Trust [secondary])."
+        ),
+    )
+    transitions_per_100k_adults: NonNegativeFloat = Field(
+        8.0,
+        description=(
+            "Young people a year moving from children's services with a learning disability, "
+            "per 100,000 adults, arriving known and assessed as adults (derived: 135,205 18-64 "
+            "learning-disability clients in 2023-24 over 47 years of age is about 6.4 per "
+            "100,000 adults a year, and younger cohorts are larger)."
+        ),
+    )
+
+
 class Initial(Section):
     """The caseload already in long-term care, and the waiting list, when the run starts."""
 
@@ -995,6 +1040,7 @@ class Scenario(Section):
     supported_living: SupportedLiving = SupportedLiving()
     direct_payments: DirectPayments = DirectPayments()
     clients: ClientGroups = Field(default_factory=_default_client_groups)
+    routes: Routes = Routes()
     commissioning: Commissioning = Commissioning()
     integration: Integration = Integration()
     organisation: Organisation = Organisation()

@@ -24,6 +24,7 @@ STREAM_NAMES = (
     "mortality",
     "workforce",
     "initial",
+    "routes",  # appended: the streams before it keep their seeds
 )
 
 _BLOCK = 4096

@@ -213,6 +213,23 @@ _ENTRIES: tuple[Kpi, ...] = (
         "(ASC-FR's ratio).",
         number_format=TWO_DECIMALS,
     ),
+    Kpi(
+        "demand.funds_depleted_per_year",
+        "Requests from self-funders whose savings ran down",
+        "requests a year",
+        "Requests a year from people who had arranged and paid for their own care until their "
+        "savings fell to the upper capital limit (ASC-FR route 'self-funder with depleted "
+        "funds').",
+        number_format=COUNT,
+    ),
+    Kpi(
+        "demand.transitions_per_year",
+        "Young people moving from children's services",
+        "people a year",
+        "Young people a year with a learning disability arriving from children's services, "
+        "known and due an adult assessment.",
+        number_format=COUNT,
+    ),
     # -- assessment and waiting --------------------------------------------------------------
     Kpi(
         "assessment.wait_median_days",
@@ -485,6 +502,14 @@ _ENTRIES: tuple[Kpi, ...] = (
         "Share of the council's spend on long-term support (home care, direct payments, "
         "supported living, care homes) that went on people aged 18 to 64.",
         number_format=PERCENT,
+    ),
+    Kpi(
+        "long_term_care.nhs_continuing_healthcare_per_year",
+        "Clients moving to NHS continuing healthcare",
+        "people a year",
+        "Long-term clients a year found eligible for NHS continuing healthcare, whose care the "
+        "NHS funds from then on.",
+        number_format=COUNT,
     ),
     Kpi(
         "long_term_care.care_home_residents_mean",

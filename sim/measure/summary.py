@@ -147,6 +147,8 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
                 (contacts["band"] >= 1).sum(),
             ),
             "requests_per_client": _requests_per_client(contacts, end),
+            "funds_depleted_per_year": int((contacts["route"] == 2).sum()) / years,
+            "transitions_per_year": int((contacts["route"] == 3).sum()) / years,
         },
         "assessment": {
             "wait_median_days": _percentile(waits["days"].to_numpy(), 50),
@@ -220,6 +222,7 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             / sizes[0]
             * 1e5,
             "long_term_clients_per_1000_adults": long_term / adults * 1000.0,
+            "nhs_continuing_healthcare_per_year": len(since(tally.nhs_funded)) / years,
         },
         "cost": {
             "total_per_year": total,

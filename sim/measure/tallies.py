@@ -23,7 +23,9 @@ class Tally:
 
     def __init__(self, model: CarePathwayModel) -> None:
         self.model = model
-        self.contacts = Columns("time", "hospital", "band", "repeat", "person", "group")
+        # route: 0 the community, 1 hospital, 2 a self-funder whose savings ran down, 3 a young
+        # person from children's services.
+        self.contacts = Columns("time", "hospital", "band", "repeat", "person", "group", "route")
         self.waits = Columns("time", "days", "urgent")
         self.first_services = Columns("time", "days")
         self.approvals = Columns("time", "days")
@@ -31,13 +33,22 @@ class Tally:
         self.ascof_2b = Columns("time", "success")
         self.care_home_admissions = Columns("time", "band", "group")
         self.exits = Columns("time", "state")
+        self.nhs_funded = Columns("time", "band")
         self._ascof_pending: deque[tuple[float, ServiceUser]] = deque()
 
     def contact(
-        self, person_id: int, band: int, group: int, *, hospital: bool, repeat: bool = False
+        self,
+        person_id: int,
+        band: int,
+        group: int,
+        *,
+        hospital: bool,
+        repeat: bool = False,
+        route: int = 0,
     ) -> None:
         """A request for support (a new episode) from someone of age ``band`` and ``group``."""
-        self.contacts.add(self.model.now, hospital, band, repeat, person_id, group)
+        route = 1 if hospital else route
+        self.contacts.add(self.model.now, hospital, band, repeat, person_id, group, route)
 
     def assessment_started(self, person: ServiceUser, wait: float) -> None:
         """A social worker starts an assessment after ``wait`` days in the queue."""
@@ -81,6 +92,10 @@ class Tally:
             if person.ascof_due == due:
                 self.ascof_2b.add(due, True)
                 person.ascof_due = None
+
+    def nhs_continuing_healthcare(self, person: ServiceUser) -> None:
+        """A long-term client becomes eligible for NHS continuing healthcare."""
+        self.nhs_funded.add(self.model.now, person.traits.band)
 
     def left_at_front_door(self, state: State) -> None:
         """Record an episode that ended at triage (no services, so nothing to follow up)."""
