@@ -1,11 +1,9 @@
 """Scale a scenario to another population size, keeping the council's per-head provision.
 
-The scenario schema has ``population.total`` but nothing derives staff, capacities or budget
-from it: the defaults are absolute numbers for a 250,000-person council. Demand and hospital
-admissions are rates per resident, so they grow with the population by themselves; every
-absolute, capacity-like field must be scaled by the same factor or a bigger city would simply
-be short of everything. This module is that helper, kept in the benchmarks because the model
-itself has no notion of "the same council, only bigger".
+The scenario itself does this (``carepath.sim.sizing``): its size-dependent fields (staff,
+places, home-care hours, budget, one-off costs) are marked per head and scaled from
+``population.sized_for`` to ``population.total``. This helper asks for it on any base scenario,
+so the benchmarks compare the same council at several sizes.
 """
 
 from __future__ import annotations
@@ -13,26 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from carepath.sim.scenario import Scenario, build_scenario
+from carepath.sim.sizing import per_head_paths
 
-# Dotted paths of every absolute quantity that is sized to the population (a per-head rate or
-# a share needs no scaling). Integer fields are rounded after scaling.
-CAPACITY_FIELDS: tuple[str, ...] = (
-    "workforce.establishment_fte",
-    "approval.checker_fte",
-    "reablement.places",
-    "home_care.capacity_hours_per_week",
-    "care_homes.places",
-    "commissioning.annual_budget",
-    "organisation.setup_cost",
-)
-_INTEGER_FIELDS = frozenset({"reablement.places", "care_homes.places"})
-
-
-def _get(tree: dict[str, Any], path: str) -> Any:
-    node: Any = tree
-    for part in path.split("."):
-        node = node[part]
-    return node
+# Dotted paths of every absolute quantity that is sized to the population, read from the
+# schema's per-head markers (kept under its old name for the benchmarks' readers).
+CAPACITY_FIELDS: tuple[str, ...] = per_head_paths(Scenario)
 
 
 def scale_scenario(
@@ -45,8 +28,10 @@ def scale_scenario(
 ) -> Scenario:
     """The ``base`` scenario (default: the schema defaults) resized to ``population`` people.
 
-    Every field in ``CAPACITY_FIELDS`` is multiplied by ``population / base.population.total``,
-    so staff, places, home-care hours, budget and one-off costs per resident stay the same.
+    Every field in ``CAPACITY_FIELDS`` is multiplied by ``population / base.population.total``
+    (integers rounded), so staff, places, home-care hours, budget and one-off costs per
+    resident stay the same: the scenario is rebuilt with ``population.total = population`` and
+    per-head provision, from the base's dump, whose figures are for its own population.
 
     Args:
         population: residents of the scaled council.
@@ -61,18 +46,17 @@ def scale_scenario(
     base = base if base is not None else build_scenario(preset=preset)
     if preset is not None and base.organisation.preset != preset:
         base = build_scenario(base.model_dump(mode="python"), preset=preset)
-    data = base.model_dump(mode="python")
-    factor = population / base.population.total
-    overrides: dict[str, Any] = {"population.total": population}
-    for path in CAPACITY_FIELDS:
-        value = _get(data, path) * factor
-        overrides[path] = round(value) if path in _INTEGER_FIELDS else value
+    overrides: dict[str, Any] = {
+        "population.total": population,
+        "population.provision": "per_head",
+    }
     if years is not None:
         overrides["run.years"] = years
     if seed is not None:
         overrides["run.seed"] = seed
     if population != base.population.total:
         overrides["name"] = f"{base.name}, scaled to {population:,} people"
+    data = base.model_dump(mode="python")
     return build_scenario(data, preset=base.organisation.preset, overrides=overrides)
 
 

@@ -37,6 +37,10 @@ def _scenario_from_args(args: argparse.Namespace):
         overrides["run.seed"] = args.seed
     if args.warmup is not None:
         overrides["run.warmup_days"] = args.warmup
+    if args.population is not None:
+        # Read as --set reads a value, so a bad one is refused by the schema in one line
+        # naming population.total and its limits.
+        overrides["population.total"] = parse_assignment(f"population.total={args.population}")[1]
     return load_scenario(args.scenario, preset=args.preset, overrides=overrides)
 
 
@@ -144,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--years", type=float, metavar="N", help="simulated years")
     run.add_argument("--seed", type=int, metavar="N", help="random seed")
     run.add_argument("--warmup", type=int, metavar="DAYS", help="days left out of the KPIs")
+    run.add_argument(
+        "--population",
+        metavar="N",
+        help="residents (population.total); staff, places, home-care hours and budget not "
+        "given are scaled per head (--set population.provision=absolute keeps them as they are)",
+    )
     run.add_argument(
         "--set", action="append", metavar="PATH=VALUE", help="override a scenario field"
     )

@@ -8,7 +8,9 @@ values, with a record of how they were obtained, to ``sim/calibrated.toml``.
 
 Scenarios are built in layers: schema defaults, then the calibrated values
 (``sim/calibrated.toml``), then the organisational preset's parameters, then the user's
-scenario file, then explicit overrides (``--set path=value``).
+scenario file, then explicit overrides (``--set path=value``). Absolute figures that grow with
+the council (staff, places, hours, money) are then sized to ``population.total``, per head,
+unless the user gave them (``sim/sizing.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
+from carepath.sim.sizing import PER_HEAD, PER_HEAD_NOTE, fixed_paths, resize
 from carepath.sim.tomlfile import read_toml
 from pydantic import (
     BaseModel,
@@ -177,11 +180,29 @@ class RunSettings(Section):
         return min(WARMUP_DAYS_MAX, int(self.years * 365) // 2)
 
 
+Residents = Annotated[int, Field(ge=1_000, le=20_000_000)]
+
+
 class Population(Section):
     """The council's resident population (a generator of contacts, not a set of agents)."""
 
-    total: Annotated[int, Field(ge=1_000, le=20_000_000)] = Field(
-        250_000, description="Residents of the council, all ages."
+    total: Residents = Field(250_000, description="Residents of the council, all ages.")
+    provision: Literal["per_head", "absolute"] = Field(
+        "per_head",
+        description=(
+            "per_head: the fields marked 'Per head' that the scenario does not give are scaled "
+            "by total / sized_for (the same staff, places, home-care hours and budget per "
+            "resident); absolute: every value is used as it stands."
+        ),
+    )
+    sized_for: Residents = Field(
+        250_000,
+        description=(
+            "Residents the per-head fields' values are written for: 250,000 for the defaults, "
+            "calibrated values and presets. A resolved scenario holds its own total here, so "
+            "building it again changes nothing; a scenario file that gives sized_for has its "
+            "per-head figures scaled too."
+        ),
     )
     age_shares: BandValues = Field(
         default=BandValues(
@@ -380,8 +401,9 @@ class Workforce(Section):
         80.0,
         description=(
             "Funded social-worker posts. England: 16,200 employed + 1,900 agency for 45M adults "
-            "(Skills for Care 2023) is about 80 per 200,000 adults."
+            "(Skills for Care 2023) is about 80 per 200,000 adults. " + PER_HEAD_NOTE
         ),
+        json_schema_extra=PER_HEAD,
     )
     hours_per_week: Annotated[float, Field(gt=0, le=60)] = Field(
         37.0, description="Contracted weekly hours of a social worker."
@@ -587,7 +609,11 @@ class Approval(Section):
             "assessment is outside the council (seed 001, Ed Mitchell)."
         ),
     )
-    checker_fte: NonNegativeFloat = Field(2.0, description="Council officers checking assessments.")
+    checker_fte: NonNegativeFloat = Field(
+        2.0,
+        description="Council officers checking assessments. " + PER_HEAD_NOTE,
+        json_schema_extra=PER_HEAD,
+    )
     check_hours: PositiveFloat = Field(
         1.5, description="Council officer hours to check one assessment (assumption)."
     )
@@ -611,8 +637,9 @@ class Reablement(Section):
         85,
         description=(
             "Concurrent places. England: 251,255 episodes a year (ASC-FR 2022-23), about 1,100 "
-            "for 200,000 adults; at about 4 weeks each, about 85 places."
+            "for 200,000 adults; at about 4 weeks each, about 85 places. " + PER_HEAD_NOTE
         ),
+        json_schema_extra=PER_HEAD,
     )
     duration_mean_days: PositiveFloat = Field(
         28.0, description="Mean length of a re-ablement episode (lognormal, sd 40% of the mean)."
@@ -655,7 +682,11 @@ class HomeCare(Section):
 
     capacity_hours_per_week: Annotated[float, Field(ge=0, le=1e8)] = Field(
         30_000.0,
-        description="Home-care hours a week providers offer at the reference price (assumption).",
+        description=(
+            "Home-care hours a week providers offer at the reference price (assumption). "
+            + PER_HEAD_NOTE
+        ),
+        json_schema_extra=PER_HEAD,
     )
     price_per_hour: NonNegativeFloat = Field(24.10, description="Council average fee 2025-26.")
     reference_price_per_hour: PositiveFloat = Field(
@@ -689,7 +720,9 @@ class CareHomes(Section):
     """Residential and nursing places the council can buy."""
 
     places: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
-        1_250, description="Care-home places the council can buy (assumption)."
+        1_250,
+        description="Care-home places the council can buy (assumption). " + PER_HEAD_NOTE,
+        json_schema_extra=PER_HEAD,
     )
     residential_per_week: NonNegativeFloat = Field(720.0, description="Laing fair price 2021/22.")
     nursing_per_week: NonNegativeFloat = Field(
@@ -704,7 +737,9 @@ class Commissioning(Section):
     """The council's budget holder."""
 
     annual_budget: NonNegativeFloat = Field(
-        80_000_000.0, description="Council budget for the modelled pathway, £ a year."
+        80_000_000.0,
+        description="Council budget for the modelled pathway, £ a year. " + PER_HEAD_NOTE,
+        json_schema_extra=PER_HEAD,
     )
     tighten_under_pressure: bool = Field(
         True,
@@ -756,7 +791,11 @@ class Organisation(Section):
     overhead_share: Annotated[float, Field(ge=-0.5, le=1.0)] = Field(
         0.0, description="Back-office and contract overhead as a share of staff cost (+/-)."
     )
-    setup_cost: NonNegativeFloat = Field(0.0, description="One-off set-up cost (IT, legal), £.")
+    setup_cost: NonNegativeFloat = Field(
+        0.0,
+        description="One-off set-up cost (IT, legal), £. " + PER_HEAD_NOTE,
+        json_schema_extra=PER_HEAD,
+    )
     setup_days: Annotated[float, Field(ge=1, le=3650)] = Field(
         365.0, description="Days over which the set-up cost is spent."
     )
@@ -1293,7 +1332,9 @@ def build_scenario(
 
     Returns:
         The validated scenario: schema defaults, then the calibrated values, then the preset's
-        parameters, then ``data``, then ``overrides``.
+        parameters, then ``data``, then ``overrides``; then, with ``population.provision =
+        "per_head"``, the fields marked per head that ``data`` and ``overrides`` do not give
+        are scaled by ``population.total / population.sized_for`` (``sim/sizing.py``).
 
     Raises:
         ScenarioError: naming every invalid field and what is allowed.
@@ -1323,6 +1364,7 @@ def build_scenario(
         set_path(layered, path, value)
     layered = deep_merge(layered, user)
     set_path(layered, "organisation.preset", chosen)
+    resize(layered, Scenario, fixed=fixed_paths(Scenario, data or {}, overrides or {}))
     try:
         return Scenario.model_validate(layered)
     except ValidationError as exc:
