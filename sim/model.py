@@ -234,12 +234,16 @@ class CarePathwayModel(CalendarModel):
             for band in range(3)
         ]
         target_hours = self.home_care.capacity * cfg.initial.home_care_utilisation
-        while self.home_care.in_use < target_hours:
+        # Bounded: the scenario's resource check refused caseloads over its budget, and a
+        # direct-payment share of 1 would otherwise never fill the home-care hours.
+        for _ in range(int(min(cfg.resource_estimate().people_at_start, 2e6)) + 1):
+            if self.home_care.in_use >= target_hours:
+                break
             band = _choose(stream, cfg.initial.home_care_bands.as_tuple())
             group = groups.choose(community_weights[band], stream.uniform())
             person = self.new_person(stream, band, _beta(stream, community, 8.0), group=group)
             hours = person.package_hours(person.need)
-            setting = groups.community_setting(person.group, person.traits.u_setting)
+            setting = groups.home_setting(person.group, person.traits.u_setting)
             if setting == groups.DIRECT_PAYMENT:
                 person.join_initial_caseload(self.direct_payments, hours)
                 continue

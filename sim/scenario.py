@@ -918,7 +918,10 @@ class SupportedLiving(Section):
 
     places: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
         default_factory=lambda: _service_default("supported_living.places"),
-        description="Supported-living places the council can buy (sim/client_groups.toml).",
+        description=(
+            "Supported-living places the council can buy (sim/client_groups.toml). " + PER_HEAD_NOTE
+        ),
+        json_schema_extra=PER_HEAD,
     )
     price_per_week: NonNegativeFloat = Field(
         default_factory=lambda: _service_default("supported_living.price_per_week"),
@@ -1131,7 +1134,8 @@ class Scenario(Section):
         if not need.people_at_start <= MAX_PEOPLE_AT_START:
             raise ValueError(
                 f"about {need.people_at_start:,.0f} people at day 0 (care_homes.places x "
-                "initial.care_home_occupancy, home-care clients filling home_care."
+                "initial.care_home_occupancy, supported_living.places x its occupancy, clients "
+                "at home with home care or clients.*.direct_payment_share a payment, filling home_care."
                 "capacity_hours_per_week x initial.home_care_utilisation, initial."
                 "waiting_for_assessment_per_1000_adults); the budget is at most "
                 f"{MAX_PEOPLE_AT_START:,} (about 3 GB)"
@@ -1182,6 +1186,11 @@ class Scenario(Section):
         target = self.home_care_offer() * self.initial.home_care_utilisation
         package = self._mean_package_hours()
         clients = target / package if package > 0 else (math.inf if target > 0 else 0.0)
+        # The day-0 caseload at home is filled to the home-care hours; the direct payments
+        # drawn on the way come on top, a share ``paid`` of everyone drawn.
+        paid = self.initial_direct_payment_share()
+        clients = clients / (1.0 - paid) if paid < 1.0 else (math.inf if clients > 0 else 0.0)
+        living = round(self.supported_living.places * self.initial.supported_living_occupancy)
         waiting = self.initial.waiting_for_assessment_per_1000_adults * sum(sizes) / 1000.0
         requests = self.demand.requests_per_person_year.as_tuple()
         admissions = self.hospital.admissions_per_person_year.as_tuple()
@@ -1189,7 +1198,30 @@ class Scenario(Section):
         a_year = sum(
             n * r / repeats + n * a for n, r, a in zip(sizes, requests, admissions, strict=True)
         )
-        return ResourceEstimate(residents + clients + waiting, a_year * self.run.years)
+        return ResourceEstimate(residents + living + clients + waiting, a_year * self.run.years)
+
+    def initial_direct_payment_share(self) -> float:
+        """Share of the day-0 clients at home (not in supported living) with a direct payment."""
+        from carepath.sim.mechanisms.groups import stock_weights
+
+        need = self.initial.home_care_need_mean
+        not_living = tuple(1.0 - g.supported_living_share for g in self.clients.as_tuple())
+        paid = total = 0.0
+        for band, share in enumerate(self.initial.home_care_bands.as_tuple()):
+            weights = stock_weights(
+                self.clients,
+                self.mortality,
+                band,
+                need,
+                in_care_home=False,
+                setting_share=not_living,
+            )
+            if sum(weights) <= 0.0:
+                continue
+            for w, group in zip(weights, self.clients.as_tuple(), strict=True):
+                paid += share * w / sum(weights) * group.direct_payment_share
+                total += share * w / sum(weights)
+        return paid / total if total > 0 else 0.0
 
 
 class ScenarioError(ValueError):
