@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from carepath.sim.measure import kpis as catalogue
+from carepath.sim.measure.reporters import LONG_TERM_CLIENT_SERIES
 from carepath.sim.measure.summary import client_facing_share, paid_hours
 from carepath.sim.model import CarePathwayModel
 from carepath.sim.states import State
@@ -148,6 +149,8 @@ CHARTS: tuple[Chart, ...] = (
         "people",
         {
             "home care": _reporter("home_care_clients"),
+            "direct payment": _reporter("direct_payment_clients"),
+            "supported living": _reporter("supported_living_clients"),
             "care home": _reporter("care_home_residents"),
         },
     ),
@@ -214,7 +217,7 @@ KPIS: tuple[LiveKpi, ...] = (
         "long_term",
         "long_term_care.clients_mean",
         "today",
-        lambda m: _last("home_care_clients")(m) + _last("care_home_residents")(m),
+        lambda m: sum(_last(name)(m) for name in LONG_TERM_CLIENT_SERIES),
     ),
     LiveKpi("spend", "cost.spend_to_budget", "to date", _spend_share),
     LiveKpi("staff", "workforce.social_workers_mean", "today", _last("social_workers")),
@@ -265,6 +268,10 @@ STAGE_ORDER: tuple[State, ...] = (
     State.AWAITING_APPROVAL,
     State.AWAITING_HOME_CARE,
     State.HOME_CARE,
+    State.AWAITING_DIRECT_PAYMENT,
+    State.DIRECT_PAYMENT,
+    State.AWAITING_SUPPORTED_LIVING,
+    State.SUPPORTED_LIVING,
     State.AWAITING_CARE_HOME,
     State.CARE_HOME,
     *(s for s in State if s.is_exit),

@@ -15,6 +15,7 @@ from typing import Any
 import solara
 from carepath.dashboards import indicators, levers
 from carepath.dashboards.levers import DEFAULT_PRESET, MAIN_LEVERS, Lever, parse_seed
+from carepath.sim.measure.reporters import LONG_TERM_CLIENT_SERIES
 from carepath.sim.model import CarePathwayModel
 from carepath.sim.presets import PRESETS
 from matplotlib.axes import Axes
@@ -139,7 +140,7 @@ components = [
         "delayed_discharges", post_process=_labelled("Delayed hospital discharges", "people")
     ),
     make_plot_component(
-        ["home_care_clients", "care_home_residents"],
+        list(LONG_TERM_CLIENT_SERIES),
         post_process=_labelled("Long-term care", "people"),
     ),
 ]

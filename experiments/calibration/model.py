@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from carepath.sim.measure.reporters import LONG_TERM_CLIENT_SERIES
 from carepath.sim.measure.summary import RunResults
 from carepath.sim.model import CarePathwayModel
 
@@ -64,7 +65,7 @@ def balance(
     first = series[(days >= warmup) & (days < warmup + window)]
     last = series[(days > end - window) & (days <= end)]
     measured = series[days >= warmup]
-    clients = series["home_care_clients"] + series["care_home_residents"]
+    clients = series[list(LONG_TERM_CLIENT_SERIES)].sum(axis=1)
     years = max(end - warmup, 1e-9) / 365.0
     done = events[(events["time"] >= warmup) & events["cause"].astype(str).isin(REVIEW_CAUSES)]
     waiting_first = _mean(first["waiting_for_assessment"])

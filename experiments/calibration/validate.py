@@ -21,14 +21,14 @@ from carepath.experiments.calibration import TARGETS_FILE, CalibrationError, loa
 from carepath.experiments.calibration.balance import CONDITIONS, Row, unflatten
 from carepath.experiments.calibration.fit import replication_tasks, run_tasks, score, sha256
 from carepath.experiments.calibration.model import WINDOW_DAYS
+from carepath.sim.measure.reporters import LONG_TERM_CLIENT_SERIES
 from carepath.sim.tomlfile import read_toml
 
 REPORT_FILE = Path("docs") / "validation.md"
 SERIES = (
     "waiting_for_assessment",
     "reviews_waiting",
-    "home_care_clients",
-    "care_home_residents",
+    *LONG_TERM_CLIENT_SERIES,
     "delayed_discharges",
 )
 SECTIONS = (
@@ -436,7 +436,7 @@ def queues_chart(result: Validation, path: Path) -> Path:
     from carepath.experiments.charts import daily_band
 
     series = result.series.copy()
-    series["long_term_clients"] = series["home_care_clients"] + series["care_home_residents"]
+    series["long_term_clients"] = series[list(LONG_TERM_CLIENT_SERIES)].sum(axis=1)
     names = ("waiting_for_assessment", "reviews_waiting", "long_term_clients")
     fig, axes = plt.subplots(1, len(names), figsize=(14, 3.8))
     end = result.years * 365.0

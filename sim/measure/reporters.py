@@ -27,6 +27,15 @@ def _spend(component: str) -> Callable[[CarePathwayModel], float]:
     return reporter
 
 
+# The daily counts of people in long-term support, one per setting: their sum is the
+# long-term caseload (ASC-FR's long-term support).
+LONG_TERM_CLIENT_SERIES = (
+    "home_care_clients",
+    "direct_payment_clients",
+    "supported_living_clients",
+    "care_home_residents",
+)
+
 DAILY_REPORTERS: dict[str, Callable[[CarePathwayModel], float]] = {
     "waiting_for_assessment": _state_count(State.AWAITING_ASSESSMENT),
     "in_assessment": _state_count(State.IN_ASSESSMENT),
