@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from carepath.sim.scenario import Scenario, build_scenario
+from carepath.sim.scenario import GROUPS, Scenario, build_scenario
 from carepath.sim.sizing import per_head_paths
 
 # Dotted paths of every absolute quantity that is sized to the population, read from the
@@ -70,6 +70,29 @@ CORE_OVERRIDES: dict[str, Any] = {
     "workforce.backlog_effect_on_morale": 0.0,  # morale (so productivity) fixed, as in the references
     "assessment.review_interval_days": 3650.0,  # no annual reviews within the run
     "initial.waiting_for_assessment_per_1000_adults": 0.0,  # the references start with no list
+    # One kind of client, as in the references: every group behaves as the baseline (physical
+    # support), the services added for the groups are not used, and the other routes are shut.
+    **{
+        f"clients.{group}.{field}": value
+        for group in GROUPS
+        for field, value in {
+            "need_shift": 0.0,
+            "drift_factor": 1.0,
+            "hospital_factor": 1.0,
+            "mortality_factor": 1.0,
+            "leave_factor": 1.0,
+            "self_funder_factor": 1.0,
+            "care_home_offset": 0.0,
+            "reablement_factor": 1.0,
+            "supported_living_share": 0.0,
+            "direct_payment_share": 0.0,
+        }.items()
+    },
+    "demand.deterioration_by_age": {"adults_18_64": 1.0, "aged_65_84": 1.0, "aged_85_plus": 1.0},
+    "routes.self_funder_depletion_share": 0.0,
+    "routes.continuing_healthcare_per_year": 0.0,
+    "routes.transitions_per_100k_adults": 0.0,
+    "supported_living.places": 0,
 }
 
 

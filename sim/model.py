@@ -25,7 +25,13 @@ from carepath.sim.measure.tallies import Tally
 from carepath.sim.mechanisms import front_door, groups, organisation, prices, routes
 from carepath.sim.mechanisms.workforce import backlog_pressure, pay_per_day
 from carepath.sim.person import ServiceUser, Traits
-from carepath.sim.scenario import Scenario, ScenarioError, build_scenario, load_scenario
+from carepath.sim.scenario import (
+    Scenario,
+    ScenarioError,
+    build_scenario,
+    contact_need_mean,
+    load_scenario,
+)
 from carepath.sim.services import CareService
 from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import State
@@ -295,7 +301,7 @@ class CarePathwayModel(CalendarModel):
         for _ in range(count):
             band = _choose(stream, shares)
             group = groups.choose(self._group_weights[False][band], stream.uniform())
-            mean = self.groups[group].need_at_contact
+            mean = contact_need_mean(cfg.demand, self.groups[group])
             need = _beta(stream, mean, concentration)
             # Triage kept those below the floor off the list; draw again (bounded, since a
             # floor near 1 would make acceptance rare).
@@ -344,7 +350,8 @@ class CarePathwayModel(CalendarModel):
             group = groups.choose(self._group_weights[hospital][band], u_group)
         kind = self.groups[group]
         if need is None:
-            need = _beta(stream, kind.need_at_contact, demand.need_at_contact.concentration)
+            mean = contact_need_mean(demand, kind)
+            need = _beta(stream, mean, demand.need_at_contact.concentration)
         drift = demand.deterioration_per_year * kind.drift_factor / 365.0
         if drift > 0:  # frailty speeds up with age; recovery between crises does not
             drift *= demand.deterioration_by_age.as_tuple()[band]

@@ -252,7 +252,8 @@ class Demand(Section):
         default=NeedDistribution(mean=0.3, concentration=5.0),
         description=(
             "Beta distribution (mean, concentration) of the need score of a first contact from the "
-            "community (assumption)."
+            "community, for the baseline client group (physical support); other groups shift the "
+            "mean (clients.*.need_shift). Assumption."
         ),
     )
     informal_carer_share: Share = Field(0.5, description="Assumption: half have a carer.")
@@ -832,8 +833,11 @@ class ClientGroup(Section):
     request_share: BandValues = Field(
         description="Share of the age band's new contacts (community and hospital) in this group."
     )
-    need_at_contact: BetaMean = Field(
-        description="Mean need score of a first contact from the community (Beta)."
+    need_shift: Annotated[float, Field(ge=-0.5, le=0.5, allow_inf_nan=False)] = Field(
+        description=(
+            "Added to demand.need_at_contact.mean for this group's first contacts from the "
+            "community (the mean kept inside the Beta distribution's limits)."
+        )
     )
     drift_factor: Annotated[float, Field(ge=-10.0, le=10.0, allow_inf_nan=False)] = Field(
         description=(
@@ -899,6 +903,11 @@ class ClientGroups(Section):
     def as_tuple(self) -> tuple[ClientGroup, ...]:
         """The groups in the order of ``GROUPS``."""
         return tuple(getattr(self, name) for name in GROUPS)
+
+
+def contact_need_mean(demand: Demand, group: ClientGroup) -> float:
+    """Mean need of a group's first contacts: the baseline's shifted, inside (0, 1)."""
+    return min(1.0 - 1e-6, max(1e-6, demand.need_at_contact.mean + group.need_shift))
 
 
 def _default_client_groups() -> ClientGroups:
