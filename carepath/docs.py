@@ -7,11 +7,13 @@ The documentation lives beside the values it documents:
   for sensitivity analysis) and each preset's evidence and uncertainty;
 - ``sim/scenario.py``: a ``Field(description=...)`` for every scenario parameter, with its
   source or "assumption";
-- ``experiments/calibration/targets.toml``: the calibration targets.
+- ``experiments/calibration/targets.toml``: the calibration targets;
+- ``sim/client_groups.toml``: every client group's values with their evidence grade, source
+  and reason, and the services added for the groups.
 
-This module only writes them out: ``docs/organisational_models.md`` whole, and two marked
-blocks of the otherwise hand-written ``docs/ODD.md`` (the scenario parameters and the
-calibration targets).
+This module only writes them out: ``docs/organisational_models.md`` and
+``docs/client_groups.md`` whole, and two marked blocks of the otherwise hand-written
+``docs/ODD.md`` (the scenario parameters and the calibration targets).
 
 Run ``python -m carepath.docs`` to regenerate, ``python -m carepath.docs --check`` to fail
 (exit status 1) when a file is out of date; the test suite runs the check. The files are
@@ -30,15 +32,25 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from carepath.sim.client_groups import GRADES, Entry, GroupsTable, load_table
 from carepath.sim.model import LEVERS
 from carepath.sim.presets import MECHANISM_NOTES, PRESETS, SOURCES, MechanismNote, Preset
-from carepath.sim.scenario import AGE_BANDS, BandValues, NeedDistribution, Scenario
+from carepath.sim.scenario import (
+    AGE_BANDS,
+    BandValues,
+    ClientGroup,
+    Demand,
+    NeedDistribution,
+    Scenario,
+    contact_need_mean,
+)
 
 # The folder that holds the package folder: the repository in a checkout, site-packages when
 # installed (where nothing may be written).
 REPO = Path(__file__).resolve().parents[1]
 ORG_MODELS_FILE = REPO / "docs" / "organisational_models.md"
 ODD_FILE = REPO / "docs" / "ODD.md"
+CLIENT_GROUPS_DOC = REPO / "docs" / "client_groups.md"
 BASELINE = "in_house"
 BLOCKS = ("parameters", "targets")
 
@@ -86,7 +98,7 @@ def _table(header: list[str], rows: list[list[str]], align: str = "") -> list[st
 
 
 def _scenario_fields() -> list[tuple[str, str, Any, str | None]]:
-    """(section, dotted path, default, schema description) of every scenario field."""
+    """(top-level section, dotted path, default, schema description) of every scenario field."""
     fields = []
     defaults = Scenario()
 
@@ -97,7 +109,8 @@ def _scenario_fields() -> list[tuple[str, str, Any, str | None]]:
             if isinstance(value, BaseModel) and not isinstance(
                 value, BandValues | NeedDistribution
             ):
-                walk(value, f"{path}.", name)
+                # Nested sections (each client group) stay under their top-level section.
+                walk(value, f"{path}.", name if section == "scenario" else section)
             else:
                 fields.append((section, path, value, info.description))
 
@@ -329,6 +342,227 @@ def organisational_models_markdown(
     return "\n".join(out)
 
 
+# -- client groups ----------------------------------------------------------------------------
+_BAND_LABELS = dict(zip(AGE_BANDS, ("18-64", "65-84", "85+"), strict=True))
+_BASELINE_GROUP = "physical_support"
+# Summary columns after the request shares (one per age band) and the need at contact.
+_SUMMARY = (
+    ("drift_factor", "drift factor"),
+    ("care_home_offset", "care-home offset"),
+    ("supported_living_share", "supported-living share"),
+    ("direct_payment_share", "direct-payment share"),
+    ("reablement_factor", "re-ablement factor"),
+    ("mortality_factor", "mortality factor"),
+)
+
+_GROUPS_INTRO = """\
+A client group is a person's *primary support reason*, the main reason they need support, as
+ASC-FR reports clients and spending. It is drawn once, when a person first asks for support or
+is referred from hospital, from the mix of new contacts in their age band (`request_share`;
+patients referred on discharge lean to the groups admitted more often), and kept for life; a
+young person arriving from children's services is in learning disability support. The group never names a result: it scales the
+rates of the model's baseline client, **{baseline}**, whose rates are the scenario's own
+(`demand`, `mortality`, `hospital`, `eligibility`). So for {baseline} every factor is 1 and the
+care-home offset 0; a drift factor of 2 means need rises twice as fast as the baseline's at the
+same age, an offset of 0.2 that a care home is proposed at a need 0.2 higher. How each value
+acts in the model is described in [ODD.md](ODD.md) (sections 7.1, 7.2, 7.4, 7.6, 7.8 and 7.9).
+
+Every value below carries an evidence grade, the source it comes from and the reasoning; the
+ranges are for sensitivity analysis. The scenario takes its defaults for `clients`,
+`supported_living` and `direct_payments` from the same file, so these are the values a run uses
+unless a scenario or `--set` changes them (`--set clients.learning_disability.drift_factor=0.2`).
+"""
+
+_GROUPS_GAPS = """\
+What the evidence does not show: requests are not published by primary support reason (only
+long-term clients and spending are), so each group's share of new contacts is inferred from its
+share of clients; no national unit cost of supported living or average rate of a direct
+payment was found; and the sources give 65+ as one band, so 65-84 and 85+ are not split.
+"""
+
+_GROUPS_FOOTER = """\
+## Regenerating this file
+
+Edit the data, not this file: values, grades, sources and reasons are in
+`sim/client_groups.toml`; what each value means is its `Field(description=...)` in
+`sim/scenario.py`.
+
+```bash
+python -m carepath.docs          # rewrite docs/client_groups.md (and the other generated docs)
+python -m carepath.docs --check  # exit status 1 if they are out of date (run by the tests)
+```
+"""
+
+
+def _value(value: Any) -> str:
+    """A client-group value; request shares by age band with readable band names."""
+    if isinstance(value, dict):
+        return "; ".join(f"{_BAND_LABELS.get(k, k)}: {fmt(v)}" for k, v in value.items())
+    return fmt(value)
+
+
+def _link(title: str, url: str | None) -> str:
+    if not url:
+        return title
+    # Escaped brackets keep a "[secondary]" in a title from ending the link text.
+    text = title.replace("[", "\\[").replace("]", "\\]")
+    return f"[{text}]({url})"
+
+
+def _source_keys(entry: Entry) -> list[str]:
+    return entry.source.replace(",", " ").split()
+
+
+def _entry_rows(entries: list[Entry], sources: Mapping[str, Mapping[str, str]]) -> list[list[str]]:
+    rows = []
+    for e in entries:
+        cited = "; ".join(
+            _link(sources[k]["title"], sources[k].get("url")) for k in _source_keys(e)
+        )
+        span = f"{fmt(e.range[0])} to {fmt(e.range[1])}" if e.range else "none"
+        rows.append([f"`{e.path}`", _value(e.value), e.grade, span, cited, e.reason])
+    return rows
+
+
+def _grade_counts(entries: list[Entry]) -> str:
+    counts = {grade: sum(e.grade == grade for e in entries) for grade in GRADES}
+    return ", ".join(f"{n} {grade}" for grade, n in counts.items() if n)
+
+
+def client_groups_markdown(table: GroupsTable | None = None) -> str:
+    """The whole of ``docs/client_groups.md``.
+
+    Args:
+        table: the client-groups file as loaded (default: ``sim/client_groups.toml``).
+
+    Raises:
+        DocsError: if a group lacks a value the scenario schema needs.
+    """
+    table = load_table() if table is None else table
+    fields = list(ClientGroup.model_fields)
+    groups: dict[str, list[Entry]] = {}
+    for name in table.titles:
+        missing = [f for f in fields if f"clients.{name}.{f}" not in table.entries]
+        if missing:
+            raise DocsError(
+                f"clients.{name}: no {', '.join(missing)}; add them to "
+                f"[groups.{name}] in sim/client_groups.toml"
+            )
+        groups[name] = [table.entries[f"clients.{name}.{f}"] for f in fields]
+    services = [e for path, e in table.entries.items() if not path.startswith("clients.")]
+    if _BASELINE_GROUP not in groups:
+        raise DocsError(f"client groups: the baseline {_BASELINE_GROUP!r} is missing")
+    baseline = table.titles[_BASELINE_GROUP][0].lower()
+
+    out = [
+        "<!-- Generated by `python -m carepath.docs` from sim/client_groups.toml and "
+        "sim/scenario.py. Do not edit: edit those and regenerate. -->",
+        "",
+        "# Client groups",
+        "",
+        _GROUPS_INTRO.format(baseline=baseline).rstrip(),
+        "",
+        "What each value means (from the scenario schema):",
+        "",
+    ]
+    out += _table(
+        ["value", "meaning"],
+        [
+            [f"`{f}`", _description(f"clients.*.{f}", i.description)]
+            for f, i in ClientGroup.model_fields.items()
+        ],
+    )
+    out += ["", "## The groups at a glance", ""]
+    demand = Demand()
+    rows = []
+    for name, entries in groups.items():
+        value = {e.path.rsplit(".", 1)[1]: e.value for e in entries}
+        shares = [fmt(value["request_share"][band]) for band in AGE_BANDS]
+        # The model's own arithmetic, so the column shows the mean a run draws from.
+        shift = ClientGroup.model_construct(need_shift=value["need_shift"])
+        need = round(contact_need_mean(demand, shift), 6)
+        rows.append(
+            [table.titles[name][0], *shares, fmt(need), *(fmt(value[f]) for f, _ in _SUMMARY)]
+        )
+    out += _table(
+        [
+            "group",
+            *(f"requests {label}" for label in _BAND_LABELS.values()),
+            "need at contact",
+            *(header for _, header in _SUMMARY),
+        ],
+        rows,
+        "l" + "r" * (len(AGE_BANDS) + 1 + len(_SUMMARY)),
+    )
+    out += [
+        "",
+        "Request shares are each group's share of its age band's new contacts; they add up to "
+        "1 in each band. Need at contact is the mean need score of a first contact from the "
+        f"community: `demand.need_at_contact.mean` ({fmt(demand.need_at_contact.mean)}) plus "
+        "the group's `need_shift`.",
+        "",
+        "## The groups",
+        "",
+    ]
+    header = ["parameter", "value", "grade", "range", "source", "reason"]
+    for name, entries in groups.items():
+        title, summary = table.titles[name]
+        out += [f"### {title} (`{name}`)", "", summary, ""]
+        out += _table(header, _entry_rows(entries, table.sources), "lrllll")
+        out.append("")
+
+    out += [
+        "## Services added for the groups",
+        "",
+        "Supported living (a tenancy with support, places the council buys) and direct payments "
+        "(the person is paid and arranges their own care). Their other parameters (how long a "
+        "person waits for a place, how long a payment takes to set up) are in the ODD's "
+        "parameter table.",
+        "",
+    ]
+    out += _table(header, _entry_rows(services, table.sources), "lrllll")
+
+    everything = [e for entries in groups.values() for e in entries] + services
+    out += ["", "## Evidence grades", ""]
+    out += [f"- **{grade}**: {meaning}." for grade, meaning in GRADES.items()]
+    out += ["", "Values by grade:", ""]
+    out += [
+        f"- {table.titles[name][0].lower()}: {_grade_counts(entries)}"
+        for name, entries in groups.items()
+    ]
+    out += [
+        f"- services: {_grade_counts(services)}",
+        f"- all {len(everything)} values: {_grade_counts(everything)}",
+        "",
+        _GROUPS_GAPS.rstrip(),
+    ]
+    # Worked out from the grades, so the sentence cannot outlive a value that gains a source.
+    guessed = [
+        f"`{f}`"
+        for i, f in enumerate(fields)
+        if all(entries[i].grade == "assumption" for entries in groups.values())
+    ]
+    if guessed:
+        listed = ", ".join(guessed[:-1]) + " and " + guessed[-1] if len(guessed) > 1 else guessed[0]
+        out.append(f"Every group's {listed} is graded assumption.")
+    out += [
+        "",
+        "## Sources",
+        "",
+    ]
+    cited = {key: sum(key in _source_keys(e) for e in everything) for key in table.sources}
+    out += _table(
+        ["key", "source", "values citing it"],
+        [
+            [f"`{key}`", _link(body["title"], body.get("url")), str(cited[key])]
+            for key, body in table.sources.items()
+        ],
+        "llr",
+    )
+    out += ["", _GROUPS_FOOTER.rstrip(), ""]
+    return "\n".join(out)
+
+
 # -- ODD blocks -------------------------------------------------------------------------------
 def parameters_markdown() -> str:
     """A table of every scenario parameter, its default and its description or source.
@@ -347,14 +581,16 @@ def parameters_markdown() -> str:
             else "The scenario as a whole."
         )
         out += [f"**`{section}`**: {title}", ""]
-        out += _table(
-            ["parameter", "default", "description and source"],
-            [
-                [f"`{path}`", fmt(value), _description(path, schema)]
-                for _, path, value, schema in fields
-            ],
-            "lrl",
-        )
+        rows: dict[str, list[str]] = {}
+        for _, path, value, schema in fields:
+            default = fmt(value)
+            if section == "clients":
+                # One row per field of a group: each group's values, with their evidence, are
+                # in client_groups.md.
+                path = "clients.<group>." + path.rsplit(".", 1)[1]
+                default = "by group: [client_groups.md](client_groups.md)"
+            rows.setdefault(path, [f"`{path}`", default, _description(path, schema)])
+        out += _table(["parameter", "default", "description and source"], [*rows.values()], "lrl")
     return "\n".join(out)
 
 
@@ -452,11 +688,15 @@ def expected_files(out: Path | None = None) -> dict[Path, str]:
 
     Args:
         out: a folder to write into instead of the checkout's ``docs/``: its
-            ``organisational_models.md``, and its ``ODD.md`` with the generated blocks brought
-            up to date (started with those blocks alone when the folder has none).
+            ``organisational_models.md`` and ``client_groups.md``, and its ``ODD.md`` with the
+            generated blocks brought up to date (started with those blocks alone when the
+            folder has none).
     """
     if out is None:
-        files = {ORG_MODELS_FILE: organisational_models_markdown()}
+        files = {
+            ORG_MODELS_FILE: organisational_models_markdown(),
+            CLIENT_GROUPS_DOC: client_groups_markdown(),
+        }
         if ODD_FILE.exists():
             files[ODD_FILE] = render_odd(ODD_FILE.read_text(encoding="utf-8"))
         return files
@@ -464,6 +704,7 @@ def expected_files(out: Path | None = None) -> dict[Path, str]:
     start = odd.read_text(encoding="utf-8") if odd.exists() else _ODD_SKELETON
     return {
         out / "organisational_models.md": organisational_models_markdown(),
+        out / "client_groups.md": client_groups_markdown(),
         odd: render_odd(start),
     }
 
@@ -478,9 +719,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m carepath.docs",
         description=(
-            "Regenerate the documentation generated from presets, scenario and targets. In a "
-            "repository checkout it rewrites docs/; from an installed package it prints the "
-            "files unless --out is given."
+            "Regenerate the documentation generated from presets, client groups, scenario and "
+            "targets. In a repository checkout it rewrites docs/; from an installed package it "
+            "prints the files unless --out is given."
         ),
     )
     parser.add_argument(
@@ -490,7 +731,10 @@ def main(argv: list[str] | None = None) -> int:
         "--out",
         metavar="DIR",
         type=Path,
-        help="write (or --check) organisational_models.md and ODD.md in DIR instead of docs/",
+        help=(
+            "write (or --check) organisational_models.md, client_groups.md and ODD.md in DIR "
+            "instead of docs/"
+        ),
     )
     args = parser.parse_args(argv)
     # An installed package has no docs/ to keep up to date, and site-packages is no place to
@@ -507,6 +751,7 @@ def main(argv: list[str] | None = None) -> int:
         files = (
             {
                 Path("organisational_models.md"): organisational_models_markdown(),
+                Path("client_groups.md"): client_groups_markdown(),
                 Path("ODD.md"): render_odd(_ODD_SKELETON),
             }
             if printing

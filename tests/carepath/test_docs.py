@@ -3,15 +3,18 @@ import re
 import tomllib
 
 import pytest
+from carepath.sim.client_groups import load_table
 from carepath.sim.presets import MECHANISM_NOTES, MECHANISMS, PRESETS
 
 import carepath
 import carepath.docs as docs
 from carepath.docs import (
+    CLIENT_GROUPS_DOC,
     ODD_FILE,
     ORG_MODELS_FILE,
     REPO,
     DocsError,
+    client_groups_markdown,
     organisational_models_markdown,
     parameters_markdown,
     render_odd,
@@ -46,6 +49,65 @@ def test_odd_generated_tables_match_the_scenario_and_targets():
     assert written == render_odd(written), (
         "docs/ODD.md is out of date; run: python -m carepath.docs"
     )
+
+
+def test_client_groups_doc_matches_the_data():
+    written = CLIENT_GROUPS_DOC.read_text(encoding="utf-8")
+    assert written == client_groups_markdown(), (
+        "docs/client_groups.md disagrees with sim/client_groups.toml; run: python -m carepath.docs"
+    )
+
+
+def _regraded(path: str, grade: str):
+    """The client-groups table with one value's evidence grade changed."""
+    table = load_table()
+    entry = dataclasses.replace(table.entries[path], grade=grade)
+    return dataclasses.replace(table, entries={**table.entries, path: entry})
+
+
+def _grade_line(text: str, label: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"- {label}:"))
+
+
+def test_evidence_counts_come_from_the_grades():
+    text = client_groups_markdown()
+    before = _grade_line(text, "learning disability support")
+    assert "1 derived" in before
+    changed = client_groups_markdown(
+        _regraded("clients.learning_disability.supported_living_share", "assumption")
+    )
+    after = _grade_line(changed, "learning disability support")
+    assert "derived" not in after and after != before
+    # A published value anywhere is counted, and every group's line still adds up.
+    table = load_table()
+    published = client_groups_markdown(_regraded("clients.mental_health.drift_factor", "published"))
+    assert "1 published" in _grade_line(published, "mental health support")
+    total = _grade_line(text, f"all {len(table.entries)} values").split(":", 1)[1]
+    counts = re.findall(r"(\d+) \w+", total)
+    assert sum(map(int, counts)) == len(table.entries)
+    # A field every group grades assumption is named; one with a published value is not.
+    assert "`drift_factor`" in text.split("## Sources")[0].split("## Evidence grades")[1]
+    assert "`drift_factor`" not in published.split("## Sources")[0].split("## Evidence grades")[1]
+
+
+def test_every_group_value_and_source_is_in_the_doc():
+    table = load_table()
+    text = client_groups_markdown(table)
+    for path in table.entries:
+        assert f"| `{path}` |" in text
+    for body in table.sources.values():
+        if body.get("url"):
+            assert f"]({body['url']})" in text
+    for title, _ in table.titles.values():
+        assert f"### {title} (" in text
+
+
+def test_a_group_missing_a_value_is_refused():
+    table = load_table()
+    entries = dict(table.entries)
+    del entries["clients.sensory_support.drift_factor"]
+    with pytest.raises(DocsError, match=r"clients.sensory_support: no drift_factor"):
+        client_groups_markdown(dataclasses.replace(table, entries=entries))
 
 
 def test_check_command_passes_on_the_repository(capsys):
@@ -93,6 +155,8 @@ def test_check_fails_when_the_file_disagrees(tmp_path, monkeypatch, capsys):
     stale.write_text(organisational_models_markdown().replace("0.37", "0.36"), encoding="utf-8")
     monkeypatch.setattr(docs, "ORG_MODELS_FILE", stale)
     monkeypatch.setattr(docs, "ODD_FILE", tmp_path / "absent_ODD.md")
+    monkeypatch.setattr(docs, "CLIENT_GROUPS_DOC", tmp_path / "client_groups.md")
+    (tmp_path / "client_groups.md").write_text(client_groups_markdown(), encoding="utf-8")
     assert docs.main(["--check"]) == 1
     assert "is out of date; run: python -m carepath.docs" in capsys.readouterr().err
     assert docs.main([]) == 0  # regenerates
@@ -209,6 +273,7 @@ def test_out_writes_a_folder_that_check_then_accepts(tmp_path, monkeypatch, caps
     assert (out / "organisational_models.md").read_text(encoding="utf-8") == (
         organisational_models_markdown()
     )
+    assert (out / "client_groups.md").read_text(encoding="utf-8") == client_groups_markdown()
     odd = (out / "ODD.md").read_text(encoding="utf-8")
     assert odd == render_odd(odd) and parameters_markdown() in odd
     assert docs.main(["--out", str(out), "--check"]) == 0
