@@ -61,6 +61,33 @@ MECHANISM_TESTS: dict[str, str] = {
     # organisational change
     "organisation.setup_cost": "test_organisation.py::test_the_setup_cost_is_spread_over_the_setup_days",
     "organisation.setup_days": "test_organisation.py::test_the_setup_cost_is_spread_over_the_setup_days",
+    # client groups (the largest group, physical support, unless a field is another's)
+    "clients.physical_support.request_share": "test_groups.py::test_a_larger_request_share_makes_a_group_more_of_the_clients_and_spending",
+    "clients.learning_disability.request_share": "test_groups.py::test_a_larger_request_share_makes_a_group_more_of_the_clients_and_spending",
+    "clients.physical_support.need_shift": "test_groups.py::test_a_higher_need_shift_sends_fewer_contacts_away_at_the_door",
+    "clients.physical_support.drift_factor": "test_groups.py::test_a_higher_drift_factor_brings_care_homes_sooner",
+    "demand.deterioration_by_age": "test_groups.py::test_faster_deterioration_with_age_brings_more_care_home_admissions_in_that_band",
+    "clients.physical_support.hospital_factor": "test_groups.py::test_a_higher_hospital_factor_admits_known_clients_more_often",
+    "clients.physical_support.mortality_factor": "test_groups.py::test_a_higher_mortality_factor_means_more_deaths",
+    "clients.physical_support.leave_factor": "test_groups.py::test_a_higher_leave_factor_moves_more_people_on",
+    "clients.physical_support.self_funder_factor": "test_groups.py::test_a_higher_self_funder_factor_means_more_self_funders",
+    "clients.physical_support.care_home_offset": "test_groups.py::test_a_higher_care_home_offset_admits_fewer_to_care_homes",
+    "clients.physical_support.reablement_factor": "test_groups.py::test_a_lower_reablement_factor_offers_and_completes_less_reablement",
+    "clients.learning_disability.supported_living_share": "test_groups.py::test_a_larger_supported_living_share_puts_more_people_in_supported_living",
+    "clients.physical_support.direct_payment_share": "test_groups.py::test_a_larger_direct_payment_share_gives_more_direct_payments",
+    # supported living and direct payments
+    "supported_living.places": "test_groups.py::test_more_supported_living_places_send_fewer_people_home_instead",
+    "supported_living.max_wait_days": "test_groups.py::test_supported_living_waits_end_at_their_limits",
+    "supported_living.max_wait_days_in_hospital": "test_groups.py::test_supported_living_waits_end_at_their_limits",
+    "supported_living.price_per_week": "test_groups.py::test_supported_living_and_direct_payment_prices_set_their_spend",
+    "direct_payments.price_per_hour": "test_groups.py::test_supported_living_and_direct_payment_prices_set_their_spend",
+    "direct_payments.setup_days": "test_groups.py::test_a_longer_direct_payment_setup_keeps_more_people_waiting_for_one",
+    # other routes into and out of council funding
+    "routes.self_funder_depletion_share": "test_routes.py::test_self_funders_whose_savings_run_down_turn_to_the_council",
+    "routes.depletion_mean_days": "test_routes.py::test_self_funders_whose_savings_run_down_turn_to_the_council",
+    "routes.continuing_healthcare_per_year": "test_routes.py::test_nhs_continuing_healthcare_takes_high_need_clients_out_of_council_funding",
+    "routes.continuing_healthcare_need": "test_routes.py::test_nhs_continuing_healthcare_takes_high_need_clients_out_of_council_funding",
+    "routes.transitions_per_100k_adults": "test_routes.py::test_young_people_from_childrens_services_arrive_known_with_a_learning_disability",
 }
 
 
