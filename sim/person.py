@@ -351,7 +351,10 @@ class ServiceUser(mesa.Agent):
         self.queued_at = self.model.now
         self.model.team.request(HOSPITAL_ASSESSMENT if urgent else COMMUNITY_ASSESSMENT, self)
         if not self.in_hospital:
-            rate = self.model.config.demand.withdraw_per_year_waiting / 365.0
+            # Someone living in a care home whose savings ran out cannot give up waiting: the
+            # home goes on caring for them while the council assesses.
+            withdraw = self.model.config.demand.withdraw_per_year_waiting
+            rate = 0.0 if self.placed_privately else withdraw / 365.0
             self._after(
                 "_timer", self.model.streams["assessment"].time_to_event(rate), self.withdraw
             )

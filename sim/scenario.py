@@ -988,8 +988,8 @@ class Routes(Section):
     continuing_healthcare_need: Share = Field(
         0.9,
         description=(
-            "Need from which a long-term client may become eligible for NHS continuing "
-            "healthcare, a primary health need the NHS funds (assumption)."
+            "Need above which a long-term client may become eligible for NHS continuing "
+            "healthcare, a primary health need the NHS funds (assumption; 1 turns it off)."
         ),
     )
     continuing_healthcare_per_year: NonNegativeFloat = Field(

@@ -23,9 +23,12 @@ def funds_depleted_at(routes: Routes, stream: Stream, now: float) -> float | Non
 
 
 def continuing_healthcare_hazard(routes: Routes, need: float) -> float:
-    """Hazard a year of becoming eligible for NHS continuing healthcare at ``need``."""
+    """Hazard a year of becoming eligible for NHS continuing healthcare at ``need``.
+
+    Only above the threshold, so a threshold of 1 (the highest need) turns the route off.
+    """
     return (
-        routes.continuing_healthcare_per_year if need >= routes.continuing_healthcare_need else 0.0
+        routes.continuing_healthcare_per_year if need > routes.continuing_healthcare_need else 0.0
     )
 
 

@@ -134,7 +134,7 @@ def test_set_chooses_the_preset_and_a_partial_table(tmp_path):
         (["--set", "organisation.preset=nope"], "organisation.preset: unknown preset 'nope'"),
         (["--set", "run.years=true"], "run.years: must be a number, not true or false"),
         (["--years", "0.001"], "run.years: must be at least one day"),
-        (["--set", "home_care.capacity_hours_per_week=1e8"], "about 7,329,874 people at day 0"),
+        (["--set", "home_care.capacity_hours_per_week=1e8"], "people at day 0 (care_homes.places"),
         (["--set", "mortality.need_effect=10000"], "mortality.need_effect"),
         (
             ["--set", "home_care.hours_at_zero_need=0", "--set", "home_care.hours_per_need=0"],

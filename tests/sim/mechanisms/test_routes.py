@@ -112,15 +112,6 @@ def test_self_funders_whose_savings_run_down_turn_to_the_council():
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Reported to the lead: a former self-funder already living in a care home waits on the "
-        "community assessment list like anyone else and may give up waiting "
-        "(demand.withdraw_per_year_waiting); if they ask again later, a new episode forgets "
-        "placed_privately and their council funding counts as an ASCOF 2A admission."
-    ),
-)
 def test_a_former_self_funder_living_in_a_care_home_does_not_give_up_waiting():
     for seed in SEEDS:
         model, results = run({"routes.self_funder_depletion_share": 1.0}, seed)
@@ -154,6 +145,8 @@ def test_nhs_continuing_healthcare_takes_high_need_clients_out_of_council_fundin
         # A higher need threshold makes fewer eligible.
         strict = run({rate: 2.0, need: 0.98}, seed)[1]
         assert nhs_funded(strict) < 0.8 * nhs_funded(high)
+        # Need never exceeds 1, so a threshold of 1 shuts the route.
+        assert nhs_funded(run({rate: 2.0, need: 1.0}, seed)[1]) == 0.0
 
 
 def test_young_people_from_childrens_services_arrive_known_with_a_learning_disability():
