@@ -636,11 +636,21 @@ class ServiceUser(mesa.Agent):
             # Episodic needs recover: the review finds them below the national threshold.
             self.end_episode(State.MOVED_ON, "no_longer_eligible")
             return
-        if self.state is State.HOME_CARE:
+        if (
+            self.state is State.HOME_CARE
+            and groups.home_setting(self.group, self.traits.u_setting) == groups.DIRECT_PAYMENT
+        ):
+            # Home care arranged for a discharge from hospital; at home, the payment the
+            # person would have chosen replaces it.
+            setting = self._switch_to_payment(self.package_hours(need))
+        elif self.state is State.HOME_CARE:
             self._resize_home_care(self.package_hours(need))
-        elif self.state is State.DIRECT_PAYMENT:
-            self._resize_payment(self.package_hours(need))
-        self.move_to(self.state, "reviewed")
+            setting = self.state
+        else:
+            if self.state is State.DIRECT_PAYMENT:
+                self._resize_payment(self.package_hours(need))
+            setting = self.state
+        self.move_to(setting, "reviewed")
         self._after("_review", self.model.config.assessment.review_interval_days, self.review_due)
         self.refresh_risks()
 
@@ -653,6 +663,13 @@ class ServiceUser(mesa.Agent):
         self.end_spell("home_care", release=False)
         service.in_use += extra
         self.start_spell(service, hours)
+
+    def _switch_to_payment(self, hours: float) -> State:
+        self.end_spell("home_care")
+        service = self.model.services["direct_payment"]
+        service.in_use += hours
+        self.start_spell(service, hours)
+        return State.DIRECT_PAYMENT
 
     def _resize_payment(self, hours: float) -> None:
         # A payment has no provider's capacity to wait for: it follows the need found.
