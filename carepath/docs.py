@@ -128,10 +128,19 @@ def _description(path: str, schema: str | None) -> str:
 
 
 def _field_description(path: str) -> str:
-    for _, field_path, _, schema in _scenario_fields():
-        if field_path == path:
-            return _description(path, schema)
-    raise DocsError(f"{path}: not a scenario field")
+    """A field's description, with the reason the client-group data gives for it.
+
+    A value inside a table (one age band of a group's request weights) has its field's.
+    """
+    from carepath.sim.client_groups import load_table
+
+    fields = {field_path: schema for _, field_path, _, schema in _scenario_fields()}
+    field = path if path in fields else path.rpartition(".")[0]
+    if field not in fields:
+        raise DocsError(f"{path}: not a scenario field")
+    text = _description(field, fields[field])
+    entry = load_table().entries.get(field)
+    return f"{text} {entry.reason}" if entry is not None else text
 
 
 # -- organisational models --------------------------------------------------------------------

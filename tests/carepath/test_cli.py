@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -134,7 +135,7 @@ def test_set_chooses_the_preset_and_a_partial_table(tmp_path):
         (["--set", "organisation.preset=nope"], "organisation.preset: unknown preset 'nope'"),
         (["--set", "run.years=true"], "run.years: must be a number, not true or false"),
         (["--years", "0.001"], "run.years: must be at least one day"),
-        (["--set", "home_care.capacity_hours_per_week=1e8"], "people at day 0 (care_homes.places"),
+        (["--set", "home_care.capacity_hours_per_week=1e8"], r"about [\d,]+ people at day 0 \("),
         (["--set", "mortality.need_effect=10000"], "mortality.need_effect"),
         (
             ["--set", "home_care.hours_at_zero_need=0", "--set", "home_care.hours_per_need=0"],
@@ -146,7 +147,9 @@ def test_hardened_input_is_one_line_and_status_2(argv, expected, tmp_path, capsy
     out = tmp_path / "never"
     assert main(["run", *argv, "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith(f"carepath: error: {expected}")
+    # Each expected message is a regular expression only where it holds a computed count.
+    pattern = expected if expected.startswith("about ") else re.escape(expected)
+    assert re.match(f"carepath: error: {pattern}", err), err
     assert "\n" not in err
     assert not out.exists()
 
