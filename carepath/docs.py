@@ -438,6 +438,21 @@ def _grade_counts(entries: list[Entry]) -> str:
     return ", ".join(f"{n} {grade}" for grade, n in counts.items() if n)
 
 
+def _fitted_client_values() -> list[str]:
+    """A line naming the client-group values `carepath calibrate` fits over this table's."""
+    from carepath.sim.scenario import calibrated_values
+
+    fitted = {k: v for k, v in calibrated_values().items() if k.startswith("clients.")}
+    if not fitted:
+        return []
+    listed = ", ".join(f"`{k}` = {fmt(v)}" for k, v in fitted.items())
+    return [
+        f"`carepath calibrate` fits {listed} (`sim/calibrated.toml`); runs use the fitted "
+        "value, the table gives where the fit starts.",
+        "",
+    ]
+
+
 def client_groups_markdown(table: GroupsTable | None = None) -> str:
     """The whole of ``docs/client_groups.md``.
 
@@ -505,11 +520,12 @@ def client_groups_markdown(table: GroupsTable | None = None) -> str:
     )
     out += [
         "",
-        "Request shares are each group's share of its age band's new contacts; they add up to "
-        "1 in each band. Need at contact is the mean need score of a first contact from the "
-        f"community: `demand.need_at_contact.mean` ({fmt(demand.need_at_contact.mean)}) plus "
-        "the group's `need_shift`.",
+        "Request shares are weights of each group among its age band's new contacts, "
+        "normalised within the band (here they add up to 1). Need at contact is the mean need "
+        "score of a first contact from the community: `demand.need_at_contact.mean` "
+        f"({fmt(demand.need_at_contact.mean)}) plus the group's `need_shift`.",
         "",
+        *_fitted_client_values(),
         "## The groups",
         "",
     ]
