@@ -88,3 +88,9 @@ def mean_over(values: Iterable[float]) -> float:
 def series_mean(results: RunResults, column: str) -> float:
     """Mean of a daily series over the whole run."""
     return float(results.timeseries[column].mean())
+
+
+def measured_mean(results: RunResults, column: str) -> float:
+    """Mean of a daily series over the measured period (after the warm-up), as KPIs are."""
+    series = results.timeseries[column]
+    return float(series[series.index >= results.summary["run"]["warmup_days"]].mean())

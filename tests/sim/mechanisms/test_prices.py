@@ -8,6 +8,7 @@ from tests.sim.mechanisms.council import (
     component,
     hours_per_home_care_client,
     mean_over,
+    measured_mean,
     series_mean,
 )
 
@@ -18,12 +19,15 @@ DISCOUNT = 0.15
 
 
 def home_care_price(results) -> float:
-    """Spend a year per weekly hour in use (packages held open in hospital are not paid)."""
-    return component(results, "home_care") / series_mean(results, "home_care_hours_in_use")
+    """Spend a year per weekly hour in use (packages held open in hospital are not paid).
+
+    Both over the measured period: spend is, and hours in use move over a run.
+    """
+    return component(results, "home_care") / measured_mean(results, "home_care_hours_in_use")
 
 
 def care_home_price(results) -> float:
-    return component(results, "care_home") / series_mean(results, "care_home_places_in_use")
+    return component(results, "care_home") / measured_mean(results, "care_home_places_in_use")
 
 
 def test_a_purchasing_discount_lowers_unit_prices(council):
