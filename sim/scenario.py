@@ -997,7 +997,10 @@ class Routes(Section):
             "healthcare, a primary health need the NHS funds (assumption; 1 turns it off)."
         ),
     )
-    continuing_healthcare_per_year: NonNegativeFloat = Field(
+    # At most one a day: each is a competing risk redrawn with the others.
+    continuing_healthcare_per_year: Annotated[
+        float, Field(ge=0.0, le=365.0, allow_inf_nan=False)
+    ] = Field(
         0.3,
         description=(
             "Hazard a year that a client at or above that need becomes eligible and leaves "
@@ -1005,7 +1008,10 @@ class Routes(Section):
             "about 1.2 per 1,000 adults, Nuffield Trust [secondary])."
         ),
     )
-    transitions_per_100k_adults: NonNegativeFloat = Field(
+    # At most one young person a year per ten adults: more would be a council of children.
+    transitions_per_100k_adults: Annotated[
+        float, Field(ge=0.0, le=10_000.0, allow_inf_nan=False)
+    ] = Field(
         8.0,
         description=(
             "Young people a year moving from children's services with a learning disability, "
@@ -1116,6 +1122,15 @@ class Scenario(Section):
     def _runnable(self) -> Scenario:
         # Checks across sections, each a value the fields' own limits let through but the run
         # could not survive (a division by zero, an overflow, an endless loop, memory).
+        # Each admission of a known client is an event that redraws the next: at most one a
+        # day on average for the group admitted most (as hospital.client_admissions_per_year).
+        most = max(g.hospital_factor for g in self.clients.as_tuple())
+        if self.hospital.client_admissions_per_year * most > 365.0:
+            raise ValueError(
+                "hospital.client_admissions_per_year x the largest clients.*.hospital_factor "
+                f"must be at most 365 a year (got {self.hospital.client_admissions_per_year:g} "
+                f"x {most:g})"
+            )
         community = [
             size * rate
             for size, rate in zip(
@@ -1209,8 +1224,11 @@ class Scenario(Section):
         requests = self.demand.requests_per_person_year.as_tuple()
         admissions = self.hospital.admissions_per_person_year.as_tuple()
         repeats = 1.0 - self.demand.recontact_share
-        a_year = sum(
-            n * r / repeats + n * a for n, r, a in zip(sizes, requests, admissions, strict=True)
+        a_year = (
+            sum(
+                n * r / repeats + n * a for n, r, a in zip(sizes, requests, admissions, strict=True)
+            )
+            + self.routes.transitions_per_100k_adults * sum(sizes) / 1e5
         )
         return ResourceEstimate(residents + living + clients + waiting, a_year * self.run.years)
 

@@ -275,6 +275,9 @@ def test_a_need_mean_too_close_to_0_or_1_for_a_beta_draw_is_refused(path, mean):
 
 
 def test_a_known_clients_admission_rate_beyond_one_a_day_is_refused():
-    build_scenario(overrides={"hospital.client_admissions_per_year": 365.0})
-    with pytest.raises(ScenarioError, match=r"hospital\.client_admissions_per_year"):
-        build_scenario(overrides={"hospital.client_admissions_per_year": 3e307})
+    # For the group admitted most often (mental health, 2x the baseline by default).
+    most = max(g.hospital_factor for g in build_scenario().clients.as_tuple())
+    build_scenario(overrides={"hospital.client_admissions_per_year": 365.0 / most})
+    for rate in (365.0 / most * 1.01, 365.0, 3e307):
+        with pytest.raises(ScenarioError, match=r"hospital\.client_admissions_per_year"):
+            build_scenario(overrides={"hospital.client_admissions_per_year": rate})

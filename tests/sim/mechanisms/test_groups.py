@@ -394,7 +394,7 @@ def test_supported_living_waits_end_at_their_limits(council):
         assert set(timed_out_after(impatient)) == {in_hospital_limit, 14.0}
         assert set(timed_out_after(patient)) <= {in_hospital_limit, 365.0}
         # A shorter limit sends more people home from the community and shortens the queue.
-        assert timed_out_after(impatient).count(14.0) > timed_out_after(patient).count(365.0) + 5
+        assert timed_out_after(impatient).count(14.0) > timed_out_after(patient).count(365.0)
         assert series_mean(impatient, "awaiting_supported_living") < 0.5 * series_mean(
             patient, "awaiting_supported_living"
         )
