@@ -21,7 +21,12 @@ from carepath.sim.hospital import Hospital
 from carepath.sim.measure.breakdown import Breakdown
 from carepath.sim.measure.reporters import DAILY_REPORTERS
 from carepath.sim.measure.summary import RunResults, summarise
-from carepath.sim.measure.tallies import Tally
+from carepath.sim.measure.tallies import (
+    ROUTE_COMMUNITY,
+    ROUTE_FUNDS_DEPLETED,
+    ROUTE_TRANSITION,
+    Tally,
+)
 from carepath.sim.mechanisms import front_door, groups, organisation, prices, routes
 from carepath.sim.mechanisms.workforce import backlog_pressure, pay_per_day
 from carepath.sim.person import ServiceUser, Traits
@@ -36,11 +41,6 @@ from carepath.sim.services import CareService
 from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import State
 from carepath.sim.workforce import SocialWorkTeam
-
-# Routes of a request (the tally's ``route`` column): a new community contact is 0.
-ROUTE_REPEAT = 0
-ROUTE_FUNDS_DEPLETED = 2
-ROUTE_TRANSITION = 3
 
 # Keyword levers of the constructor (for batch_run and dashboards) and the fields they set.
 LEVERS: dict[str, str] = {
@@ -411,7 +411,9 @@ class CarePathwayModel(CalendarModel):
             self.config.demand, self.streams["outcomes"], state, self.now
         )
         if when is not None and when < self.horizon:
-            heapq.heappush(self._dormant, (when, person_id, traits, need, self.now, ROUTE_REPEAT))
+            heapq.heappush(
+                self._dormant, (when, person_id, traits, need, self.now, ROUTE_COMMUNITY)
+            )
 
     def hospital_need(self, pathway: int) -> float:
         """Need score of a new patient discharged on ``pathway`` (1-3)."""

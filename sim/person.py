@@ -24,6 +24,7 @@ from carepath.sim.mechanisms import (
 )
 from carepath.sim.mechanisms.assessment import Outcome
 from carepath.sim.mechanisms.discharge import Route
+from carepath.sim.spending import LONG_TERM_COMPONENTS
 from carepath.sim.states import COMMUNITY_LONG_TERM_STATES, LONG_TERM_STATES, State
 from carepath.sim.workforce import COMMUNITY_ASSESSMENT, HOSPITAL_ASSESSMENT, REVIEW, REWORK
 
@@ -42,7 +43,6 @@ SERVICE_STATES = {
     "supported_living": (State.AWAITING_SUPPORTED_LIVING, State.SUPPORTED_LIVING),
     "care_home": (State.AWAITING_CARE_HOME, State.CARE_HOME),
 }
-LONG_TERM_SERVICES = ("home_care", "direct_payment", "supported_living", "care_home")
 # Settings a person keeps while in hospital (a place or a payment), returning to them after.
 KEPT_IN_HOSPITAL = ("care_home", "supported_living", "direct_payment")
 
@@ -572,7 +572,7 @@ class ServiceUser(mesa.Agent):
             )
             self._after("_timer", days, self.complete_reablement)
         else:
-            for other in ("reablement", *LONG_TERM_SERVICES):
+            for other in ("reablement", *LONG_TERM_COMPONENTS):
                 if other in self.spells:
                     self.end_spell(other)
             self.start_spell(service, units)

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from carepath.sim.engine.ledger import Integrator
 from carepath.sim.scenario import AGE_BANDS, GROUPS
+from carepath.sim.spending import LONG_TERM_COMPONENTS
 
 if TYPE_CHECKING:
     from carepath.sim.model import CarePathwayModel
 
-LONG_TERM_SERVICES = frozenset(("home_care", "direct_payment", "supported_living", "care_home"))
+LONG_TERM_SERVICES = frozenset(LONG_TERM_COMPONENTS)
 
 
 class Breakdown:

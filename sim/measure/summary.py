@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from carepath.sim.measure.tallies import ROUTE_FUNDS_DEPLETED, ROUTE_TRANSITION
 from carepath.sim.scenario import GROUPS
 from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import EXIT_STATES
@@ -147,8 +148,9 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
                 (contacts["band"] >= 1).sum(),
             ),
             "requests_per_client": _requests_per_client(contacts, end),
-            "funds_depleted_per_year": int((contacts["route"] == 2).sum()) / years,
-            "transitions_per_year": int((contacts["route"] == 3).sum()) / years,
+            "funds_depleted_per_year": int((contacts["route"] == ROUTE_FUNDS_DEPLETED).sum())
+            / years,
+            "transitions_per_year": int((contacts["route"] == ROUTE_TRANSITION).sum()) / years,
         },
         "assessment": {
             "wait_median_days": _percentile(waits["days"].to_numpy(), 50),

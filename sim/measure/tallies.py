@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from carepath.sim.person import ServiceUser
 
 ASCOF_2B_DAYS = 91.0
+# Routes of a request (the contacts' ``route`` column).
+ROUTE_COMMUNITY = 0
+ROUTE_HOSPITAL = 1
+ROUTE_FUNDS_DEPLETED = 2  # a self-funder whose savings ran down
+ROUTE_TRANSITION = 3  # a young person from children's services
 
 
 class Tally:
@@ -23,8 +28,6 @@ class Tally:
 
     def __init__(self, model: CarePathwayModel) -> None:
         self.model = model
-        # route: 0 the community, 1 hospital, 2 a self-funder whose savings ran down, 3 a young
-        # person from children's services.
         self.contacts = Columns("time", "hospital", "band", "repeat", "person", "group", "route")
         self.waits = Columns("time", "days", "urgent")
         self.first_services = Columns("time", "days")
@@ -47,7 +50,7 @@ class Tally:
         route: int = 0,
     ) -> None:
         """A request for support (a new episode) from someone of age ``band`` and ``group``."""
-        route = 1 if hospital else route
+        route = ROUTE_HOSPITAL if hospital else route
         self.contacts.add(self.model.now, hospital, band, repeat, person_id, group, route)
 
     def assessment_started(self, person: ServiceUser, wait: float) -> None:

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 from carepath.sim import CarePathwayModel
 from carepath.sim.measure.summary import RunResults
+from carepath.sim.measure.tallies import ROUTE_FUNDS_DEPLETED, ROUTE_TRANSITION
 from carepath.sim.scenario import GROUPS
 from carepath.sim.states import EXIT_STATES
 
 from tests.sim.mechanisms.council import SEEDS, count, small_council
 
-ROUTE_FUNDS_DEPLETED, ROUTE_TRANSITION = 2, 3  # the tally's contacts.route codes
 EXITS = {s.label for s in EXIT_STATES}
 
 
