@@ -9,6 +9,7 @@ at first contact) scales the baseline client's rates; it never names a result.
 
 from __future__ import annotations
 
+from carepath.sim.mechanisms.risks import death_hazard, leave_hazard
 from carepath.sim.scenario import (
     GROUPS,
     ClientGroup,
@@ -99,8 +100,6 @@ def stock_weights(
     (learning disability) is a far larger share of the clients than of the requests. The stay
     is taken as one over the group's exit hazards (death and leaving) at ``need``.
     """
-    from carepath.sim.mechanisms.risks import death_hazard, leave_hazard
-
     weights = []
     for i, g in enumerate(groups.as_tuple()):
         death = death_hazard(mortality, band, need, in_care_home=in_care_home, group=g)
