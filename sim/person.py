@@ -181,16 +181,14 @@ class ServiceUser(mesa.Agent):
         mortality = model.streams["mortality"]
         need = self.need
         group = self.group
+        in_care_home = self.state is State.CARE_HOME
         hazard = risks.death_hazard(
-            cfg.mortality,
-            self.traits.band,
-            need,
-            in_care_home=self.state is State.CARE_HOME,
-            group=group,
+            cfg.mortality, self.traits.band, need, in_care_home=in_care_home, group=group
         )
         first, action = mortality.time_to_event(hazard / 365.0), self.die
         if self.state in LONG_TERM_STATES:
-            leave = mortality.time_to_event(risks.leave_hazard(cfg.mortality, group) / 365.0)
+            leave_rate = risks.leave_hazard(cfg.mortality, group, in_care_home=in_care_home)
+            leave = mortality.time_to_event(leave_rate / 365.0)
             if leave < first:
                 first, action = leave, self.move_on
             nhs = routes.continuing_healthcare_hazard(cfg.routes, need)
@@ -707,6 +705,9 @@ class ServiceUser(mesa.Agent):
             self.move_to(State.IN_HOSPITAL, "assessed_awaiting_fitness")
             return
         if self.spells:
+            home = self.spells.get("care_home")
+            if home is not None:
+                self.model.tally.care_home_stay_ended(self, home.start, died=state is State.DIED)
             for name in list(self.spells):
                 self.end_spell(name)
         if self.held_home_care > 0:

@@ -329,8 +329,18 @@ class Mortality(Section):
     leave_long_term_care_per_year: NonNegativeFloat = Field(
         0.18,
         description=(
-            "Hazard of leaving council-funded long-term care other than by death (NHS "
-            "continuing healthcare, moving away, becoming self-funding); assumption. " + FITTED
+            "Hazard of leaving council-funded long-term care other than by death or NHS "
+            "continuing healthcare (routes.continuing_healthcare_*): moving away, becoming "
+            "self-funding, support ending; assumption. " + FITTED
+        ),
+    )
+    care_home_leave_factor: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = Field(
+        0.2,
+        description=(
+            "Multiplies that hazard for care-home residents, who rarely move away or stop "
+            "needing care; assumption (no published rate of leaving a home other than by death "
+            "was found), so care-home stays end mostly by death as in Forder and Fernandez "
+            "(2011)."
         ),
     )
 

@@ -496,6 +496,14 @@ _ENTRIES: tuple[Kpi, ...] = (
         number_format=PERCENT,
     ),
     Kpi(
+        "long_term_care.weekly_spend_per_client_aged_18_64",
+        "Weekly spend per long-term client aged 18-64",
+        "£ a week",
+        "The council's spend on long-term support (home care, direct payments, supported "
+        "living, care homes) for people aged 18 to 64, per client a week.",
+        number_format=MONEY,
+    ),
+    Kpi(
         "long_term_care.spend_share_aged_18_64",
         "Long-term support spend on people aged 18-64",
         "share of long-term support spend",
@@ -534,6 +542,37 @@ _ENTRIES: tuple[Kpi, ...] = (
         "Permanent admissions to residential and nursing care of people aged 18 to 64, a year "
         "per 100,000 residents of that age.",
         _LOWER,
+    ),
+    Kpi(
+        "long_term_care.care_home_share_of_clients",
+        "Care-home share of long-term clients",
+        "share of people in long-term care",
+        "Share of the people in long-term care on an average day who live in a residential or "
+        "nursing home the council supports.",
+        number_format=PERCENT,
+    ),
+    Kpi(
+        "long_term_care.care_home_stay_mean_days",
+        "Care-home stay of residents who died, mean",
+        "days",
+        "Mean length of the council-funded care-home stays that ended in death after the "
+        "warm-up, from admission or from the council taking over a self-funder's fees (the "
+        "measure of Forder and Fernandez 2011); residents already in a home at day 0 are left "
+        "out.",
+    ),
+    Kpi(
+        "long_term_care.care_home_stay_median_days",
+        "Care-home stay of residents who died, median",
+        "days",
+        "Median length of the same stays.",
+    ),
+    Kpi(
+        "long_term_care.care_home_stays_ended_other_than_by_death_share",
+        "Care-home stays ending other than by death",
+        "share of stays ended",
+        "Share of the council-funded care-home stays ended after the warm-up by leaving council "
+        "funding or moving to NHS continuing healthcare rather than by death.",
+        number_format=PERCENT,
     ),
     Kpi(
         "long_term_care.long_term_clients_per_1000_adults",

@@ -34,6 +34,10 @@ def _percentile(values: np.ndarray, q: float) -> float:
     return float(np.percentile(values, q)) if len(values) else math.nan
 
 
+def _mean(values: pd.Series) -> float:
+    return float(values.mean()) if len(values) else math.nan
+
+
 def _requests_per_client(contacts: pd.DataFrame, end: float) -> float:
     """Requests in the last 12 months (or the measured period) per person making them.
 
@@ -102,6 +106,8 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
     reable = since(tally.reablement)
     ascof = since(tally.ascof_2b)
     homes = since(tally.care_home_admissions)
+    stays = since(tally.care_home_stays)
+    stays_to_death = stays.loc[stays["died"] == 1, "days"]
     exits = since(tally.exits)
     sizes = cfg.population.band_sizes()
     adults = sum(sizes)
@@ -167,13 +173,9 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "people_waiting_per_1000_adults": mean("waiting_for_assessment") / adults * 1000.0,
             "reviews_waiting_mean": mean("reviews_waiting"),
             "reviews_waiting_share_of_clients": _share(mean("reviews_waiting"), long_term),
-            "approval_wait_mean_days": float(approvals["days"].mean())
-            if len(approvals)
-            else math.nan,
+            "approval_wait_mean_days": _mean(approvals["days"]),
             "referral_to_service_median_days": _percentile(services["days"].to_numpy(), 50),
-            "referral_to_service_mean_days": float(services["days"].mean())
-            if len(services)
-            else math.nan,
+            "referral_to_service_mean_days": _mean(services["days"]),
             "referral_to_service_p90_days": _percentile(services["days"].to_numpy(), 90),
         },
         "outcomes": {
@@ -211,6 +213,9 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "community_clients_mean": community,
             "direct_payment_share_of_community": _share(mean("direct_payment_clients"), community),
             "share_aged_18_64": _share(sum(client_days[: len(GROUPS)]), sum(client_days)),
+            "weekly_spend_per_client_aged_18_64": _share(
+                sum(lts_spend[: len(GROUPS)]) * 7.0, sum(client_days[: len(GROUPS)])
+            ),
             "spend_share_aged_18_64": _share(sum(lts_spend[: len(GROUPS)]), sum(lts_spend)),
             "clients_share_by_group": _by_group(client_days),
             "spend_share_by_group": _by_group(lts_spend),
@@ -223,6 +228,12 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             / years
             / sizes[0]
             * 1e5,
+            "care_home_share_of_clients": _share(mean("care_home_residents"), long_term),
+            "care_home_stay_mean_days": _mean(stays_to_death),
+            "care_home_stay_median_days": _percentile(stays_to_death.to_numpy(), 50),
+            "care_home_stays_ended_other_than_by_death_share": _share(
+                len(stays) - len(stays_to_death), len(stays)
+            ),
             "long_term_clients_per_1000_adults": long_term / adults * 1000.0,
             "nhs_continuing_healthcare_per_year": len(since(tally.nhs_funded)) / years,
         },

@@ -103,7 +103,7 @@ def stock_weights(
     weights = []
     for i, g in enumerate(groups.as_tuple()):
         death = death_hazard(mortality, band, need, in_care_home=in_care_home, group=g)
-        leave = leave_hazard(mortality, g)
+        leave = leave_hazard(mortality, g, in_care_home=in_care_home)
         share = setting_share[i] if setting_share is not None else 1.0
         weights.append(g.request_share.as_tuple()[band] * share / max(death + leave, 1e-9))
     return tuple(weights)

@@ -25,9 +25,12 @@ def death_hazard(
     return hazard
 
 
-def leave_hazard(mortality: Mortality, group: ClientGroup) -> float:
-    """Leaving council-funded long-term care a year other than by death."""
-    return mortality.leave_long_term_care_per_year * group.leave_factor
+def leave_hazard(mortality: Mortality, group: ClientGroup, *, in_care_home: bool) -> float:
+    """Leaving council-funded long-term care a year other than by death; rarer from a care home."""
+    hazard = mortality.leave_long_term_care_per_year * group.leave_factor
+    if in_care_home:
+        hazard *= mortality.care_home_leave_factor
+    return hazard
 
 
 def admission_hazard(hospital: Hospital, need: float, group: ClientGroup) -> float:
