@@ -750,8 +750,15 @@ class Commissioning(Section):
     """The council's budget holder."""
 
     annual_budget: NonNegativeFloat = Field(
-        80_000_000.0,
-        description="Council budget for the modelled pathway, £ a year. " + PER_HEAD_NOTE,
+        106_000_000.0,
+        description=(
+            "Council budget for the modelled pathway, £ a year: England's gross spend on "
+            "long-term support and re-ablement (ASC-FR 2023-24 Table 1a: £21.40bn + £0.53bn for "
+            "45M adults) for the default council's 200,000 adults, £97.5M, plus about £8.5M for "
+            "its social-work team at the PSSRU unit cost (derived). England's councils overspent "
+            "a little in 2023-24, so a council spending at England's average is near its "
+            "budget. " + PER_HEAD_NOTE
+        ),
         json_schema_extra=PER_HEAD,
     )
     tighten_under_pressure: bool = Field(

@@ -28,6 +28,8 @@ PHYSICAL = "clients.physical_support"
 LEARNING = "clients.learning_disability"
 # Supported living with room to spare: a larger share shows in clients, not in a queue.
 ROOMY = {"supported_living.places": 150, "initial.supported_living_occupancy": 0.3}
+# Two-thirds of the small council's 36 places: a queue forms whatever the budget allows.
+SCARCE = {"supported_living.places": 24}
 
 
 def group(**fields):
@@ -367,7 +369,7 @@ def test_faster_deterioration_with_age_brings_more_care_home_admissions_in_that_
 
 def test_more_supported_living_places_send_fewer_people_home_instead(council):
     for seed in SEEDS:
-        usual = council(seed=seed)  # supported_living.places 36 in the small council
+        usual = council(SCARCE, seed=seed)
         more = council({"supported_living.places": 80}, seed=seed)
         unavailable = "supported_living_unavailable"
         assert count(more, unavailable) < 0.6 * count(usual, unavailable)
@@ -387,8 +389,8 @@ def test_supported_living_waits_end_at_their_limits(council):
 
     in_hospital_limit = small_council().supported_living.max_wait_days_in_hospital  # 3
     for seed in SEEDS:
-        patient = council({"supported_living.max_wait_days": 365.0}, seed=seed)
-        impatient = council({"supported_living.max_wait_days": 14.0}, seed=seed)
+        patient = council(SCARCE | {"supported_living.max_wait_days": 365.0}, seed=seed)
+        impatient = council(SCARCE | {"supported_living.max_wait_days": 14.0}, seed=seed)
         # A community wait ends after max_wait_days, a hospital patient's after
         # max_wait_days_in_hospital, and no other way.
         assert set(timed_out_after(impatient)) == {in_hospital_limit, 14.0}
@@ -401,7 +403,9 @@ def test_supported_living_waits_end_at_their_limits(council):
         assert mean_days_in(impatient, "awaiting_supported_living") < mean_days_in(
             patient, "awaiting_supported_living"
         )
-        in_hospital = council({"supported_living.max_wait_days_in_hospital": 30.0}, seed=seed)
+        in_hospital = council(
+            SCARCE | {"supported_living.max_wait_days_in_hospital": 30.0}, seed=seed
+        )
         assert 30.0 in timed_out_after(in_hospital)
         assert in_hospital_limit not in timed_out_after(in_hospital)
 
