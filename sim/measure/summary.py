@@ -220,14 +220,13 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "clients_share_by_group": _by_group(client_days),
             "spend_share_by_group": _by_group(lts_spend),
             "care_home_residents_mean": mean("care_home_residents"),
-            "care_home_admissions_65_plus_per_100k": (homes["band"] >= 1).sum()
-            / years
-            / over_65
-            * 1e5,
-            "care_home_admissions_18_64_per_100k": (homes["band"] == 0).sum()
-            / years
-            / sizes[0]
-            * 1e5,
+            # A council may have no one in an age band (population.age_shares): no rate then.
+            "care_home_admissions_65_plus_per_100k": _share(
+                (homes["band"] >= 1).sum() / years * 1e5, over_65
+            ),
+            "care_home_admissions_18_64_per_100k": _share(
+                (homes["band"] == 0).sum() / years * 1e5, sizes[0]
+            ),
             "care_home_share_of_clients": _share(mean("care_home_residents"), long_term),
             "care_home_stay_mean_days": _mean(stays_to_death),
             "care_home_stay_median_days": _percentile(stays_to_death.to_numpy(), 50),

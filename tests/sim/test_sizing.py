@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
+import warnings
 from typing import Annotated, Any
 
 import pytest
@@ -238,6 +239,23 @@ def test_run_population_with_absolute_figures_and_an_age_structure(tmp_path):
     scenario = json.loads((out / "summary.json").read_text())["scenario"]
     assert scenario["workforce"]["establishment_fte"] == 80
     assert scenario["population"]["age_shares"]["aged_85_plus"] == 0.03
+
+
+def test_a_council_with_no_working_age_adults_reports_no_working_age_rate():
+    scenario = build_scenario(
+        overrides={
+            "population.total": 20_000,
+            "population.age_shares.adults_18_64": 0.0,
+            "run.years": 0.3,
+            "run.warmup_days": 0,
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no division by an empty band
+        summary = CarePathwayModel(scenario=scenario, rng=1).run().summary
+    care = summary["long_term_care"]
+    assert care["care_home_admissions_18_64_per_100k"] is None
+    assert care["care_home_admissions_65_plus_per_100k"] >= 0
 
 
 @pytest.mark.parametrize(
