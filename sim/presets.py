@@ -61,8 +61,8 @@ class PresetParameter:
     value: Any
     reason: str
     source: str
-    grade: str = "none"
-    distribution: Distribution | None = None
+    grade: str
+    distribution: Distribution | None
 
 
 @dataclass(frozen=True)
