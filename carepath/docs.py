@@ -36,7 +36,14 @@ from carepath.sim.client_groups import GRADES, Entry, GroupsTable, load_table
 from carepath.sim.evidence import GRADES as EVIDENCE_GRADES
 from carepath.sim.evidence import SHAPES
 from carepath.sim.model import LEVERS
-from carepath.sim.presets import MECHANISM_NOTES, PRESETS, SOURCES, MechanismNote, Preset
+from carepath.sim.presets import (
+    MECHANISM_NOTES,
+    PRESETS,
+    SOURCES,
+    MechanismNote,
+    Preset,
+    PresetParameter,
+)
 from carepath.sim.scenario import (
     AGE_BANDS,
     BandValues,
@@ -159,13 +166,15 @@ Two presets run on the same seed see the same people arrive with the same latent
 random numbers), so their differences come from the organisational model alone.
 
 **How much to trust this.** The seed articles (`000`-`004`) are news reports, a government press
-release and a council news item about *proposals*. They give the direction of each mechanism;
-they never give its size for an option. The reference figures add a few evaluations (Hussein et
-al. 2014; SCIE 2012; King's Fund 2011), none with a number for a mechanism here. So every value
-below carries an evidence grade (see [Evidence grades](#evidence-grades)), and a value cited to
-an article that gives no number is graded `assumption`, however specific its reason. Read differences between presets as *what follows if the claims behind them hold*,
-compare each model with the [variants that bracket it](#variants-that-bracket-the-models), and
-sample the distributions rather than quoting one run.
+release and a council news item about *proposals*. They give the direction of each mechanism but
+not its size (Birmingham's £4.8m is a savings target, not a result). The reference figures add a
+few evaluations (Hussein et al. 2014; SCIE 2012; King's Fund 2011), none with a number for a
+mechanism here. So every value below carries an evidence grade (see
+[Evidence grades](#evidence-grades)), and a value cited to an article that gives no number is
+graded `assumption`, however specific its reason. Read differences between presets as *what
+follows if the claims behind them hold*, compare each model with the
+[variants that bracket it](#variants-that-bracket-the-models), and sample the distributions
+rather than quoting one run.
 """
 
 _GRADES_TEXT = """\
@@ -192,7 +201,7 @@ python -m carepath.docs --check  # exit status 1 if they are out of date (run by
 """
 
 
-def _distribution(p: Any) -> str:
+def _distribution(p: PresetParameter) -> str:
     """A value's distribution in a table cell (``-`` for a fixed value or a switch)."""
     dist = p.distribution
     if dist is None:
