@@ -4,7 +4,14 @@ import tomllib
 
 import pytest
 from carepath.sim.client_groups import load_table
-from carepath.sim.presets import MECHANISM_NOTES, MECHANISMS, PRESETS
+from carepath.sim.evidence import GRADES
+from carepath.sim.presets import (
+    MECHANISM_NOTES,
+    MECHANISMS,
+    ORGANISATIONAL_MODELS,
+    PRESETS,
+    VARIANTS,
+)
 
 import carepath
 import carepath.docs as docs
@@ -115,9 +122,9 @@ def test_check_command_passes_on_the_repository(capsys):
     assert capsys.readouterr().err == ""
 
 
-def test_every_preset_value_appears_in_the_grid():
+def test_every_organisational_model_value_appears_in_the_grid():
     text = organisational_models_markdown()
-    names = list(PRESETS)
+    names = list(ORGANISATIONAL_MODELS)
     for path in MECHANISMS:
         row = _grid_row(text, path)
         for name, cell in zip(names, row[2:], strict=True):
@@ -147,7 +154,10 @@ def test_changing_a_reason_or_source_changes_the_generated_tables():
     changed = organisational_models_markdown(
         {**PRESETS, "outsourced": dataclasses.replace(preset, parameters=params)}
     )
-    assert "| `organisation.contract_margin` | 0.08 | 0 | `001` | A new reason. |" in changed
+    assert (
+        "| `organisation.contract_margin` | 0.08 | 0 | `none` | uniform 0.02 to 0.14, centre 0.08 "
+        "| `001` | A new reason. |"
+    ) in changed
 
 
 def test_check_fails_when_the_file_disagrees(tmp_path, monkeypatch, capsys):
@@ -283,3 +293,90 @@ def test_out_writes_a_folder_that_check_then_accepts(tmp_path, monkeypatch, caps
     assert f"ODD.md is out of date; run: python -m carepath.docs --out {out}" in (
         capsys.readouterr().err
     )
+
+
+def _preset_row(text: str, name: str, path: str) -> list[str]:
+    section = text.split(f"### `{name}`:", 1)[1].split("\n### ", 1)[0]
+    line = next(line for line in section.splitlines() if line.startswith(f"| `{path}` |"))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_every_value_shows_its_grade_and_distribution():
+    text = organisational_models_markdown()
+    for name in ORGANISATIONAL_MODELS:
+        for p in PRESETS[name].parameters:
+            row = _preset_row(text, name, p.path)
+            assert row[3] == f"`{p.grade}`", (name, p.path)
+            if p.distribution is None:
+                assert row[4] == "-", (name, p.path)
+            else:
+                assert row[4].startswith(
+                    f"{p.distribution.shape} {docs.fmt(p.distribution.low)} to "
+                    f"{docs.fmt(p.distribution.high)}"
+                ), (name, p.path)
+
+
+def test_grades_are_counted_from_the_grades_not_the_source_keys():
+    text = organisational_models_markdown()
+    header = "| preset | " + " | ".join(f"`{g}`" for g in GRADES) + " | with a distribution |"
+    assert header in text
+    for name, preset in PRESETS.items():
+        counts = [str(sum(p.grade == g for p in preset.parameters)) for g in GRADES]
+        with_dist = str(sum(p.distribution is not None for p in preset.parameters))
+        assert f"| `{name}` | " + " | ".join([*counts, with_dist]) + " |" in text, name
+    # A value cited to an article that gives no size counts as an assumption, whatever it cites.
+    practice = PRESETS["social_work_practice"]
+    assert all(p.source != "assumption" for p in practice.parameters)
+    assert sum(p.grade == "assumption" for p in practice.parameters) > 0
+    counts = text.split(header, 1)[1].split("\n\n", 1)[0]
+    row = next(
+        line for line in counts.splitlines() if line.startswith("| `social_work_practice` |")
+    )
+    cells = dict(zip(GRADES, row.strip("|").split("|")[1:], strict=False))
+    assert int(cells["assumption"]) >= 5
+
+
+def test_changing_a_grade_changes_the_counts_and_the_preset_table():
+    preset = PRESETS["social_work_practice"]
+    params = tuple(
+        dataclasses.replace(p, grade="analogous") if p.path == "organisation.autonomy" else p
+        for p in preset.parameters
+    )
+    changed = organisational_models_markdown(
+        {**PRESETS, "social_work_practice": dataclasses.replace(preset, parameters=params)}
+    )
+    assert _preset_row(changed, "social_work_practice", "organisation.autonomy")[3] == "`analogous`"
+    before = organisational_models_markdown()
+    assert before.count("| `social_work_practice` | 1 | 0 |") == 1
+    assert changed.count("| `social_work_practice` | 1 | 1 |") == 1
+
+
+def test_an_unknown_grade_is_refused():
+    presets = _with_value("in_house", "workforce.admin_share", 0.35)
+    preset = presets["in_house"]
+    params = (dataclasses.replace(preset.parameters[0], grade="sourced"), *preset.parameters[1:])
+    with pytest.raises(DocsError, match="has grade 'sourced'; allowed: published"):
+        organisational_models_markdown(
+            {**presets, "in_house": dataclasses.replace(preset, parameters=params)}
+        )
+
+
+def test_variants_are_listed_with_what_they_bracket_and_change():
+    text = organisational_models_markdown()
+    section = text.split("## Variants that bracket the models", 1)[1].split("\n## ", 1)[0]
+    for name in VARIANTS:
+        model = PRESETS[name].variant_of
+        line = next(line for line in section.splitlines() if line.startswith(f"| `{name}` |"))
+        assert f"| `{model}` |" in line
+        mine = {p.path: p.value for p in PRESETS[name].parameters}
+        for p in PRESETS[model].parameters:
+            change = f"`{p.path}` {docs.fmt(p.value)} → {docs.fmt(mine[p.path])}"
+            assert (change in line) == (p.value != mine[p.path]), (name, p.path)
+        # The variant's own section lists only what it changes.
+        own = text.split(f"### `{name}`:", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+        assert f"- **Brackets** `{model}`" in own
+        listed = [line for line in own.splitlines() if line.startswith("| `")]
+        assert len(listed) == sum(p.value != mine[p.path] for p in PRESETS[model].parameters)
+    # The organisational models' overview and grid leave the variants out.
+    glance = text.split("## The presets at a glance", 1)[1].split("\n## ", 1)[0]
+    assert not any(f"`{name}`" in glance for name in VARIANTS)

@@ -10,7 +10,7 @@ import pytest
 from carepath.experiments.analysis import arm_table
 from carepath.experiments.runs import execute
 from carepath.experiments.sweep import load_plan
-from carepath.sim.presets import PRESETS
+from carepath.sim.presets import ORGANISATIONAL_MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / "experiments" / "expected"
@@ -27,7 +27,7 @@ def expected_runs() -> pd.DataFrame:
 
 
 def test_every_organisational_model_is_an_arm(plan):
-    assert [arm.label for arm, _ in plan.arms] == list(PRESETS)
+    assert [arm.label for arm, _ in plan.arms] == list(ORGANISATIONAL_MODELS)
     assert plan.experiment.replications >= 10
 
 
