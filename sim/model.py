@@ -550,14 +550,20 @@ class CarePathwayModel(CalendarModel):
         for worker in workers:
             worker.review_week(pressure)
 
-    def run(self, progress: Callable[[int], None] | None = None) -> RunResults:
-        """Run to the scenario's horizon and return the results.
+    def run(
+        self, progress: Callable[[int], None] | None = None, *, until: int | None = None
+    ) -> RunResults:
+        """Run to the scenario's horizon, or to the end of day ``until``, and return the results.
+
+        A run stopped at ``until`` can be saved (``carepath.sim.snapshot``) and carried on
+        later by calling ``run`` again: the result is that of a run never stopped.
 
         Args:
             progress: called with the number of days done, every 30 days.
+            until: the day to stop at (days done, as ``steps``); None runs to the horizon.
         """
         with fewer_collections():
-            while self.running:
+            while self.running and (until is None or self.steps < until):
                 self.step()
                 if progress is not None and (self.steps % 30 == 0 or not self.running):
                     progress(self.steps)
