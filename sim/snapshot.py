@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 import cloudpickle
 import mesa
 import numpy as np
+from carepath.sim.mechanisms.change import warmup_identity
+from carepath.sim.scenario import ScenarioError
 
 import carepath
 
@@ -66,9 +68,12 @@ def code_identity() -> dict[str, str]:
 
 
 def scenario_identity(scenario: Scenario) -> str:
-    """A digest of what a snapshot's state depends on in ``scenario`` (all but its name)."""
-    text = scenario.model_dump_json(exclude={"name"})
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """A digest of what a snapshot's state depends on in ``scenario``.
+
+    With an organisational change configured, that is the warm-up (``change.warmup_identity``):
+    options forked from one warm-up may differ in everything that acts from the change day on.
+    """
+    return warmup_identity(scenario)
 
 
 def save_snapshot(model: CarePathwayModel, path: str | Path) -> Path:
@@ -84,7 +89,7 @@ def save_snapshot(model: CarePathwayModel, path: str | Path) -> Path:
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "code": code_identity(),
-        "scenario": scenario_identity(model.config),
+        "scenario": scenario_identity(model.option),
         "day": model.steps,
         "seed": str(model.seed),
     }
@@ -145,12 +150,14 @@ def load_snapshot(path: str | Path, scenario: Scenario | None = None) -> CarePat
 
     Args:
         path: a file written by ``save_snapshot``.
-        scenario: if given, the scenario the run is to continue under; it must be the
-            snapshot's.
+        scenario: if given, the scenario the run is to continue under. It must have the
+            snapshot's warm-up; with an organisational change configured it may choose
+            another option (``organisation.preset``) and other change settings, which then
+            apply from its change day (``CarePathwayModel.adopt``).
 
     Raises:
         SnapshotError: the file is not a snapshot, was made by other code or for another
-            scenario.
+            scenario, or the change ``scenario`` asks for would come before the snapshot's day.
     """
     header = read_header(path)
     if scenario is not None and scenario_identity(scenario) != header["scenario"]:
@@ -161,4 +168,9 @@ def load_snapshot(path: str | Path, scenario: Scenario | None = None) -> CarePat
     with Path(path).open("rb") as f:
         f.readline(65536)
         model = pickle.load(f)
+    if scenario is not None:
+        try:
+            model.adopt(scenario)
+        except ScenarioError as exc:
+            raise SnapshotError(f"snapshot {path}: {exc}") from None
     return model

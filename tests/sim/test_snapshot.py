@@ -134,3 +134,44 @@ def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary_file(
         save_snapshot(model, target)
     assert target.read_bytes() == saved.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.snapshot"]
+
+
+# -- forking options from one warm-up -----------------------------------------------------------
+CHANGE = {"change.enabled": True, "change.staff_leaving_share": 0.2, "change.transition_days": 60.0}
+
+
+def first_contacts(model: CarePathwayModel) -> pd.DataFrame:
+    """Who asked the council for the first time, when (community requests and admissions)."""
+    contacts = model.tally.contacts.frame()
+    first = contacts[(contacts["repeat"] == 0) & (contacts["route"] == 0)]
+    return first[["time", "hospital", "band", "group"]].reset_index(drop=True)
+
+
+def test_options_forked_from_the_eve_of_the_change_are_their_unbroken_runs(tmp_path):
+    enterprise = small_council(CHANGE, preset="social_enterprise")
+    trust = small_council(CHANGE, preset="care_trust_plus")
+    warm = CarePathwayModel(scenario=enterprise, rng=SEED)
+    warm.run(until=warm.change_day - 1)
+    path = save_snapshot(warm, tmp_path / "eve.snapshot")
+    forks = {}
+    for scenario in (trust, enterprise):
+        model = load_snapshot(path, scenario=scenario)
+        results = model.run()
+        assert_same(results, CarePathwayModel(scenario=scenario, rng=SEED).run())
+        forks[scenario.organisation.preset] = (results, model)
+    (a, model_a), (b, model_b) = forks.values()
+    assert a.summary["run"]["preset"] == "care_trust_plus"
+    assert b.summary["run"]["preset"] == "social_enterprise"
+    # Common random numbers: the same people ask for help on the same days in both options...
+    pd.testing.assert_frame_equal(first_contacts(model_a), first_contacts(model_b))
+    # ...and what happens to them differs.
+    assert a.summary["cost"]["total_per_year"] != b.summary["cost"]["total_per_year"]
+
+
+def test_a_fork_is_refused_once_its_change_day_has_passed(tmp_path):
+    scenario = small_council(CHANGE, preset="social_enterprise")
+    model = CarePathwayModel(scenario=scenario, rng=SEED)
+    model.run(until=model.change_day + 5)
+    path = save_snapshot(model, tmp_path / "late.snapshot")
+    with pytest.raises(SnapshotError, match=r"change.day: the change on day 180 must come after"):
+        load_snapshot(path, scenario=small_council(CHANGE, preset="care_trust_plus"))
