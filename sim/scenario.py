@@ -841,9 +841,10 @@ class Change(Section):
     day: Annotated[int | None, Field(ge=1, le=18_250)] = Field(
         None,
         description=(
-            "Day of the change (it happens at the start of that day); default: the end of the "
-            "warm-up (run.warmup, at least day 1), so the KPIs measure the years after it. A "
-            "day after the end of the run: the run ends before the change."
+            "First day under the new arrangement (the change comes at the start of that day, "
+            "before its arrivals); default: the first day after the warm-up (run.warmup + 1), "
+            "so the KPIs measure the change and the years after it. A day after the end of the "
+            "run: the run ends before the change."
         ),
     )
     staff_leaving_share: Share = Field(

@@ -55,8 +55,12 @@ FADING = (
 
 
 def change_day(change: Change, run: RunSettings) -> int:
-    """The day the change happens: as set, or at the end of the warm-up (at least day 1)."""
-    return change.day if change.day is not None else max(1, run.warmup)
+    """The first day under the new arrangement: as set, or the first day after the warm-up.
+
+    The first day measured, so the transfer itself (leavers, set-up) is in the KPIs, and a
+    snapshot at the end of the warm-up is the eve of the change that every option forks from.
+    """
+    return change.day if change.day is not None else run.warmup + 1
 
 
 def _get(tree: dict[str, Any], path: str) -> Any:

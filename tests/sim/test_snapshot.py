@@ -173,5 +173,5 @@ def test_a_fork_is_refused_once_its_change_day_has_passed(tmp_path):
     model = CarePathwayModel(scenario=scenario, rng=SEED)
     model.run(until=model.change_day + 5)
     path = save_snapshot(model, tmp_path / "late.snapshot")
-    with pytest.raises(SnapshotError, match=r"change.day: the change on day 180 must come after"):
+    with pytest.raises(SnapshotError, match=r"change.day: the change on day 181 must come after"):
         load_snapshot(path, scenario=small_council(CHANGE, preset="care_trust_plus"))

@@ -16,7 +16,7 @@ from carepath.sim.scenario import Change, RunSettings, ScenarioError
 
 from tests.sim.mechanisms.council import SMALL_COUNCIL, small_council
 
-DAY = SMALL_COUNCIL["run.warmup_days"]  # the default change day: the end of the warm-up
+DAY = SMALL_COUNCIL["run.warmup_days"] + 1  # the default change day: after the warm-up
 ON = {"change.enabled": True}
 
 
@@ -31,10 +31,10 @@ def assert_same(a: RunResults, b: RunResults) -> None:
 
 
 # -- the rules, with their parameters passed in ------------------------------------------------
-def test_the_change_day_is_the_end_of_the_warm_up_unless_set():
-    assert change.change_day(Change(), RunSettings(years=2, warmup_days=180)) == 180
+def test_the_change_day_is_the_first_day_after_the_warm_up_unless_set():
+    assert change.change_day(Change(), RunSettings(years=2, warmup_days=180)) == 181
     assert change.change_day(Change(day=400), RunSettings(years=2, warmup_days=180)) == 400
-    assert change.change_day(Change(), RunSettings(years=10)) == 1825
+    assert change.change_day(Change(), RunSettings(years=10)) == 1826
     assert change.change_day(Change(), RunSettings(years=2, warmup_days=0)) == 1
 
 
