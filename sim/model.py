@@ -30,6 +30,7 @@ from carepath.sim.measure.tallies import (
 from carepath.sim.mechanisms import change, front_door, groups, organisation, prices, routes
 from carepath.sim.mechanisms.workforce import backlog_pressure, funded_posts, pay_per_day
 from carepath.sim.person import ServiceUser, Traits
+from carepath.sim.presets import preset_values
 from carepath.sim.scenario import (
     Organisation,
     Scenario,
@@ -97,6 +98,17 @@ def resolve_scenario(
     return load_scenario(scenario, preset=preset, overrides=overrides)
 
 
+def warmup_of(scenario: Scenario) -> Scenario:
+    """The scenario a run follows until its organisational change (itself, without one)."""
+    if not scenario.change.enabled:
+        return scenario
+    return change.warmup_scenario(
+        scenario,
+        preset_values(scenario.change.current),
+        preset_values(scenario.organisation.preset),
+    )
+
+
 class CarePathwayModel(CalendarModel):
     """Adult social care pathways in one council, one step per day.
 
@@ -136,7 +148,7 @@ class CarePathwayModel(CalendarModel):
         self._change_at: int | None = None
         self.changed_at: float | None = None
         if option.change.enabled:
-            config = change.warmup_scenario(option)
+            config = warmup_of(option)
             self._change_at = change.change_day(option.change, option.run)
         self._warmup_config = config
         self.config = config

@@ -30,6 +30,7 @@ import cloudpickle
 import mesa
 import numpy as np
 from carepath.sim.mechanisms.change import warmup_identity
+from carepath.sim.model import warmup_of
 from carepath.sim.scenario import ScenarioError
 
 import carepath
@@ -73,7 +74,7 @@ def scenario_identity(scenario: Scenario) -> str:
     With an organisational change configured, that is the warm-up (``change.warmup_identity``):
     options forked from one warm-up may differ in everything that acts from the change day on.
     """
-    return warmup_identity(scenario)
+    return warmup_identity(scenario, warmup_of(scenario))
 
 
 def save_snapshot(model: CarePathwayModel, path: str | Path) -> Path:

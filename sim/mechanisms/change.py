@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from carepath.sim.presets import preset_values
 from carepath.sim.scenario import (
     Change,
     RunSettings,
@@ -76,25 +75,36 @@ def _validated(data: dict[str, Any]) -> Scenario:
         raise ScenarioError(describe_errors(exc, Scenario)) from None
 
 
-def warmup_scenario(scenario: Scenario) -> Scenario:
+def warmup_scenario(
+    scenario: Scenario, current: Mapping[str, Any], option_paths: Iterable[str]
+) -> Scenario:
     """The scenario the run follows before the change.
 
-    The option's preset parameters are replaced by those of ``change.current``; everything
-    else, including any value the user set that no preset sets, is the scenario's own. A value
-    the user set for a preset parameter describes the option, so it waits for the change too.
+    Args:
+        scenario: the scenario of the run, whose option is ``organisation.preset``.
+        current: the parameters (dotted paths) of the current arrangement's preset,
+            ``change.current``; they replace the option's until the change day.
+        option_paths: the parameters the option's preset sets; each must be among ``current``,
+            or the warm-up would keep some of the option's values.
+
+    Everything else, including any value the user set that no preset sets, is the scenario's
+    own. A value the user set for a preset parameter describes the option, so it waits for the
+    change too.
+
+    Raises:
+        ScenarioError: ``current`` does not set a parameter the option sets.
     """
-    data = scenario.model_dump(mode="python")
-    current = scenario.change.current
-    values = preset_values(current)
-    for path in (*preset_values(scenario.organisation.preset), *values):
-        if path not in values:
+    name = scenario.change.current
+    for path in option_paths:
+        if path not in current:
             raise ScenarioError(
-                f"change.current: preset {current!r} does not set {path}, which the option "
+                f"change.current: preset {name!r} does not set {path}, which the option "
                 f"{scenario.organisation.preset!r} sets; the warm-up would not be defined"
             )
-    for path, value in values.items():
+    data = scenario.model_dump(mode="python")
+    for path, value in current.items():
         set_path(data, path, value)
-    set_path(data, "organisation.preset", current)
+    set_path(data, "organisation.preset", name)
     return _validated(data)
 
 
@@ -105,21 +115,24 @@ def is_change(warmup: Scenario, option: Scenario) -> bool:
     )
 
 
-def warmup_identity(scenario: Scenario) -> str:
+def warmup_identity(scenario: Scenario, warmup: Scenario) -> str:
     """A digest of everything the state of a run before its change day depends on.
 
     Two scenarios with one identity have the same warm-up, so one snapshot serves both: they
     may differ in the option and in the change settings that act from the change day on, but
     not in the current arrangement, the rest of the scenario, or (when set-up is paid from day
     0) the option's set-up cost. The scenario's name is left out.
+
+    Args:
+        scenario: the scenario of the run.
+        warmup: its ``warmup_scenario`` (the scenario itself when no change is configured).
     """
     if not scenario.change.enabled:
         data = {"scenario": scenario.model_dump(mode="json", exclude={"name"})}
     else:
-        warm = warmup_scenario(scenario)
         change = scenario.change
         data = {
-            "warmup": warm.model_dump(mode="json", exclude={"name", "change"}),
+            "warmup": warmup.model_dump(mode="json", exclude={"name", "change"}),
             "current": change.current,
             "setup_before_change": None
             if change.setup_on_change_day

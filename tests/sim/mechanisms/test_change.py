@@ -11,6 +11,7 @@ from carepath.sim import CarePathwayModel
 from carepath.sim.engine.streams import make_streams
 from carepath.sim.measure.summary import RunResults
 from carepath.sim.mechanisms import change
+from carepath.sim.model import warmup_of
 from carepath.sim.presets import preset_values
 from carepath.sim.scenario import Change, RunSettings, ScenarioError
 
@@ -40,7 +41,7 @@ def test_the_change_day_is_the_first_day_after_the_warm_up_unless_set():
 
 def test_the_warm_up_runs_the_current_arrangement_with_the_rest_of_the_scenario():
     option = small_council(ON | {"organisation.setup_days": 200}, preset="outsourced")
-    warm = change.warmup_scenario(option)
+    warm = warmup_of(option)
     assert warm.organisation.preset == "in_house"
     for path, value in preset_values("in_house").items():
         section, field = path.split(".")
@@ -50,11 +51,24 @@ def test_the_warm_up_runs_the_current_arrangement_with_the_rest_of_the_scenario(
     assert warm.population == option.population and warm.change == option.change
     assert change.is_change(warm, option)
     same = small_council(ON)
-    assert not change.is_change(change.warmup_scenario(same), same)
+    assert not change.is_change(warmup_of(same), same)
+
+
+def test_a_current_arrangement_that_leaves_an_option_parameter_unset_is_refused():
+    option = small_council(ON, preset="outsourced")
+    partial = preset_values("in_house")
+    del partial["organisation.contract_margin"]
+    with pytest.raises(
+        ScenarioError,
+        match=r"^change.current: preset 'in_house' does not set organisation.contract_margin",
+    ):
+        change.warmup_scenario(option, partial, preset_values("outsourced"))
 
 
 def test_one_warm_up_serves_every_option_but_not_another_current_arrangement():
-    identity = change.warmup_identity
+    def identity(scenario):
+        return change.warmup_identity(scenario, warmup_of(scenario))
+
     enterprise = small_council(ON, preset="social_enterprise")
     trust = small_council(
         ON | {"change.staff_leaving_share": 0.2, "change.fade_per_year": 0.3},
@@ -103,7 +117,7 @@ def test_effects_fade_by_the_share_set_each_year_and_only_ways_of_working_fade()
     assert change.faded(0.0, 0.15, 730.0, 0.0) == 0.15
     assert change.faded(0.0, 0.15, 1.0, 1.0) == 0.0
     option = small_council(ON | {"change.fade_per_year": 0.5}, preset="outsourced")
-    warm = change.warmup_scenario(option)
+    warm = warmup_of(option)
     faded = change.faded_scenario(warm, option, 365.0)
     assert faded.workforce.admin_share == pytest.approx((0.35 + 0.37) / 2)
     assert faded.organisation.terms_risk == pytest.approx(0.05)
