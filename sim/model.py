@@ -251,19 +251,31 @@ class CarePathwayModel(CalendarModel):
         (``change.warmup_identity``).
 
         Raises:
-            ScenarioError: the change of ``scenario`` would come on or before today.
+            ScenarioError: the change of ``scenario`` would come on or before today, or this
+                model has changed arrangement already and ``scenario`` is not its own.
         """
-        if not scenario.change.enabled:
-            self.option = scenario
+        if self.changed_at is not None:
+            mine, theirs = (s.model_dump(exclude={"name"}) for s in (self.option, scenario))
+            if mine != theirs:
+                raise ScenarioError(
+                    f"change.day: this model changed arrangement on day {self.changed_at:g}; "
+                    "it carries on only under its own scenario (fork options from a snapshot "
+                    "taken before the change day)"
+                )
             return
-        day = change.change_day(scenario.change, scenario.run)
-        if self._change_at is None or day <= self.steps:
-            raise ScenarioError(
-                f"change.day: the change on day {day} must come after day {self.steps}, the day "
-                "this model has run to (take the snapshot before the change day)"
-            )
+        if scenario.change.enabled:
+            day = change.change_day(scenario.change, scenario.run)
+            if self._change_at is None or day <= self.steps:
+                raise ScenarioError(
+                    f"change.day: the change on day {day} must come after day {self.steps}, the "
+                    "day this model has run to (take the snapshot before the change day)"
+                )
+            self._change_at = day
         self.option = scenario
-        self._change_at = day
+        # The same warm-up as the one run so far, in all but the name and the change settings
+        # (which act from the change day): taken from ``scenario`` so that a fork holds no
+        # setting of the run it was forked from.
+        self._warmup_config = self.config = warmup_of(scenario)
 
     def _change_arrangement(self) -> None:
         """The change day: switch to the option; staff transfer, a dip, set-up, fading."""

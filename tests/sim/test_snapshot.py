@@ -173,5 +173,15 @@ def test_a_fork_is_refused_once_its_change_day_has_passed(tmp_path):
     model = CarePathwayModel(scenario=scenario, rng=SEED)
     model.run(until=model.change_day + 5)
     path = save_snapshot(model, tmp_path / "late.snapshot")
-    with pytest.raises(SnapshotError, match=r"change.day: the change on day 181 must come after"):
+    with pytest.raises(SnapshotError, match=r"changed arrangement on day 181; it carries on"):
         load_snapshot(path, scenario=small_council(CHANGE, preset="care_trust_plus"))
+    # Under its own scenario it carries on as the unbroken run.
+    unbroken = CarePathwayModel(scenario=scenario, rng=SEED).run()
+    assert_same(load_snapshot(path, scenario=scenario).run(), unbroken)
+    # A fork whose change would come before the snapshot's day is refused too.
+    early = CarePathwayModel(scenario=scenario, rng=SEED)
+    early.run(until=100)
+    path = save_snapshot(early, tmp_path / "early.snapshot")
+    later = small_council(CHANGE | {"change.day": 50}, preset="care_trust_plus")
+    with pytest.raises(SnapshotError, match=r"the change on day 50 must come after day 100"):
+        load_snapshot(path, scenario=later)
