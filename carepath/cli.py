@@ -52,7 +52,16 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     out = Path(args.out) if args.out else None
     if out is not None:
         check_output_dir(out)  # refuse before spending the run's time
-    model = CarePathwayModel(scenario=scenario)
+    if args.from_snapshot:
+        from carepath.sim.snapshot import SnapshotError, load_snapshot
+
+        try:
+            model = load_snapshot(args.from_snapshot, scenario=scenario)
+        except SnapshotError as exc:
+            raise CliError(str(exc)) from None
+    else:
+        model = CarePathwayModel(scenario=scenario)
+    save_at = _snapshot_day(args, model)
     errors = Console(stderr=True)
     show = not args.quiet and errors.is_terminal
     with Progress(
@@ -64,17 +73,54 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         disable=not show,
         transient=True,
     ) as bar:
-        task = bar.add_task("run", total=model.horizon)
+        task = bar.add_task("run", total=model.horizon, completed=model.steps)
+        if save_at is not None:
+            model.run(progress=lambda day: bar.update(task, completed=day), until=save_at)
+            from carepath.sim.snapshot import save_snapshot
+
+            try:
+                save_snapshot(model, args.save_snapshot)
+            except OSError as exc:
+                raise CliError(
+                    f"--save-snapshot: cannot write {args.save_snapshot} ({exc.strerror})"
+                ) from None
         results = model.run(progress=lambda day: bar.update(task, completed=day))
     if out is not None:
         write_results(results, out, scenario.model_dump(mode="json"))
     if not args.quiet:
         console.print(kpi_table(results.summary))
+        if save_at is not None:
+            console.print(f"snapshot of day {save_at} written to {args.save_snapshot}")
         if out is not None:
             console.print(
                 f"results written to {out}/ (summary.json, timeseries.parquet, events.parquet)"
             )
     return 0
+
+
+def _snapshot_day(args: argparse.Namespace, model: Any) -> int | None:
+    """The day to save a snapshot on (None: no snapshot), checked against the run."""
+    if args.save_snapshot is None:
+        if args.snapshot_at is not None:
+            raise CliError("--snapshot-at: give --save-snapshot PATH too")
+        return None
+    target = Path(args.save_snapshot)
+    if target.is_dir() or (target.parent.exists() and not target.parent.is_dir()):
+        raise CliError(f"--save-snapshot: {target} is a folder or inside a file; give a file path")
+    day = args.snapshot_at
+    if day is None:
+        if model.change_day is None:
+            raise CliError(
+                "--save-snapshot: give --snapshot-at DAY (the scenario has no change day to "
+                "default to; set change.enabled=true for one)"
+            )
+        day = model.change_day - 1  # the eve of the change: options fork from here
+    if not model.steps <= day <= model.horizon:
+        raise CliError(
+            f"--snapshot-at: day {day} is outside the run still to come (days {model.steps} to "
+            f"{model.horizon})"
+        )
+    return day
 
 
 def kpi_table(summary: dict[str, Any]) -> Table:
@@ -158,6 +204,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", action="append", metavar="PATH=VALUE", help="override a scenario field"
     )
     run.add_argument("--out", metavar="DIR", help="write summary.json and Parquet files here")
+    run.add_argument(
+        "--save-snapshot",
+        metavar="PATH",
+        help="save the model on the --snapshot-at day (default: the eve of change.day) and "
+        "carry on",
+    )
+    run.add_argument(
+        "--snapshot-at", type=int, metavar="DAY", help="the day --save-snapshot saves on"
+    )
+    run.add_argument(
+        "--from-snapshot",
+        metavar="PATH",
+        help="carry on from a saved snapshot of this scenario's warm-up (another option or "
+        "change settings may follow the change day)",
+    )
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     presets = commands.add_parser(
         "presets", help="list the organisational models and their parameters"

@@ -84,6 +84,17 @@ class Commissioner(mesa.Agent):
             self.checks_done += 1
             self._after_check(person)
 
+    def checks_ended(self) -> None:
+        """The council stops checking assessments: those waiting for a check go on to a decision.
+
+        After an organisational change that brings assessment back under the council.
+        """
+        waiting, self.checks = self.checks, deque()
+        self._check_hours = 0.0
+        for person, ticket in waiting:
+            if ticket == person.ticket:
+                self._after_check(person)
+
     def _after_check(self, person: ServiceUser) -> None:
         cfg = self.model.config.approval
         decision = approval.decide(cfg, self.model.streams["assessment"], self.weekly_cost(person))

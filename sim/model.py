@@ -27,10 +27,12 @@ from carepath.sim.measure.tallies import (
     ROUTE_TRANSITION,
     Tally,
 )
-from carepath.sim.mechanisms import front_door, groups, organisation, prices, routes
-from carepath.sim.mechanisms.workforce import backlog_pressure, pay_per_day
+from carepath.sim.mechanisms import change, front_door, groups, organisation, prices, routes
+from carepath.sim.mechanisms.workforce import backlog_pressure, funded_posts, pay_per_day
 from carepath.sim.person import ServiceUser, Traits
+from carepath.sim.presets import preset_values
 from carepath.sim.scenario import (
+    Organisation,
     Scenario,
     ScenarioError,
     build_scenario,
@@ -57,6 +59,16 @@ LEVERS: dict[str, str] = {
     "care_home_places": "care_homes.places",
 }
 
+
+# The ledger components of a worker's pay, in the order ``pay_per_day`` gives them.
+_PAY_COMPONENTS = (
+    "social_work_staff",
+    "agency_premium",
+    "organisation_overhead",
+    "contract_margin",
+)
+# Days between steps of a fading effect (``change.faded_scenario``): a month.
+_FADE_INTERVAL = 30.0
 
 RENAMED_LEVERS = {"social_workers": "funded_posts (social_workers is the staff in post)"}
 
@@ -86,6 +98,17 @@ def resolve_scenario(
     return load_scenario(scenario, preset=preset, overrides=overrides)
 
 
+def warmup_of(scenario: Scenario) -> Scenario:
+    """The scenario a run follows until its organisational change (itself, without one)."""
+    if not scenario.change.enabled:
+        return scenario
+    return change.warmup_scenario(
+        scenario,
+        preset_values(scenario.change.current),
+        preset_values(scenario.organisation.preset),
+    )
+
+
 class CarePathwayModel(CalendarModel):
     """Adult social care pathways in one council, one step per day.
 
@@ -112,14 +135,25 @@ class CarePathwayModel(CalendarModel):
         rng: int | np.random.SeedSequence | None = None,
         **levers: Any,
     ) -> None:
-        config = resolve_scenario(scenario, preset, levers)
+        option = config = resolve_scenario(scenario, preset, levers)
         seed = config.run.seed if rng is None else rng
         if seed is None:
             seed = secrets.randbits(63)
         elif isinstance(seed, np.random.Generator):
             seed = int(seed.integers(2**63))
         super().__init__(rng=seed)
+        # With an organisational change, the run warms up under the current arrangement and
+        # switches to the option on the change day (`_change_arrangement`).
+        self.option = option
+        self._change_at: int | None = None
+        self.changed_at: float | None = None
+        if option.change.enabled:
+            config = warmup_of(option)
+            self._change_at = change.change_day(option.change, option.run)
+        self._warmup_config = config
         self.config = config
+        # Share of usual pathway hours social workers give; below 1 in a transition.
+        self.productivity = 1.0
         self.seed = seed
         self.streams: dict[str, Stream] = make_streams(seed)
         self.horizon = round(config.run.years * 365)
@@ -186,16 +220,120 @@ class CarePathwayModel(CalendarModel):
     # -- set-up ---------------------------------------------------------------------------
     def _start_fixed_costs(self) -> None:
         cfg = self.config
-        if cfg.organisation.setup_cost > 0:
-            self.ledger.change_rate("setup", organisation.setup_cost_per_day(cfg.organisation), 0.0)
-            self.calendar.schedule(cfg.organisation.setup_days, self._end_setup)
+        # Without a change the option is set up from day 0; with one, on the change day
+        # unless the scenario says it was paid from day 0 all the same.
+        if self._change_at is None or not self.option.change.setup_on_change_day:
+            self._start_setup(self.option.organisation)
         if cfg.approval.council_checks_assessments:
             officers = organisation.checking_cost_per_day(cfg.approval, cfg.workforce)
             self.ledger.change_rate("council_checking", officers, 0.0)
 
+    def _start_setup(self, settings: Organisation) -> None:
+        self._setup_rate = organisation.setup_cost_per_day(settings)
+        if settings.setup_cost > 0:
+            self.ledger.change_rate("setup", self._setup_rate, self.now)
+            self.calendar.schedule(self.now + settings.setup_days, self._end_setup)
+
     def _end_setup(self) -> None:
-        rate = organisation.setup_cost_per_day(self.config.organisation)
-        self.ledger.change_rate("setup", -rate, self.now)
+        self.ledger.change_rate("setup", -self._setup_rate, self.now)
+
+    # -- organisational change ------------------------------------------------------------
+    @property
+    def change_day(self) -> int | None:
+        """The day of the organisational change still to come (None: none, or it is past)."""
+        return self._change_at
+
+    def adopt(self, scenario: Scenario) -> None:
+        """Carry on under ``scenario``: another option or change settings from the same warm-up.
+
+        For a model loaded from a snapshot taken before its change day (``sim.snapshot``); the
+        caller has checked that ``scenario`` has this model's warm-up
+        (``change.warmup_identity``).
+
+        Raises:
+            ScenarioError: the change of ``scenario`` would come on or before today, or this
+                model has changed arrangement already and ``scenario`` is not its own.
+        """
+        if self.changed_at is not None:
+            mine, theirs = (s.model_dump(exclude={"name"}) for s in (self.option, scenario))
+            if mine != theirs:
+                raise ScenarioError(
+                    f"change.day: this model changed arrangement on day {self.changed_at:g}; "
+                    "it carries on only under its own scenario (fork options from a snapshot "
+                    "taken before the change day)"
+                )
+            return
+        if scenario.change.enabled:
+            day = change.change_day(scenario.change, scenario.run)
+            if self._change_at is None or day <= self.steps:
+                raise ScenarioError(
+                    f"change.day: the change on day {day} must come after day {self.steps}, the "
+                    "day this model has run to (take the snapshot before the change day)"
+                )
+            self._change_at = day
+        self.option = scenario
+        # The same warm-up as the one run so far, in all but the name and the change settings
+        # (which act from the change day): taken from ``scenario`` so that a fork holds no
+        # setting of the run it was forked from.
+        self._warmup_config = self.config = warmup_of(scenario)
+
+    def _change_arrangement(self) -> None:
+        """The change day: switch to the option; staff transfer, a dip, set-up, fading."""
+        option, before = self.option, self.config
+        self._change_at = None
+        self.changed_at = self.now
+        self._switch_to(option)
+        settings = option.change
+        if not change.is_change(before, option):
+            return  # the same arrangement under another name: nothing happens
+        permanent = [w for w in self.team.workers.values() if not w.agency]
+        stream = self.streams["workforce"]
+        for worker in change.transfer_leavers(permanent, settings.staff_leaving_share, stream):
+            self.team.worker_leaves(worker)
+        self.productivity = change.productivity(0.0, settings)
+        if self.productivity != 1.0:
+            self.calendar.schedule(self.now + settings.transition_days, self._end_transition)
+        if settings.setup_on_change_day:
+            self._start_setup(option.organisation)
+        if settings.fade_per_year > 0.0:
+            self.calendar.every(_FADE_INTERVAL, self.now + _FADE_INTERVAL, self._fade)
+
+    def _end_transition(self) -> None:
+        self.productivity = change.productivity(self.now - self.changed_at, self.option.change)
+
+    def _fade(self) -> None:
+        days = self.now - self.changed_at
+        self._switch_to(change.faded_scenario(self._warmup_config, self.option, days))
+
+    def _switch_to(self, new: Scenario) -> None:
+        """Run under ``new`` from now: re-rate what was priced or sized under the old settings.
+
+        Everything else reads ``config`` when it acts. Spells of care already bought keep
+        their price (a contract is not re-let on the change day); new ones get the new price.
+        """
+        old, self.config = self.config, new
+        now = self.now
+        deltas = dict.fromkeys(_PAY_COMPONENTS, 0.0)
+        for worker in self.team.workers.values():
+            before = pay_per_day(old.workforce, old.organisation, agency=worker.agency)
+            after = pay_per_day(new.workforce, new.organisation, agency=worker.agency)
+            for component, b, a in zip(_PAY_COMPONENTS, before, after, strict=True):
+                deltas[component] += a - b
+        checking = organisation.checking_cost_per_day
+        deltas["council_checking"] = checking(new.approval, new.workforce) - checking(
+            old.approval, old.workforce
+        )
+        # Only real changes touch the ledger: settling a rate splits its integral and moves
+        # the last digit of later totals, and a switch to the same arrangement must not.
+        for component, delta in deltas.items():
+            if delta != 0.0:
+                self.ledger.change_rate(component, delta, now)
+        if old.approval.council_checks_assessments and not new.approval.council_checks_assessments:
+            self.commissioner.checks_ended()
+        self.team.set_posts(funded_posts(new.workforce, new.organisation))
+        self.home_care.capacity = prices.home_care_capacity(
+            new.home_care, new.organisation.purchasing_discount
+        )
 
     def _populate_long_term_care(self) -> None:
         """The caseload at day 0: care homes, supported living and home care filled as set.
@@ -455,6 +593,8 @@ class CarePathwayModel(CalendarModel):
     # -- the day --------------------------------------------------------------------------
     def step(self) -> None:
         """One day: arrivals, admissions, approvals, allocation of services and staff."""
+        if self._change_at is not None and self.now >= self._change_at:
+            self._change_arrangement()
         self._arrive_from_community()
         self._arrive_from_childrens_services()
         self.hospital.admit_from_community()
@@ -550,14 +690,20 @@ class CarePathwayModel(CalendarModel):
         for worker in workers:
             worker.review_week(pressure)
 
-    def run(self, progress: Callable[[int], None] | None = None) -> RunResults:
-        """Run to the scenario's horizon and return the results.
+    def run(
+        self, progress: Callable[[int], None] | None = None, *, until: int | None = None
+    ) -> RunResults:
+        """Run to the scenario's horizon, or to the end of day ``until``, and return the results.
+
+        A run stopped at ``until`` can be saved (``carepath.sim.snapshot``) and carried on
+        later by calling ``run`` again: the result is that of a run never stopped.
 
         Args:
             progress: called with the number of days done, every 30 days.
+            until: the day to stop at (days done, as ``steps``); None runs to the horizon.
         """
         with fewer_collections():
-            while self.running:
+            while self.running and (until is None or self.steps < until):
                 self.step()
                 if progress is not None and (self.steps % 30 == 0 or not self.running):
                     progress(self.steps)

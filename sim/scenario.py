@@ -830,6 +830,81 @@ class Organisation(Section):
     )
 
 
+class Change(Section):
+    """Organisational change as an event on a change day (``sim/mechanisms/change.py``).
+
+    Off (the default), the option (``organisation.preset``) applies from day 0. On, the run
+    warms up under the ``current`` arrangement and switches to the option on ``day``: some
+    staff leave rather than transfer, productivity dips for a while, the set-up cost is spent
+    from that day, and the option's effects on ways of working may fade. The seeds report no
+    figures for any of these; every default here is neutral (no dip, no leavers, no fade) and
+    a value set is an assumption.
+    """
+
+    enabled: bool = Field(
+        False,
+        description=(
+            "Warm up under `current` and switch to organisation.preset on `day`; off: the "
+            "option applies from day 0, with no transition."
+        ),
+    )
+    current: str = Field(
+        "in_house",
+        description=(
+            "The arrangement before the change, a preset (see docs/organisational_models.md); "
+            "its parameters replace the option's until the change day."
+        ),
+    )
+    day: Annotated[int | None, Field(ge=1, le=18_250)] = Field(
+        None,
+        description=(
+            "First day under the new arrangement (the change comes at the start of that day, "
+            "before its arrivals); default: the first day after the warm-up (run.warmup + 1), "
+            "so the KPIs measure the change and the years after it. A day after the end of the "
+            "run: the run ends before the change."
+        ),
+    )
+    staff_leaving_share: Share = Field(
+        0.0,
+        description=(
+            "Share of permanent social workers who leave at transfer rather than move to the "
+            "new organisation (their posts fall vacant and are recruited to). Assumption: the "
+            "seeds give no figure; 0 means everyone transfers."
+        ),
+    )
+    transition_days: NonNegativeFloat = Field(
+        0.0,
+        description=(
+            "Days after the change during which social workers give less time to casework "
+            "(new systems, processes, management). Assumption: no figure in the seeds."
+        ),
+    )
+    transition_productivity: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        1.0,
+        description=(
+            "Share of their usual pathway hours social workers give during the transition. "
+            "Assumption: no figure in the seeds; 1 means no dip."
+        ),
+    )
+    setup_on_change_day: bool = Field(
+        True,
+        description=(
+            "Spend organisation.setup_cost from the change day, over organisation.setup_days; "
+            "off: from day 0, as when no change is modelled (the warm-up then absorbs it)."
+        ),
+    )
+    fade_per_year: Share = Field(
+        0.0,
+        description=(
+            "Share of the option's remaining effect on ways of working (admin share, autonomy, "
+            "terms risk, rework, creative support, discharge to assess, early referral) lost "
+            "each year, as novelty wears off and they return towards the current arrangement's "
+            "values; contracts and structure (overhead, margin, savings, purchasing, checks) do "
+            "not fade. 0: no fading. Assumption: no figure in the seeds."
+        ),
+    )
+
+
 GROUPS = (
     "physical_support",
     "sensory_support",
@@ -1123,6 +1198,7 @@ class Scenario(Section):
     commissioning: Commissioning = Commissioning()
     integration: Integration = Integration()
     organisation: Organisation = Organisation()
+    change: Change = Change()
     initial: Initial = Initial()
 
     @model_validator(mode="after")
@@ -1132,6 +1208,17 @@ class Scenario(Section):
         if self.organisation.preset not in PRESETS:
             raise ValueError(
                 f"unknown preset {self.organisation.preset!r}; allowed: {', '.join(PRESETS)}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _known_current_arrangement(self) -> Scenario:
+        from carepath.sim.presets import PRESETS
+
+        current = self.change.current
+        if current not in PRESETS:
+            raise ValueError(
+                f"change.current: unknown preset {current!r}; allowed: {', '.join(PRESETS)}"
             )
         return self
 

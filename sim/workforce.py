@@ -55,10 +55,12 @@ class SocialWorker(mesa.Agent):
 
     def daily_pathway_hours(self) -> float:
         """Hours a day this worker gives to assessments, reviews and rework."""
-        return pathway_hours_per_day(
-            self.model.config.workforce,
+        model = self.model
+        # `productivity` is below 1 only in the transition after an organisational change.
+        return model.productivity * pathway_hours_per_day(
+            model.config.workforce,
             self.morale,
-            new_starter=self.model.now - self.started_at < 180.0,
+            new_starter=model.now - self.started_at < 180.0,
         )
 
     def review_week(self, backlog: float) -> None:
@@ -101,6 +103,8 @@ class Vacancy:
 
     def fill_permanently(self) -> None:
         """A permanent recruit starts; any locum leaves and hands over their cases."""
+        if self not in self.team.vacancies:
+            return  # the post was cut (``SocialWorkTeam.set_posts``)
         self.team.vacancies.remove(self)
         if self.locum is not None:
             self.team.remove_worker(self.locum)
@@ -138,10 +142,31 @@ class SocialWorkTeam:
         return worker
 
     def worker_leaves(self, worker: SocialWorker) -> None:
-        """A permanent worker resigns: the post becomes vacant."""
+        """A permanent worker resigns: the post becomes vacant, unless it is one too many."""
         self.leavers += 1
         self.remove_worker(worker)
-        self.vacancies.append(Vacancy(self, now=self.model.now, immediate_cover=False))
+        if self.permanent_staff() + len(self.vacancies) < self.posts:
+            self.vacancies.append(Vacancy(self, now=self.model.now, immediate_cover=False))
+
+    def permanent_staff(self) -> int:
+        """Permanent workers in post (locums cover vacancies and are not counted)."""
+        return sum(not w.agency for w in self.workers.values())
+
+    def set_posts(self, posts: int) -> None:
+        """The funded establishment becomes ``posts`` (after an organisational change).
+
+        More posts are new vacancies, recruited to from now. Fewer posts are cut from the
+        vacancies first, the latest first, with any locum in them; staff beyond the new
+        establishment are not replaced when they leave.
+        """
+        self.posts = posts
+        now = self.model.now
+        while self.permanent_staff() + len(self.vacancies) < posts:
+            self.vacancies.append(Vacancy(self, now=now, immediate_cover=False))
+        while self.vacancies and self.permanent_staff() + len(self.vacancies) > posts:
+            cut = self.vacancies.pop()
+            if cut.locum is not None and cut.locum.unique_id in self.workers:
+                self.remove_worker(cut.locum)
 
     def remove_worker(self, worker: SocialWorker) -> None:
         """Take ``worker`` off the team, handing their cases to the least-loaded colleagues."""

@@ -26,6 +26,15 @@ class Integrator:
         self._last = now
         return self.total
 
+    def value_at(self, now: float) -> float:
+        """The total at ``now``, without bringing it up to date.
+
+        For reading results part-way through a run: ``settle`` would split the integral at
+        ``now`` and so change the rounding of every later total (a run that is read on day
+        200 would no longer be the same, to the last digit, as one that is not).
+        """
+        return self.total + self.rate * (now - self._last)
+
     def change(self, delta: float, now: float) -> None:
         """Change the rate by ``delta`` from ``now`` on."""
         self.total += self.rate * (now - self._last)

@@ -57,8 +57,8 @@ class Breakdown:
     def measured(self) -> tuple[list[float], list[float]]:
         """Client-days and spending per cell since the measured period began (zero before)."""
         now = self.model.now
-        days = [c.settle(now) for c in self.client_days]
-        spend = [s.settle(now) for s in self.spend]
+        days = [c.value_at(now) for c in self.client_days]
+        spend = [s.value_at(now) for s in self.spend]
         if self._at_start is None:
             return [0.0] * len(days), [0.0] * len(spend)
         start_days, start_spend = self._at_start

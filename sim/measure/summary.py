@@ -240,7 +240,7 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "total_per_year": total,
             "by_component_per_year": spend,
             "per_long_term_client_per_year": _share(total, long_term),
-            "one_off_setup_total": model.ledger.accounts["setup"].settle(end),
+            "one_off_setup_total": model.ledger.accounts["setup"].value_at(end),
             "budget_per_year": cfg.commissioning.annual_budget,
             "spend_to_budget": _share(total, cfg.commissioning.annual_budget),
         },
