@@ -168,12 +168,18 @@ def _presets(args: argparse.Namespace, console: Console) -> int:
         return 0
     preset = chosen[0]
     console.print(f"[bold]{preset.name}[/] — {preset.title}\n{preset.summary}\n")
+    if preset.variant_of:
+        console.print(f"A variant that brackets {preset.variant_of}.\n")
     table = Table()
-    for column in ("parameter", "value", "source", "reason"):
+    for column in ("parameter", "value", "grade", "distribution"):
         table.add_column(column, overflow="fold")
     for p in preset.parameters:
-        table.add_row(p.path, str(p.value), p.source, p.reason)
+        spread = p.distribution.describe() if p.distribution is not None else "-"
+        table.add_row(p.path, str(p.value), p.grade, spread)
     console.print(table)
+    # Reasons are prose: printed in full below the table rather than folded into a narrow column.
+    for p in preset.parameters:
+        console.print(f"[bold]{p.path}[/] [{p.source}]: {p.reason}", highlight=False)
     for key in preset.sources:
         console.print(f"  [{key}] {SOURCES[key]}")
     return 0

@@ -55,6 +55,10 @@ def test_presets_lists_seven_models_with_sources(capsys):
     assert main(["presets", "social_work_practice"]) == 0
     detail = capsys.readouterr().out
     assert "bureaucratic burden" in detail and "[003]" in detail
+    assert "assumption" in detail and "triangular" in detail  # grade and distribution
+    assert main(["presets", "social_work_practice_no_benefit"]) == 0
+    variant = capsys.readouterr().out
+    assert "A variant that brackets social_work_practice" in variant and "baseline" in variant
 
 
 @pytest.mark.parametrize(
