@@ -156,8 +156,7 @@ class CoreParams:
             self_funder_arrangement_days=sc.hospital.self_funder_arrangement_days,
             package_hold_days=sc.hospital.package_hold_days,
             social_workers=max(1, round(present)),
-            worker_hours_per_day=wf.hours_per_week
-            / 7.0
+            worker_hours_per_day=wf.working_hours_per_day
             * (1.0 - wf.admin_share)
             * wf.pathway_time_share
             * productivity,

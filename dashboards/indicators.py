@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from carepath.sim.measure import kpis as catalogue
 from carepath.sim.measure.reporters import LONG_TERM_CLIENT_SERIES
-from carepath.sim.measure.summary import client_facing_share, paid_hours
+from carepath.sim.measure.summary import client_facing_share, working_hours
 from carepath.sim.model import CarePathwayModel
 from carepath.sim.states import State
 
@@ -103,14 +103,14 @@ def _median_wait(model: CarePathwayModel, days: np.ndarray) -> list[float | None
 
 
 def _client_facing(model: CarePathwayModel, days: np.ndarray) -> list[float | None]:
-    """Client-facing share of paid social-worker time per week, in % (the summary's formula)."""
+    """Client-facing share of social-worker working time per week, in % (the summary's formula)."""
     wf = model.config.workforce
     hours = np.asarray(model.datacollector.model_vars["pathway_hours_to_date"], dtype=float)
     staff = np.asarray(model.datacollector.model_vars["social_workers"], dtype=float)
     shares: list[float | None] = [None]
     for start, end in itertools.pairwise(days):
-        paid = paid_hours(float(staff[start + 1 : end + 1].sum()), wf)
-        share = client_facing_share(float(hours[end] - hours[start]), paid, wf)
+        working = working_hours(float(staff[start + 1 : end + 1].sum()), wf)
+        share = client_facing_share(float(hours[end] - hours[start]), working, wf)
         shares.append(None if math.isnan(share) else round(100.0 * share, 1))
     return shares
 
@@ -167,7 +167,7 @@ CHARTS: tuple[Chart, ...] = (
         {"mean caseload": _reporter("caseload_mean")},
     ),
     Chart(
-        "client_time", "Client-facing time", "% of paid hours", {"client-facing": _client_facing}
+        "client_time", "Client-facing time", "% of working hours", {"client-facing": _client_facing}
     ),
 )
 

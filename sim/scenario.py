@@ -46,6 +46,7 @@ EXP_EFFECT_MAX = 100.0
 ExpEffect = Annotated[float, Field(ge=0.0, le=EXP_EFFECT_MAX, allow_inf_nan=False)]
 LOGNORMAL_SPREAD_MAX = 1e6
 PATHWAY_HOURS_MIN = 1e-6  # a week, per worker: about 4 ms
+WEEKDAYS_A_YEAR = 365.25 * 5 / 7  # a five-day week's working days before leave (260.9)
 DURATION_MAX = 1e9  # days or hours: the limit of every field named *_days, *_hours, hours_mean
 
 AGE_BANDS = ("adults_18_64", "aged_65_84", "aged_85_plus")
@@ -419,10 +420,34 @@ class Workforce(Section):
         json_schema_extra=PER_HEAD,
     )
     hours_per_week: Annotated[float, Field(gt=0, le=60)] = Field(
-        37.0, description="Contracted weekly hours of a social worker."
+        37.0, description="Contracted weekly hours of a social worker (NJC 37-hour week)."
+    )
+    annual_leave_days: Annotated[float, Field(ge=0, le=60)] = Field(
+        26.5,
+        description=(
+            "Days of annual leave a year: the NJC minimum is 25 days under five years' service "
+            "and 28 after (midpoint; https://slcc.co.uk/?p=30449)."
+        ),
+    )
+    bank_holidays: Annotated[float, Field(ge=0, le=20)] = Field(
+        8.0, description="Public holidays a year (NJC: 8)."
+    )
+    sickness_days: Annotated[float, Field(ge=0, le=60)] = Field(
+        10.7,
+        description=(
+            "Days of sickness absence a year: 10.7 for local-authority adult-services staff "
+            "in 2019-20 (https://healthcareandprotection.com/33645-2 [secondary]; no figure "
+            "for social workers alone was found)."
+        ),
+    )
+    training_days: Annotated[float, Field(ge=0, le=60)] = Field(
+        5.0,
+        description=(
+            "Days of training a year (assumption: Social Work England sets no number of CPD days)."
+        ),
     )
     admin_share: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
-        0.35, description="Share of paid time on administration and bureaucracy (assumption)."
+        0.35, description="Share of working time on administration and bureaucracy (assumption)."
     )
     pathway_time_share: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
         0.6,
@@ -506,12 +531,33 @@ class Workforce(Section):
         0.7, description="Productivity of a permanent recruit in their first 180 days."
     )
 
+    @property
+    def working_share(self) -> float:
+        """Share of weekdays a worker is at work: not on leave, a holiday, sick or training."""
+        absent = self.annual_leave_days + self.bank_holidays + self.sickness_days
+        return (WEEKDAYS_A_YEAR - absent - self.training_days) / WEEKDAYS_A_YEAR
+
+    @property
+    def working_hours_per_day(self) -> float:
+        """Hours a calendar day a worker in post is at work, averaged over the year.
+
+        PSSRU's unit costs are per working hour, so pay is this times ``hourly_cost``.
+        """
+        return self.hours_per_week / 7.0 * self.working_share
+
     @model_validator(mode="after")
     def _some_pathway_time(self) -> Workforce:
         # Work is paced by hours / a worker's pathway hours a day: a product of tiny shares
         # underflows to 0 and the division fails.
+        absent = self.annual_leave_days + self.bank_holidays + self.sickness_days
+        if absent + self.training_days > WEEKDAYS_A_YEAR - 1.0:
+            raise ValueError(
+                "annual_leave_days + bank_holidays + sickness_days + training_days must leave "
+                f"at least one working day of the {WEEKDAYS_A_YEAR:g} weekdays a year"
+            )
         least = (
             self.hours_per_week
+            * self.working_share
             * (1.0 - self.admin_share)
             * self.pathway_time_share
             * self.new_starter_productivity
@@ -519,7 +565,7 @@ class Workforce(Section):
         )
         if least < PATHWAY_HOURS_MIN:
             raise ValueError(
-                "hours_per_week x (1 - admin_share) x pathway_time_share x "
+                "hours_per_week x working_share x (1 - admin_share) x pathway_time_share x "
                 "new_starter_productivity, a worker's hours a week for the pathway, must be at "
                 f"least {PATHWAY_HOURS_MIN:g} (time divided by it must stay finite); got {least:g}"
             )
@@ -750,12 +796,12 @@ class Commissioning(Section):
     """The council's budget holder."""
 
     annual_budget: NonNegativeFloat = Field(
-        106_000_000.0,
+        104_300_000.0,
         description=(
             "Council budget for the modelled pathway, £ a year: England's gross spend on "
             "long-term support and re-ablement (ASC-FR 2023-24 Table 1a: £21.40bn + £0.53bn for "
-            "45M adults) for the default council's 200,000 adults, £97.5M, plus about £8.5M for "
-            "its social-work team at the PSSRU unit cost (derived). England's councils overspent "
+            "45M adults) for the default council's 200,000 adults, £97.5M, plus about £6.8M for "
+            "its 80 social-work posts at the PSSRU unit cost per working hour (derived). England's councils overspent "
             "a little in 2023-24, so a council spending at England's average is near its "
             "budget. " + PER_HEAD_NOTE
         ),

@@ -642,9 +642,10 @@ _ENTRIES: tuple[Kpi, ...] = (
     Kpi(
         "workforce.client_facing_share",
         "Client-facing time",
-        "share of paid hours",
-        "Share of social workers' paid hours spent on assessments, reviews and other work with "
-        "or for clients rather than administration.",
+        "share of working hours",
+        "Share of social workers' working hours (net of leave, holidays, sickness and training) "
+        "spent on assessments, reviews and other work with or for clients rather than "
+        "administration.",
         _HIGHER,
         headline=True,
         number_format=PERCENT,

@@ -51,30 +51,31 @@ def _share(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else math.nan
 
 
-def paid_hours(worker_days: float, workforce: Workforce) -> float:
-    """Paid social-worker hours in ``worker_days`` days of one worker in post."""
-    return worker_days * workforce.hours_per_week / 7.0
+def working_hours(worker_days: float, workforce: Workforce) -> float:
+    """Social-worker hours at work in ``worker_days`` days in post (net of leave and absence)."""
+    return worker_days * workforce.working_hours_per_day
 
 
-def client_facing_share(pathway_hours: float, paid: float, workforce: Workforce) -> float:
-    """Share of ``paid`` social-worker hours spent with or for clients.
+def client_facing_share(pathway_hours: float, working: float, workforce: Workforce) -> float:
+    """Share of ``working`` social-worker hours spent with or for clients.
 
     The run summary and the dashboards both call this, so the two always agree.
 
     Args:
         pathway_hours: hours the team spent on pathway work (assessments, reviews, support
             planning) in the period.
-        paid: paid hours of the social workers in post over the same period.
+        working: hours the social workers in post were at work over the same period
+            (``working_hours``).
         workforce: the scenario's workforce section. Of the time left after administration,
             the part not planned for the pathway goes to other client work (safeguarding,
             mental capacity, other statutory work), which the model counts but does not
             simulate.
 
     Returns:
-        The share, or NaN when no hours were paid.
+        The share, or NaN when nobody was at work.
     """
-    other = paid * (1.0 - workforce.admin_share) * (1.0 - workforce.pathway_time_share)
-    return _share(pathway_hours + other, paid)
+    other = working * (1.0 - workforce.admin_share) * (1.0 - workforce.pathway_time_share)
+    return _share(pathway_hours + other, working)
 
 
 def summarise(model: CarePathwayModel) -> dict[str, Any]:
@@ -117,7 +118,7 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
     spend = {c: per_year(f"spend_{c}_to_date") for c in COMPONENTS}
     total = sum(spend.values())
     wf = cfg.workforce
-    paid_hours_per_year = paid_hours(mean("social_workers"), wf) * 365.0
+    working_hours_per_year = working_hours(mean("social_workers"), wf) * 365.0
     community = (
         mean("home_care_clients")
         + mean("direct_payment_clients")
@@ -248,7 +249,7 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "social_workers_mean": mean("social_workers"),
             "funded_posts": permanent_posts,
             "client_facing_share": client_facing_share(
-                per_year("pathway_hours_to_date"), paid_hours_per_year, wf
+                per_year("pathway_hours_to_date"), working_hours_per_year, wf
             ),
             "caseload_mean": mean("caseload_mean"),
             "morale_mean": mean("morale_mean"),

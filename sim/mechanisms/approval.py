@@ -25,7 +25,7 @@ class Decision(Enum):
 
 def checking_hours_per_day(approval: Approval, workforce: Workforce) -> float:
     """Hours the council's checking officers give to checks each day."""
-    return approval.checker_fte * workforce.hours_per_week / 7.0
+    return approval.checker_fte * workforce.working_hours_per_day
 
 
 def decide(approval: Approval, stream: Stream, weekly_cost: float) -> Decision:

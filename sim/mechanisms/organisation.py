@@ -20,4 +20,4 @@ def checking_cost_per_day(approval: Approval, workforce: Workforce) -> float:
     """Pay of the council's checking officers a day (zero when the council does not check)."""
     if not approval.council_checks_assessments:
         return 0.0
-    return approval.checker_fte * workforce.hourly_cost * workforce.hours_per_week / 7.0
+    return approval.checker_fte * workforce.hourly_cost * workforce.working_hours_per_day

@@ -29,8 +29,7 @@ def pathway_hours_per_day(workforce: Workforce, morale: float, *, new_starter: b
         0.85 + 0.25 * morale
     )
     return (
-        workforce.hours_per_week
-        / 7.0
+        workforce.working_hours_per_day
         * (1.0 - workforce.admin_share)
         * workforce.pathway_time_share
         * productivity
@@ -85,7 +84,7 @@ def pay_per_day(
 
     The overhead falls on pay and premium; a contractor's margin on all three.
     """
-    base = workforce.hourly_cost * workforce.hours_per_week / 7.0
+    base = workforce.hourly_cost * workforce.working_hours_per_day
     premium = base * workforce.agency_premium if agency else 0.0
     overhead = (base + premium) * organisation.overhead_share
     margin = (base + premium + overhead) * organisation.contract_margin

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from carepath.dashboards import charts, indicators, levers
 from carepath.dashboards.simulation import Simulation
-from carepath.sim.measure.summary import client_facing_share, paid_hours
+from carepath.sim.measure.summary import client_facing_share, working_hours
 from carepath.sim.scenario import ScenarioError
 
 
@@ -84,7 +84,7 @@ def test_live_client_facing_share_is_the_summary_s_formula(year_run):
     workforce = year_run.config.workforce
     start, end = year_run.steps - indicators.RECENT_DAYS, year_run.steps
     hours = series["pathway_hours_to_date"]
-    paid = paid_hours(float(series["social_workers"].iloc[start + 1 : end + 1].sum()), workforce)
+    paid = working_hours(float(series["social_workers"].iloc[start + 1 : end + 1].sum()), workforce)
     share = client_facing_share(float(hours.iloc[end] - hours.iloc[start]), paid, workforce)
     card = {kpi.key: kpi for kpi in indicators.KPIS}["client_time"].value(year_run)
     assert card == pytest.approx(share, abs=0.0005)  # the card rounds to 0.1 of a percent

@@ -8,7 +8,7 @@ import pytest
 from carepath.experiments.runs import flatten_kpis
 from carepath.sim import CarePathwayModel
 from carepath.sim.measure import kpis
-from carepath.sim.measure.summary import client_facing_share, paid_hours
+from carepath.sim.measure.summary import client_facing_share, working_hours
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,7 @@ def test_the_summary_s_client_facing_share_comes_from_the_shared_function(run, s
     years = run.time / 365.0
     hours = series["pathway_hours_to_date"]
     pathway_per_year = float(hours.iloc[-1] - hours.iloc[0]) / years
-    paid = paid_hours(float(series["social_workers"].mean()), workforce) * 365.0
+    paid = working_hours(float(series["social_workers"].mean()), workforce) * 365.0
     shared = client_facing_share(pathway_per_year, paid, workforce)
     assert summary["workforce"]["client_facing_share"] == shared  # the same arithmetic
     other = (1.0 - workforce.admin_share) * (1.0 - workforce.pathway_time_share)
