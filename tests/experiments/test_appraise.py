@@ -1,0 +1,173 @@
+"""``carepath appraise``: the file, the draws, the paired analysis, resume and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from carepath.experiments.appraise.analysis import (
+    COST_PV,
+    NET_BENEFIT,
+    difference_table,
+    discount_factors,
+    paired_differences,
+    run_measures,
+    yearly_spend,
+)
+from carepath.experiments.appraise.draws import uncertain_columns
+from carepath.experiments.appraise.plan import load_appraisal
+from carepath.experiments.appraise.report import build_appraisal_report
+from carepath.experiments.appraise.spec import AppraisalError, parse_appraisal
+from carepath.experiments.store import StoreError, read_runs, read_timeseries
+from carepath.experiments.sweep import sweep
+from carepath.sim.presets import PRESETS
+
+from carepath.cli import main
+from tests.sim.mechanisms.council import SMALL_COUNCIL
+
+COUNCIL = {k: v for k, v in SMALL_COUNCIL.items() if not k.startswith("run.")}
+
+
+def _write(folder: Path, **changes) -> Path:
+    lines = [
+        'name = "tiny"',
+        f"seed = {changes.pop('seed', 7)}",
+        'options = ["in_house", "social_work_practice"]',
+        "draws = 3",
+        "replications = 1",
+        "horizon_years = 1",
+        "warmup_days = 180",
+        "[scenario.set]",
+        *(f'"{k}" = {v!r}' for k, v in COUNCIL.items()),
+    ]
+    path = folder / "tiny.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> tuple[Path, object]:
+    folder = tmp_path_factory.mktemp("appraise")
+    planned = load_appraisal(_write(folder))
+    out = folder / "out"
+    report = sweep(planned.plan, out, workers=1)
+    assert report.failed == 0
+    return out, planned
+
+
+def test_bad_fields_are_refused_in_one_line_naming_them():
+    with pytest.raises(AppraisalError, match=r"options: unknown preset 'nope'; allowed: in_house"):
+        parse_appraisal({"seed": 1, "name": "x", "options": ["nope"]})
+    with pytest.raises(AppraisalError, match=r"scenario.set: run.years is set by the appraisal"):
+        parse_appraisal({"seed": 1, "name": "x", "scenario": {"set": {"run.years": 3}}})
+    with pytest.raises(AppraisalError, match=r"scenario.set: workforce.admin_share is an option"):
+        parse_appraisal(
+            {"seed": 1, "name": "x", "scenario": {"set": {"workforce.admin_share": 0.3}}}
+        )
+    with pytest.raises(AppraisalError, match=r"kpis: unknown KPI 'x.y'"):
+        parse_appraisal({"seed": 1, "name": "x", "kpis": ["x.y"]})
+    with pytest.raises(AppraisalError, match=r"discount_rate"):
+        parse_appraisal({"seed": 1, "name": "x", "discount_rate": -0.1})
+
+
+def test_the_command_exits_2_with_the_field_named(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('seed = 1\ncurrent = "council"\n')
+    assert main(["appraise", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "current: unknown preset 'council'" in err[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_draws_cover_each_uncertain_value_and_hold_baseline_values():
+    options = ["in_house", "social_enterprise"]
+    columns = uncertain_columns(options, "in_house")
+    drawn = {c.path for c in columns}
+    enterprise = {p.path: p for p in PRESETS["social_enterprise"].parameters}
+    # The current arrangement adds no column; a baseline-graded value (admin share) is held.
+    assert all(c.option == "social_enterprise" for c in columns)
+    assert enterprise["workforce.admin_share"].grade == "baseline"
+    assert "workforce.admin_share" not in drawn
+    assert drawn == {
+        p for p, v in enterprise.items() if v.distribution is not None and v.grade != "baseline"
+    }
+
+
+def test_latin_hypercube_is_seeded_stratified_and_inside_each_distribution(tmp_path):
+    planned = load_appraisal(_write(tmp_path))
+    again = load_appraisal(_write(tmp_path))
+    assert np.array_equal(planned.values, again.values)
+    # One draw in each third of every column's unit interval.
+    strata = np.sort(np.floor(planned.unit * 3), axis=0)
+    assert (strata == np.arange(3)[:, None]).all()
+    for j, column in enumerate(planned.columns):
+        d = column.distribution
+        assert ((planned.values[:, j] >= d.low) & (planned.values[:, j] <= d.high)).all()
+    # Each draw's option arm carries that draw's values; the current arrangement one arm.
+    arm = planned.plan.arms[planned.arm_of[(1, "social_work_practice")]][0]
+    assert arm.values["workforce.admin_share"] == pytest.approx(planned.values[1, 0])
+    assert {planned.arm_of[(d, "in_house")] for d in range(3)} == {0}
+    assert len(planned.plan.tasks) == 1 + 3
+
+
+def test_discounting_follows_the_green_book_and_the_years_after_the_change():
+    assert discount_factors(3, 0.035) == pytest.approx([1.0, 1 / 1.035, 1 / 1.035**2])
+    # Spend of £1 a day from day 0: each year after a 10-day warm-up is £365.
+    days = np.arange(0, 10 + 2 * 365 + 1, 5.0)
+    series = pd.DataFrame({"run_id": 0, "day": days, "spend_to_date": days})
+    assert yearly_spend(series, 10, 2).to_numpy().tolist() == [[365.0, 365.0]]
+    with pytest.raises(ValueError, match="no value on day 7"):
+        yearly_spend(series, 7, 1)
+
+
+def test_an_option_identical_to_the_current_arrangement_shows_no_difference(finished):
+    out, planned = finished
+    a = planned.appraisal
+    measures = run_measures(read_runs(out), read_timeseries(out), a)
+    pairs = paired_differences(measures, planned)
+    table = difference_table(pairs, ["in_house", "social_work_practice"], [*a.kpis, COST_PV])
+    same = table[table["option"] == "in_house"]
+    assert len(same) == len(a.kpis) + 1
+    assert (same[["mean_difference", "low", "high", "p_better", "p_worse"]] == 0).all().all()
+    # The real option does differ (the comparison is not trivially zero everywhere).
+    other = table[table["option"] == "social_work_practice"]
+    assert (other["mean_difference"].abs() > 0).any()
+    # Its discounted cost over one year equals a year of spend, set-up included.
+    spend = other.set_index("kpi").loc[["cost.total_per_year", COST_PV], "mean_difference"]
+    assert spend.iloc[0] == pytest.approx(spend.iloc[1], rel=0.02)
+
+
+def test_report_is_self_contained_with_tables_and_a_summary(finished):
+    out, planned = finished
+    path = build_appraisal_report(out, planned)
+    page = path.read_text()
+    assert page.count("<svg") >= 2
+    assert "<script" not in page and 'src="http' not in page and 'href="http' not in page
+    assert "Summary for the committee" in page and "Social work practice" in page
+    for name in ("differences.csv", "evppi.csv", "tornado.csv", "thresholds.csv", "pairs.csv"):
+        assert (path.parent / name).exists()
+    diffs = pd.read_csv(path.parent / "differences.csv")
+    assert set(diffs["kpi"]) >= {NET_BENEFIT, COST_PV}
+
+
+def test_a_killed_appraisal_resumes_to_the_same_results(tmp_path, finished):
+    whole, _ = finished
+    planned = load_appraisal(_write(tmp_path))
+    out = tmp_path / "out"
+
+    def die(outcome, done, total):
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        sweep(planned.plan, out, workers=1, progress=die)
+    resumed = sweep(planned.plan, out, workers=1)
+    assert resumed.skipped == 2 and resumed.ok == 2
+    columns = ["run_id", "checksum"]
+    assert read_runs(out)[columns].equals(read_runs(whole)[columns])
+    # A different appraisal (another seed draws other values) is refused in that folder.
+    other = load_appraisal(_write(tmp_path, seed=8))
+    with pytest.raises(StoreError, match="holds a different experiment"):
+        sweep(other.plan, out, workers=1)
