@@ -31,9 +31,10 @@ from carepath.experiments.appraise.draws import (
     uncertain_columns,
     unit_draws,
 )
+from carepath.experiments.appraise.forking import MODEL as FORKING_MODEL
 from carepath.experiments.appraise.spec import Appraisal, AppraisalError, read_appraisal
 from carepath.experiments.design import PRESET_PATH
-from carepath.experiments.spec import ExperimentError, parse_experiment
+from carepath.experiments.spec import DEFAULT_MODEL, ExperimentError, parse_experiment
 from carepath.experiments.sweep import Plan, plan_experiment
 
 # What the analysis needs besides the KPIs appraised: spend and the decision's terms.
@@ -95,6 +96,7 @@ def _experiment_data(
         "seed": appraisal.seed,
         "replications": appraisal.replications,
         "baseline": appraisal.current,
+        "model": FORKING_MODEL if appraisal.fork_warmup else DEFAULT_MODEL,
         "scenario": {
             **council,
             "years": appraisal.years,

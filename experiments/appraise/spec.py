@@ -11,6 +11,7 @@ An appraisal file is TOML::
     horizon_years = 5                 # years appraised after the change
     warmup_days = 1825                # years before the change, under the current arrangement
     discount_rate = 0.035             # HM Treasury Green Book
+    fork_warmup = true                # fork options from one warm-up (same results, faster)
     kpis = ["assessment.wait_median_days_community"]   # default: DEFAULT_KPIS
 
     [scenario]                        # the council every option is appraised on
@@ -98,6 +99,11 @@ class Appraisal(_Strict):
     warmup_days: Annotated[int, Field(ge=0, le=3650)] = 1825
     discount_rate: Annotated[float, Field(ge=0, le=0.2)] = GREEN_BOOK_RATE
     kpis: list[str] = Field(default_factory=lambda: list(DEFAULT_KPIS))
+    fork_warmup: bool = Field(
+        True,
+        description="run each replication's warm-up once per worker and fork every option "
+        "from it (same results, about half the time); off: every run makes its own warm-up",
+    )
     scenario: Council = Field(default_factory=Council)
     decision: Decision = Field(default_factory=Decision)
 

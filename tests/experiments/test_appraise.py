@@ -171,3 +171,45 @@ def test_a_killed_appraisal_resumes_to_the_same_results(tmp_path, finished):
     other = load_appraisal(_write(tmp_path, seed=8))
     with pytest.raises(StoreError, match="holds a different experiment"):
         sweep(other.plan, out, workers=1)
+
+
+def test_a_fork_from_a_kept_warm_up_is_the_run_made_without_one():
+    from carepath.experiments.appraise import forking
+    from carepath.sim import CarePathwayModel, build_scenario
+
+    def scenario(preset: str):
+        overrides = COUNCIL | {
+            "run.years": 1.5,
+            "run.warmup_days": 180,
+            "change.enabled": True,
+            "change.staff_leaving_share": 0.1,
+        }
+        return build_scenario(preset=preset, overrides=overrides)
+
+    forking.clear()
+    seed = np.random.SeedSequence(5).spawn(1)[0]
+    first = forking.forked_model(scenario("outsourced"), seed)
+    assert first.steps == 180  # warmed up to the eve of the change, and kept
+    fork = forking.forked_model(scenario("social_work_practice"), seed)
+    assert fork.steps == 180 and fork.option.organisation.preset == "social_work_practice"
+    plain = CarePathwayModel(scenario=scenario("social_work_practice"), rng=seed).run()
+    assert fork.run().summary == plain.summary
+    # Another seed is another warm-up: made afresh, not taken from the kept one.
+    other = forking.forked_model(scenario("social_work_practice"), np.random.SeedSequence(6))
+    assert other.steps == 180 and len(forking._WARMED) == 2
+    forking.clear()
+
+
+def test_the_stored_runs_checksum_as_runs_without_forking(finished):
+    import dataclasses
+
+    from carepath.experiments.appraise.forking import MODEL
+    from carepath.experiments.runs import execute
+    from carepath.experiments.spec import DEFAULT_MODEL
+
+    out, planned = finished
+    assert planned.plan.experiment.model == MODEL
+    stored = read_runs(out).set_index("run_id")["checksum"]
+    for task in planned.plan.tasks[1:3]:  # forked in the sweep from task 0's warm-up
+        plain = execute(dataclasses.replace(task, model=DEFAULT_MODEL))
+        assert plain.row["checksum"] == stored[task.run_id]
