@@ -14,6 +14,7 @@ from carepath.experiments.appraise.analysis import (
     discount_factors,
     paired_differences,
     run_measures,
+    verdict,
     yearly_spend,
 )
 from carepath.experiments.appraise.draws import uncertain_columns
@@ -213,3 +214,52 @@ def test_the_stored_runs_checksum_as_runs_without_forking(finished):
     for task in planned.plan.tasks[1:3]:  # forked in the sweep from task 0's warm-up
         plain = execute(dataclasses.replace(task, model=DEFAULT_MODEL))
         assert plain.row["checksum"] == stored[task.run_id]
+
+
+def test_an_option_with_costs_but_no_benefits_is_worse_on_cost_and_alike_on_waits(
+    tmp_path, monkeypatch
+):
+    # An option that pays set-up and an overhead but acts on nothing else: every mechanism
+    # of ways of working is graded baseline, held at the in-house value in every draw.
+    import dataclasses
+
+    from carepath.sim import presets
+    from carepath.sim.evidence import Distribution
+
+    costs = {
+        "organisation.setup_cost": (300_000.0, Distribution("triangular", 1e5, 7e5, 3e5)),
+        "organisation.overhead_share": (0.08, Distribution("triangular", 0.03, 0.15, 0.08)),
+    }
+    params = []
+    for p in presets.PRESETS["in_house"].parameters:
+        if p.path in costs:
+            value, dist = costs[p.path]
+            p = dataclasses.replace(p, value=value, grade="assumption", distribution=dist)
+        else:
+            p = dataclasses.replace(p, grade="baseline")
+        params.append(p)
+    option = dataclasses.replace(
+        presets.PRESETS["in_house"], name="costs_only", parameters=tuple(params)
+    )
+    monkeypatch.setitem(presets.PRESETS, "costs_only", option)
+    path = _write(tmp_path)
+    path.write_text(
+        path.read_text()
+        .replace('["in_house", "social_work_practice"]', '["costs_only"]')
+        .replace("replications = 1", "replications = 2")
+    )
+    planned = load_appraisal(path)
+    assert sorted(c.path for c in planned.columns) == sorted(costs)
+    sweep(planned.plan, tmp_path / "out", workers=1)
+    out = tmp_path / "out"
+    measures = run_measures(read_runs(out), read_timeseries(out), planned.appraisal)
+    pairs = paired_differences(measures, planned)
+    waits = ["assessment.wait_median_days_community", "assessment.people_waiting_mean"]
+    table = difference_table(pairs, ["costs_only"], [COST_PV, *waits]).set_index("kpi")
+    assert table.loc[COST_PV, "p_worse"] == 1.0
+    assert table.loc[COST_PV, "low"] > 0
+    # Overheads and set-up are money only, and the runs share their luck: waits are the same.
+    for kpi in waits:
+        row = table.loc[kpi]
+        assert verdict(row["p_better"], row["p_worse"]) == "no difference"
+        assert row["low"] == row["high"] == 0.0
