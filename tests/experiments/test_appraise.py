@@ -263,3 +263,34 @@ def test_an_option_with_costs_but_no_benefits_is_worse_on_cost_and_alike_on_wait
         row = table.loc[kpi]
         assert verdict(row["p_better"], row["p_worse"]) == "no difference"
         assert row["low"] == row["high"] == 0.0
+
+
+def test_a_dask_cluster_gives_the_serial_results(tmp_path, finished):
+    from distributed import LocalCluster
+
+    whole, _ = finished
+    planned = load_appraisal(_write(tmp_path))
+    # One worker in this process: the machine's limits, and still the Dask code path.
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        dashboard_address=None,
+    ) as cluster:
+        report = sweep(planned.plan, tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert report.ok == len(planned.plan.tasks)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "dask"), read_runs(whole))
+
+
+def test_the_command_writes_the_report_resumes_and_refuses_another_plan(tmp_path, capsys):
+    path = _write(tmp_path)
+    out = tmp_path / "out"
+    assert main(["appraise", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    assert (out / "appraisal" / "report.html").exists()
+    assert main(["appraise", str(path), "--out", str(out), "--workers", "1"]) == 0
+    assert "4 already done" in capsys.readouterr().out
+    path.write_text(path.read_text().replace("draws = 3", "draws = 4"))
+    assert main(["appraise", str(path), "--out", str(out), "--workers", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "holds a different experiment" in err[0]
