@@ -26,6 +26,11 @@ COST_PV = "appraisal.cost_present_value"
 NET_BENEFIT = "appraisal.net_benefit"
 DERIVED = {COST_PV: Better.LOWER, NET_BENEFIT: Better.HIGHER}
 INTERVAL = (0.05, 0.95)
+# A threshold is reported only from a fit the parameter explains beyond chance (approximate
+# F test; strict, since every option, parameter and KPI is tried) that crosses zero once.
+THRESHOLD_P = 0.01
+# A metamodel enters EVPPI only when its parameters explain the net benefit beyond chance.
+EVPPI_P = 0.05
 TORNADO_COLUMNS = (
     "option",
     "parameter",
@@ -36,6 +41,7 @@ TORNADO_COLUMNS = (
     "at_low",
     "at_high",
     "swing",
+    "p_value",
 )
 
 
@@ -177,9 +183,11 @@ def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) ->
         for option in options:
             own = [j for j, c in enumerate(columns) if c.option == option and c.path == group]
             y = nb[option].to_numpy()
-            fitted.append(
-                fit_smooth(values[draws][:, own], y).fitted if own else np.full_like(y, y.mean())
-            )
+            smooth = fit_smooth(values[draws][:, own], y) if own else None
+            # A fit chance explains as well as the parameters is noise, and noise in the fitted
+            # values only ever adds to EVPPI (the mean of a maximum): such a fit counts as flat.
+            keep = smooth is not None and smooth.p_value < EVPPI_P
+            fitted.append(smooth.fitted if keep else np.full_like(y, y.mean()))
         value = evppi(nb_matrix, np.column_stack(fitted))
         evppi_rows.append(
             {
@@ -214,10 +222,15 @@ def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) ->
                     "at_low": at_low,
                     "at_high": at_high,
                     "swing": abs(at_high - at_low),
+                    "p_value": smooth.p_value,
                 }
             )
-            for point in thresholds(smooth, float(x.min()), float(x.max())):
-                above = float(smooth.predict(np.array([point + 1e-6 * (x.max() - x.min())]))[0])
+            found = thresholds(smooth, float(x.min()), float(x.max()))
+            if smooth.p_value >= THRESHOLD_P or len(found) != 1:
+                continue
+            # One crossing, and the ends differ in sign: the top end says which side is which.
+            above = float(smooth.predict(np.array([x.max()]))[0])
+            for point in found:
                 threshold_rows.append(
                     {
                         "option": column.option,
@@ -225,6 +238,7 @@ def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) ->
                         "kpi": kpi,
                         "threshold": point,
                         "better_when": "above" if sign * above > 0 else "below",
+                        "p_value": smooth.p_value,
                     }
                 )
     return Sensitivity(
@@ -233,7 +247,8 @@ def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) ->
         .reset_index(drop=True),
         tornado=pd.DataFrame(tornado_rows, columns=TORNADO_COLUMNS),
         thresholds=pd.DataFrame(
-            threshold_rows, columns=["option", "parameter", "kpi", "threshold", "better_when"]
+            threshold_rows,
+            columns=["option", "parameter", "kpi", "threshold", "better_when", "p_value"],
         ),
         evpi=total,
     )

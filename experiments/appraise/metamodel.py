@@ -36,6 +36,8 @@ class Smooth:
     knots: tuple[np.ndarray, ...]
     coef: np.ndarray
     fitted: np.ndarray
+    edf: float = 1.0
+    p_value: float = 1.0
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The fitted function at new points (rows of ``x``, or a vector for one column)."""
@@ -96,19 +98,40 @@ def fit_smooth(x: np.ndarray, y: np.ndarray) -> Smooth:
     # A tiny ridge on every term keeps the cubic terms of a nearly collinear basis solvable.
     jitter = 1e-9 * np.trace(gram) / max(len(gram), 1) * np.eye(len(gram))
     jitter[0, 0] = 0.0
-    best: tuple[float, np.ndarray] | None = None
+    best: tuple[float, np.ndarray, float, float] | None = None
     for lam in _LAMBDAS:
         a = gram + lam * n * penalty + jitter
         coef = np.linalg.solve(a, rhs)
-        hat_trace = np.trace(np.linalg.solve(a, gram))
+        hat_trace = float(np.trace(np.linalg.solve(a, gram)))
         rss = float(np.sum((y - basis @ coef) ** 2))
         gcv = n * rss / max(n - hat_trace, 1e-9) ** 2
         if best is None or gcv < best[0]:
-            best = (gcv, coef)
+            best = (gcv, coef, hat_trace, rss)
     assert best is not None
+    _, coef, edf, rss = best
     full = np.zeros(len(keep))
-    full[keep] = best[1]
-    return Smooth(centre, scale, knots_t, full, basis @ best[1])
+    full[keep] = coef
+    return Smooth(centre, scale, knots_t, full, basis @ coef, edf, _p_value(y, rss, edf))
+
+
+def _p_value(y: np.ndarray, rss: float, edf: float) -> float:
+    """An approximate F test of the fit against the mean alone (as mgcv reports for a smooth).
+
+    Small when the parameters explain more of ``y`` than chance would with ``edf - 1``
+    effective degrees of freedom: a threshold read off a fit that chance explains as well is
+    noise.
+    """
+    from scipy import stats
+
+    n = len(y)
+    df_model, df_resid = edf - 1.0, n - edf
+    rss0 = float(np.sum((y - y.mean()) ** 2))
+    if df_model <= 1e-6 or df_resid <= 0 or rss0 <= 0:
+        return 1.0
+    if rss <= 1e-12 * rss0:
+        return 0.0
+    f = ((rss0 - rss) / df_model) / (rss / df_resid)
+    return float(stats.f.sf(f, df_model, df_resid))
 
 
 def evppi(net_benefit: np.ndarray, fitted: np.ndarray) -> float:
@@ -142,7 +165,8 @@ def thresholds(smooth: Smooth, low: float, high: float, points: int = 401) -> li
     """Where a one-parameter fit crosses zero between ``low`` and ``high`` (interpolated).
 
     Only a fit whose sign differs at the two ends has a threshold: a wiggle that dips across
-    zero and back is noise in the metamodel, not a value that decides the sign.
+    zero and back is noise in the metamodel, not a value that decides the sign. Callers
+    should also check ``smooth.p_value``.
     """
     grid = np.linspace(low, high, points)
     values = smooth.predict(grid)

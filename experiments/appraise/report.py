@@ -78,14 +78,9 @@ def _differences_chart(table: pd.DataFrame, measures: list[str]) -> str:
     for ax, kpi in zip(axes, measures, strict=True):
         rows = table[table["kpi"] == kpi]
         y = np.arange(len(rows))
-        ax.errorbar(
-            rows["mean_difference"],
-            y,
-            xerr=[rows["mean_difference"] - rows["low"], rows["high"] - rows["mean_difference"]],
-            fmt="o",
-            color="#1f4e79",
-            capsize=3,
-        )
+        # The mean of a skewed difference may lie outside its 5-95% range: a line and a dot.
+        ax.hlines(y, rows["low"], rows["high"], color="#1f4e79", lw=2)
+        ax.plot(rows["mean_difference"], y, "o", color="#1f4e79")
         ax.axvline(0.0, color="grey", lw=0.8)
         ax.set_yticks(y, [title(o) for o in rows["option"]], fontsize=8)
         ax.set_title(f"{label(kpi)}: {better_of(kpi).value} is better", fontsize=9)
@@ -198,6 +193,11 @@ def committee_summary(
         if not better and not worse:
             sentence += " On waits, delays and staff turnover no difference is clear."
         lines.append(sentence)
+    if not found.evppi.empty and found.evpi <= 0:
+        lines.append(
+            "In every draw the same choice had the highest net benefit, so learning any "
+            "assumption's true value would not change it (every EVPPI is £0)."
+        )
     if not found.evppi.empty and found.evpi > 0:
         top = found.evppi.iloc[0]
         lines.append(
@@ -205,12 +205,13 @@ def committee_summary(
             f"knowing it before deciding is worth {fmt(NET_BENEFIT, top['evppi'])} in expected net "
             f"benefit (of {fmt(NET_BENEFIT, found.evpi)} for knowing everything)."
         )
-    decisive = found.thresholds[found.thresholds["kpi"] == NET_BENEFIT]
-    for _, row in decisive.head(3).iterrows():
+    # The clearest thresholds (smallest p-value) first: what a committee should ask about.
+    for _, row in found.thresholds.sort_values("p_value").head(4).iterrows():
         note = MECHANISM_NOTES[row["parameter"]]
         lines.append(
-            f"{title(row['option'])} pays off on net benefit only if its "
-            f"{note.title.lower()} is {row['better_when']} {row['threshold']:.3g} ({note.unit})."
+            f"{title(row['option'])} is expected to do better than {current} on "
+            f"{label(row['kpi']).lower()} only if its {note.title.lower()} is "
+            f"{row['better_when']} {row['threshold']:.3g} ({note.unit})."
         )
     lines.append(
         "Every option's value here is an assumption graded in docs/organisational_models.md; "
@@ -280,11 +281,12 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         evppi=[fmt(NET_BENEFIT, v) for v in found.evppi["evppi"]],
         share_of_evpi=[f"{v:.0%}" for v in found.evppi["share_of_evpi"]],
     )
-    threshold_rows = found.thresholds.assign(
+    threshold_rows = found.thresholds.rename(columns={"better_when": "better when"}).assign(
         option=[title(o) for o in found.thresholds["option"]],
         parameter=[MECHANISM_NOTES[p].title for p in found.thresholds["parameter"]],
         kpi=[label(k) for k in found.thresholds["kpi"]],
         threshold=[f"{v:.4g}" for v in found.thresholds["threshold"]],
+        p_value=[f"{v:.2g}" for v in found.thresholds["p_value"]],
     )
     failed = int((runs["status"] != "ok").sum())
     charts = [("Differences", _differences_chart(table, names))]
