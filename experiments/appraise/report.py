@@ -138,8 +138,12 @@ def _tornado_chart(tornado: pd.DataFrame, kpi: str, top: int = 12) -> str | None
 
 def committee_summary(
     planned: AppraisalPlan, table: pd.DataFrame, pairs: pd.DataFrame, found: Sensitivity
-) -> str:
-    """A paragraph a councillor can read, generated from the numbers."""
+) -> list[str]:
+    """Paragraphs a councillor can read, generated from the numbers.
+
+    The overall finding; one paragraph per option; what decides the choice (EVPPI and the
+    clearest thresholds); and how far to trust the values.
+    """
     a = planned.appraisal
     current = title(a.current)
     options = [o for o in planned.options if o != a.current]
@@ -193,14 +197,15 @@ def committee_summary(
         if not better and not worse:
             sentence += " On waits, delays and staff turnover no difference is clear."
         lines.append(sentence)
+    deciding: list[str] = []
     if not found.evppi.empty and found.evpi <= 0:
-        lines.append(
+        deciding.append(
             "In every draw the same choice had the highest net benefit, so learning any "
             "assumption's true value would not change it (every EVPPI is £0)."
         )
     if not found.evppi.empty and found.evpi > 0:
         top = found.evppi.iloc[0]
-        lines.append(
+        deciding.append(
             f"The assumption that most decides the choice is {MECHANISM_NOTES[top['parameter']].title.lower()}: "
             f"knowing it before deciding is worth {fmt(NET_BENEFIT, top['evppi'])} in expected net "
             f"benefit (of {fmt(NET_BENEFIT, found.evpi)} for knowing everything)."
@@ -208,16 +213,37 @@ def committee_summary(
     # The clearest thresholds (smallest p-value) first: what a committee should ask about.
     for _, row in found.thresholds.sort_values("p_value").head(4).iterrows():
         note = MECHANISM_NOTES[row["parameter"]]
-        lines.append(
+        deciding.append(
             f"{title(row['option'])} is expected to do better than {current} on "
             f"{label(row['kpi']).lower()} only if its {note.title.lower()} is "
             f"{row['better_when']} {row['threshold']:.3g} ({note.unit})."
         )
+    if deciding:
+        lines.append(" ".join(deciding))
     lines.append(
         "Every option's value here is an assumption graded in docs/organisational_models.md; "
-        f"{current}'s own values are held at their point values in every draw."
+        f"{current}'s own values are held at their point values in every draw, so the ranges "
+        "leave out how unsure those are."
     )
-    return " ".join(lines)
+    return lines
+
+
+def scorecard(table: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
+    """Options by measure: the expected difference and how sure, one cell each."""
+    marks = {"likely better": "better", "likely worse": "worse", "no difference": "same"}
+    rows = []
+    for option, mine in table.groupby("option", sort=False):
+        mine = mine.set_index("kpi")
+        row = {"Option": title(option)}
+        for kpi in kpis:
+            r = mine.loc[kpi]
+            reading = marks.get(verdict(r["p_better"], r["p_worse"]), "uncertain")
+            row[label(kpi)] = (
+                f"{fmt(kpi, r['mean_difference'], signed=True)} "
+                f"({reading}, P(better) {r['p_better']:.0%})"
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _table_md(frame: pd.DataFrame) -> str:
@@ -276,6 +302,7 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
     ):
         write_atomic(out / name, frame.to_csv(index=False, float_format="%.17g").encode())
     readable = _readable_differences(table)
+    card = scorecard(table, names)
     evppi_rows = found.evppi.assign(
         parameter=[MECHANISM_NOTES[p].title for p in found.evppi["parameter"]],
         evppi=[fmt(NET_BENEFIT, v) for v in found.evppi["evppi"]],
@@ -320,9 +347,13 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         "",
         "## Summary for the committee",
         "",
-        summary,
+        "\n\n".join(summary),
         "",
         "## Differences from the current arrangement",
+        "",
+        _table_md(card),
+        "",
+        "In detail, with 90% ranges over draws and replications:",
         "",
         _table_md(readable),
         "",
@@ -346,8 +377,10 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
     body = [
         f"<h1>Options appraisal: {html.escape(a.name)}</h1>",
         "<h2>Summary for the committee</h2>",
-        f"<p>{html.escape(summary)}</p>",
+        *(f"<p>{html.escape(paragraph)}</p>" for paragraph in summary),
         "<h2>Differences from the current arrangement</h2>",
+        card.to_html(index=False, border=0),
+        "<p>In detail, with 90% ranges over draws and replications:</p>",
         readable.to_html(index=False, border=0),
         "<h2>Which assumptions decide the ranking</h2>",
         evppi_rows.to_html(index=False, border=0)
