@@ -22,7 +22,7 @@ from typing import Any
 
 import cloudpickle
 import numpy as np
-from carepath.sim.model import CarePathwayModel
+from carepath.sim.model import CarePathwayModel, resolve_scenario
 from carepath.sim.scenario import Scenario
 from carepath.sim.snapshot import scenario_identity
 
@@ -42,17 +42,21 @@ def forked_model(
     Returns a model whose ``run()`` gives the results ``CarePathwayModel(scenario, rng).run()``
     gives. A run without a change, or whose seed is drawn fresh, is made as usual.
     """
-    model = CarePathwayModel(scenario=scenario, rng=rng)
-    change_day = model.change_day
-    if rng is None or change_day is None or change_day - 1 <= model.steps:
-        return model
-    key = (scenario_identity(model.option), str(model.seed))
+    option = resolve_scenario(scenario, None, {})
+    if rng is None or isinstance(rng, np.random.Generator) or not option.change.enabled:
+        return CarePathwayModel(scenario=option, rng=rng)
+    # The seed as the model records it (str of an int or of a SeedSequence): the key of its luck.
+    key = (scenario_identity(option), str(rng))
     warmed = _WARMED.get(key)
-    if warmed is not None:
+    if warmed is not None:  # no model is built: a fork skips the initial population too
         _WARMED.move_to_end(key)
         fork = pickle.loads(warmed)
-        fork.adopt(model.option)
+        fork.adopt(option)
         return fork
+    model = CarePathwayModel(scenario=option, rng=rng)
+    change_day = model.change_day
+    if change_day is None or change_day - 1 <= model.steps:
+        return model
     model.run(until=change_day - 1)  # the eve of the change: every option forks from here
     _WARMED[key] = cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     while len(_WARMED) > KEEP:

@@ -188,12 +188,17 @@ def test_a_fork_from_a_kept_warm_up_is_the_run_made_without_one():
         return build_scenario(preset=preset, overrides=overrides)
 
     forking.clear()
-    seed = np.random.SeedSequence(5).spawn(1)[0]
-    first = forking.forked_model(scenario("outsourced"), seed)
+
+    def seed():  # a fresh SeedSequence each time, as the runner makes one per run
+        return np.random.SeedSequence(5).spawn(1)[0]
+
+    first = forking.forked_model(scenario("outsourced"), seed())
     assert first.steps == 180  # warmed up to the eve of the change, and kept
-    fork = forking.forked_model(scenario("social_work_practice"), seed)
+    assert len(forking._WARMED) == 1
+    fork = forking.forked_model(scenario("social_work_practice"), seed())
+    assert len(forking._WARMED) == 1  # taken from the kept warm-up, not made again
     assert fork.steps == 180 and fork.option.organisation.preset == "social_work_practice"
-    plain = CarePathwayModel(scenario=scenario("social_work_practice"), rng=seed).run()
+    plain = CarePathwayModel(scenario=scenario("social_work_practice"), rng=seed()).run()
     assert fork.run().summary == plain.summary
     # Another seed is another warm-up: made afresh, not taken from the kept one.
     other = forking.forked_model(scenario("social_work_practice"), np.random.SeedSequence(6))
