@@ -335,12 +335,29 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
     method = (
         f"{a.draws} Latin-hypercube draws (seed {a.seed}) of every option's uncertain values "
         f"(`sim/presets.toml`) × {a.replications} replication(s); replication k of every option "
-        "and of the current arrangement shares its random numbers. Each option starts on the day "
+        "in every draw and of the current arrangement shares its random numbers (pairs are "
+        "compared on the same people's luck, which only the replications vary). Each option "
+        "starts on the day "
         f"after a {a.warmup_days}-day warm-up under {title(a.current)} (set-up and transition "
         f"fall in the horizon). Ranges are the 5th to 95th percentile of the paired differences "
         "over draws and replications. EVPPI, tornado and thresholds come from penalised-spline "
-        "metamodels of the draw-mean differences (Strong, Oakley & Brennan 2014). "
-        f"{failed} run(s) failed and are left out."
+        "metamodels of the draw-mean differences (Strong, Oakley & Brennan 2014); a fit the "
+        "parameter does not explain beyond chance (F test, p ≥ 0.05) counts as flat in EVPPI, "
+        "and a threshold is shown only from a fit with p < 0.01 that crosses zero once. With "
+        "few draws, chance correlations still bias EVPPI upwards. Costs are discounted year by "
+        f"year from the change at {a.discount_rate:.1%} (the first year undiscounted); net "
+        "benefit is minus the discounted council spend"
+        + (
+            ", minus the NHS cost of delayed discharges (the scenario's bed-night cost)"
+            if a.decision.count_nhs_delay_cost
+            else ""
+        )
+        + (
+            f", minus £{a.decision.value_per_person_waiting_day:g} per person-day waiting"
+            if a.decision.value_per_person_waiting_day
+            else ""
+        )
+        + f". {failed} run(s) failed and are left out."
     )
     md = [
         f"# Options appraisal: {a.name}",
