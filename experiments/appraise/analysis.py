@@ -171,7 +171,8 @@ def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) ->
     """EVPPI per mechanism (net benefit), tornado and thresholds per option, value and KPI."""
     columns, values = planned.columns, planned.values
     options = [o for o in planned.options if o != planned.appraisal.current]
-    nb = draw_means(pairs, NET_BENEFIT).reindex(columns=options)
+    # A draw where a run failed has no net benefit for that option: the draw is left out.
+    nb = draw_means(pairs, NET_BENEFIT).reindex(columns=options).dropna()
     draws = nb.index.to_numpy()
     # The current arrangement is the zero column: the decision is between it and each option.
     nb_matrix = np.column_stack([np.zeros(len(nb)), nb.to_numpy()])

@@ -147,7 +147,8 @@ def committee_summary(
     a = planned.appraisal
     current = title(a.current)
     options = [o for o in planned.options if o != a.current]
-    nb = draw_means(pairs, NET_BENEFIT).reindex(columns=options)
+    # A draw where a run failed has no net benefit for that option: the draw is left out.
+    nb = draw_means(pairs, NET_BENEFIT).reindex(columns=options).dropna()
     with_current = np.column_stack([np.zeros(len(nb)), nb.to_numpy()])
     names = [a.current, *options]
     best_share = np.bincount(np.argmax(with_current, axis=1), minlength=len(names)) / len(nb)

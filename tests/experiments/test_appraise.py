@@ -299,3 +299,20 @@ def test_the_command_writes_the_report_resumes_and_refuses_another_plan(tmp_path
     assert main(["appraise", str(path), "--out", str(out), "--workers", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "holds a different experiment" in err[0]
+
+
+def test_a_failed_run_leaves_out_its_pairs_and_nothing_else(finished):
+    from carepath.experiments.appraise.analysis import sensitivity
+
+    out, planned = finished
+    a = planned.appraisal
+    measures = run_measures(read_runs(out), read_timeseries(out), a)
+    whole = paired_differences(measures, planned)
+    lost_arm = planned.arm_of[(1, "social_work_practice")]
+    pairs = paired_differences(measures[measures["arm"] != lost_arm], planned)
+    assert len(pairs) == len(whole) - 1
+    assert not ((pairs["draw"] == 1) & (pairs["option"] == "social_work_practice")).any()
+    found = sensitivity(pairs, planned, [*a.kpis, NET_BENEFIT])
+    assert np.isfinite(found.evppi["evppi"]).all()
+    # The current arrangement's own run failing leaves no pair in that replication at all.
+    assert paired_differences(measures[measures["arm"] != 0], planned).empty
