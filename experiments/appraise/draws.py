@@ -87,6 +87,8 @@ def draw_values(columns: list[Column], unit: np.ndarray) -> np.ndarray:
     return values
 
 
-def option_values(columns: list[Column], values: np.ndarray, draw: int, option: str) -> dict:
+def option_values(
+    columns: list[Column], values: np.ndarray, draw: int, option: str
+) -> dict[str, float]:
     """The scenario overrides of ``option`` in ``draw`` (its drawn values, by path)."""
     return {c.path: float(values[draw, j]) for j, c in enumerate(columns) if c.option == option}

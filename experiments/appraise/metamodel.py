@@ -90,9 +90,11 @@ def fit_smooth(x: np.ndarray, y: np.ndarray) -> Smooth:
     knots_t = tuple(knots)
     basis, penalty = _basis(x, centre, scale, knots_t)
     cubic = n >= MIN_FOR_CUBIC
-    keep = np.r_[True, np.ravel([[v, v and cubic, v and cubic] for v in varying])]
-    for j, kj in enumerate(knots_t):
-        keep = np.r_[keep, np.repeat(varying[j], len(kj))]
+    # In _basis's order: the intercept, then each parameter's x, x², x³ and its knot terms.
+    flags = [True]
+    for v, kj in zip(varying, knots_t, strict=True):
+        flags += [bool(v), bool(v and cubic), bool(v and cubic)] + [bool(v)] * len(kj)
+    keep = np.array(flags)
     basis, penalty = basis[:, keep], penalty[np.ix_(keep, keep)]
     gram, rhs = basis.T @ basis, basis.T @ y
     # A tiny ridge on every term keeps the cubic terms of a nearly collinear basis solvable.

@@ -127,3 +127,11 @@ def test_sensitivity_reads_a_planted_threshold_and_its_direction(tmp_path):
     # The others' can only come from chance correlation in the sample (the known upward bias
     # of regression EVPPI at small samples): small beside it.
     assert evppi.drop("workforce.admin_share").max() < 0.05 * found.evpi
+
+
+def test_a_fit_on_several_parameters_ignores_one_that_does_not_vary(draws):
+    x1, x2 = draws
+    both = np.column_stack([np.full(N, 0.5), x1, x2])
+    smooth = fit_smooth(both, 2.0 * x1 - x2)
+    assert np.allclose(smooth.fitted, 2.0 * x1 - x2, atol=1e-3)
+    assert smooth.predict(np.array([[0.5, 1.0, 1.0]]))[0] == pytest.approx(1.0, abs=1e-3)
