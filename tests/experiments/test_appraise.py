@@ -316,3 +316,12 @@ def test_a_failed_run_leaves_out_its_pairs_and_nothing_else(finished):
     assert np.isfinite(found.evppi["evppi"]).all()
     # The current arrangement's own run failing leaves no pair in that replication at all.
     assert paired_differences(measures[measures["arm"] != 0], planned).empty
+
+
+def test_the_shipped_appraisal_plans_seven_options_by_a_hundred_draws():
+    planned = load_appraisal(Path(__file__).parents[2] / "experiments" / "appraisal.toml")
+    a = planned.appraisal
+    assert len(a.options) == 7 and a.draws == 100 and a.discount_rate == 0.035
+    # The current arrangement once, and each of the six other options in every draw.
+    assert len(planned.plan.tasks) == 1 + 6 * 100
+    assert planned.plan.experiment.scenario.years == 10
