@@ -157,6 +157,28 @@ def draw_means(pairs: pd.DataFrame, measure: str) -> pd.DataFrame:
     return pairs.pivot_table(index="draw", columns="option", values=measure, aggfunc="mean")
 
 
+def ranking(pairs: pd.DataFrame, current: str, options: list[str]) -> pd.DataFrame:
+    """Each choice's expected net benefit over the current arrangement and P(it is best).
+
+    P(best) is the share of draws in which the choice has the highest draw-mean net benefit
+    (the current arrangement's is 0), the probability that it is the right decision given
+    what is known: the acceptability curve's value at the decision rule's prices. A draw where
+    a run failed is left out.
+    """
+    others = [o for o in options if o != current]
+    nb = draw_means(pairs, NET_BENEFIT).reindex(columns=others).dropna()
+    matrix = np.column_stack([np.zeros(len(nb)), nb.to_numpy()])
+    best = np.bincount(np.argmax(matrix, axis=1), minlength=len(others) + 1) / max(len(nb), 1)
+    frame = pd.DataFrame(
+        {
+            "option": [current, *others],
+            "expected_net_benefit": matrix.mean(axis=0) if len(nb) else np.nan,
+            "p_best": best,
+        }
+    )
+    return frame.sort_values("expected_net_benefit", ascending=False).reset_index(drop=True)
+
+
 @dataclass
 class Sensitivity:
     """Which assumptions decide the ranking."""

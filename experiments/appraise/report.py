@@ -19,8 +19,8 @@ from carepath.experiments.appraise.analysis import (
     Sensitivity,
     better_of,
     difference_table,
-    draw_means,
     paired_differences,
+    ranking,
     run_measures,
     sensitivity,
     verdict,
@@ -148,12 +148,8 @@ def committee_summary(
     current = title(a.current)
     options = [o for o in planned.options if o != a.current]
     # A draw where a run failed has no net benefit for that option: the draw is left out.
-    nb = draw_means(pairs, NET_BENEFIT).reindex(columns=options).dropna()
-    with_current = np.column_stack([np.zeros(len(nb)), nb.to_numpy()])
-    names = [a.current, *options]
-    best_share = np.bincount(np.argmax(with_current, axis=1), minlength=len(names)) / len(nb)
-    expected = with_current.mean(axis=0)
-    lead = names[int(np.argmax(expected))]
+    ranked = ranking(pairs, a.current, options)
+    lead, lead_best = ranked.loc[0, "option"], ranked.loc[0, "p_best"]
     counted = "council spend" + (
         " and the NHS cost of delayed discharges" if a.decision.count_nhs_delay_cost else ""
     )
@@ -169,7 +165,7 @@ def committee_summary(
             if lead == a.current
             else f"{title(lead)} is expected to be best"
         )
-        + f" (best in {best_share[names.index(lead)]:.0%} of draws)."
+        + f" (best in {lead_best:.0%} of draws)."
     ]
     for option in options:
         mine = table[table["option"] == option].set_index("kpi")
@@ -294,7 +290,9 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
     )
     found = sensitivity(pairs, planned, [*a.kpis, NET_BENEFIT])
     summary = committee_summary(planned, table, pairs, found)
+    ranked = ranking(pairs, a.current, options)
     for name, frame in (
+        ("ranking.csv", ranked),
         ("differences.csv", table),
         ("pairs.csv", pairs),
         ("evppi.csv", found.evppi),
@@ -303,6 +301,15 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
     ):
         write_atomic(out / name, frame.to_csv(index=False, float_format="%.17g").encode())
     readable = _readable_differences(table)
+    ranked_rows = pd.DataFrame(
+        {
+            "Option": [title(o) for o in ranked["option"]],
+            "Expected net benefit over keeping the current arrangement": [
+                fmt(NET_BENEFIT, v, signed=True) for v in ranked["expected_net_benefit"]
+            ],
+            "Chance of being the best choice": [f"{v:.0%}" for v in ranked["p_best"]],
+        }
+    )
     card = scorecard(table, names)
     evppi_rows = found.evppi.assign(
         parameter=[MECHANISM_NOTES[p].title for p in found.evppi["parameter"]],
@@ -367,6 +374,10 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         "",
         "\n\n".join(summary),
         "",
+        "## Ranking on net benefit",
+        "",
+        _table_md(ranked_rows),
+        "",
         "## Differences from the current arrangement",
         "",
         _table_md(card),
@@ -389,13 +400,15 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         "",
         method,
         "",
-        "Tables: differences.csv, evppi.csv, tornado.csv, thresholds.csv, pairs.csv.",
+        "Tables: ranking.csv, differences.csv, evppi.csv, tornado.csv, thresholds.csv, pairs.csv.",
     ]
     write_atomic(out / "report.md", "\n".join(md).encode())
     body = [
         f"<h1>Options appraisal: {html.escape(a.name)}</h1>",
         "<h2>Summary for the committee</h2>",
         *(f"<p>{html.escape(paragraph)}</p>" for paragraph in summary),
+        "<h2>Ranking on net benefit</h2>",
+        ranked_rows.to_html(index=False, border=0),
         "<h2>Differences from the current arrangement</h2>",
         card.to_html(index=False, border=0),
         "<p>In detail, with 90% ranges over draws and replications:</p>",

@@ -13,6 +13,7 @@ from carepath.experiments.appraise.analysis import (
     difference_table,
     discount_factors,
     paired_differences,
+    ranking,
     run_measures,
     verdict,
     yearly_spend,
@@ -147,7 +148,14 @@ def test_report_is_self_contained_with_tables_and_a_summary(finished):
     assert page.count("<svg") >= 2
     assert "<script" not in page and 'src="http' not in page and 'href="http' not in page
     assert "Summary for the committee" in page and "Social work practice" in page
-    for name in ("differences.csv", "evppi.csv", "tornado.csv", "thresholds.csv", "pairs.csv"):
+    for name in (
+        "ranking.csv",
+        "differences.csv",
+        "evppi.csv",
+        "tornado.csv",
+        "thresholds.csv",
+        "pairs.csv",
+    ):
         assert (path.parent / name).exists()
     diffs = pd.read_csv(path.parent / "differences.csv")
     assert set(diffs["kpi"]) >= {NET_BENEFIT, COST_PV}
@@ -263,6 +271,10 @@ def test_an_option_with_costs_but_no_benefits_is_worse_on_cost_and_alike_on_wait
     table = difference_table(pairs, ["costs_only"], [COST_PV, *waits]).set_index("kpi")
     assert table.loc[COST_PV, "p_worse"] == 1.0
     assert table.loc[COST_PV, "low"] > 0
+    # Paying more for the same outcomes is never the better choice.
+    ranked = ranking(pairs, "in_house", ["costs_only"]).set_index("option")
+    assert ranked.loc["in_house", "p_best"] == 1.0
+    assert ranked.loc["costs_only", "expected_net_benefit"] < 0
     # Overheads and set-up are money only, and the runs share their luck: waits are the same.
     for kpi in waits:
         row = table.loc[kpi]
