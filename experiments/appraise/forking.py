@@ -17,6 +17,7 @@ sweep all keep their process between runs. A cache miss only costs the warm-up a
 from __future__ import annotations
 
 import pickle
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -31,6 +32,8 @@ MODEL = "carepath.experiments.appraise.forking:forked_model"
 # come replication by replication, so one or two are enough.
 KEEP = 2
 _WARMED: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+# A Dask worker may run several tasks at once in threads: the cache is changed under a lock.
+_LOCK = threading.Lock()
 
 
 def forked_model(
@@ -47,9 +50,11 @@ def forked_model(
         return CarePathwayModel(scenario=option, rng=rng)
     # The seed as the model records it (str of an int or of a SeedSequence): the key of its luck.
     key = (scenario_identity(option), str(rng))
-    warmed = _WARMED.get(key)
+    with _LOCK:
+        warmed = _WARMED.get(key)
+        if warmed is not None:
+            _WARMED.move_to_end(key)
     if warmed is not None:  # no model is built: a fork skips the initial population too
-        _WARMED.move_to_end(key)
         fork = pickle.loads(warmed)
         fork.adopt(option)
         return fork
@@ -58,12 +63,15 @@ def forked_model(
     if change_day is None or change_day - 1 <= model.steps:
         return model
     model.run(until=change_day - 1)  # the eve of the change: every option forks from here
-    _WARMED[key] = cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
-    while len(_WARMED) > KEEP:
-        _WARMED.popitem(last=False)
+    kept = cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    with _LOCK:
+        _WARMED[key] = kept
+        while len(_WARMED) > KEEP:
+            _WARMED.popitem(last=False)
     return model
 
 
 def clear() -> None:
     """Forget the warm-ups this process keeps."""
-    _WARMED.clear()
+    with _LOCK:
+        _WARMED.clear()
