@@ -13,6 +13,7 @@ from rich.table import Table
 
 from carepath.dashboards import cli as dashboard_cli
 from carepath.experiments import cli as experiment_cli
+from carepath.experiments.appraise import cli as appraise_cli
 from carepath.experiments.calibration import cli as calibration_cli
 from carepath.experiments.report import ReportError
 from carepath.experiments.spec import ExperimentError
@@ -232,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     presets.add_argument("name", nargs="?", help="show one preset with reasons and sources")
     experiment_cli.add_parsers(commands)
     calibration_cli.add_parsers(commands)
+    appraise_cli.add_parsers(commands)
     dashboard = commands.add_parser(
         "dashboard", help="serve the dashboards (live run, compare, results explorer)"
     )
@@ -249,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         "dashboard": lambda args, _console: dashboard_cli.main(args),
         **experiment_cli.HANDLERS,
         **calibration_cli.HANDLERS,
+        **appraise_cli.HANDLERS,
     }
     try:
         return handlers[args.command](args, console)

@@ -114,6 +114,8 @@ TRUSTED_MODELS = frozenset(
     {
         "carepath.sim.model:CarePathwayModel",
         "carepath.experiments.calibration.model:CalibrationModel",
+        # appraisals: CarePathwayModel's runs, forked from a warm-up kept in the worker
+        "carepath.experiments.appraise.forking:forked_model",
     }
 )
 

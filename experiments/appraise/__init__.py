@@ -1,0 +1,1 @@
+"""`carepath appraise`: options x parameter draws x common-random-number replications."""

@@ -1,0 +1,277 @@
+"""What an appraisal's runs say: paired differences, discounted cost, EVPPI, tornado, thresholds.
+
+Every function here takes tables and returns tables; ``appraise.report`` writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from carepath.experiments.appraise.metamodel import (
+    decile_effects,
+    evpi,
+    evppi,
+    fit_smooth,
+    thresholds,
+)
+from carepath.experiments.appraise.plan import SPEND_SERIES, AppraisalPlan
+from carepath.experiments.appraise.spec import Appraisal
+from carepath.sim.measure.kpis import CATALOGUE, Better
+
+# Pseudo-KPIs the appraisal adds: pounds over the horizon, discounted (lower cost is better,
+# higher net benefit is better).
+COST_PV = "appraisal.cost_present_value"
+NET_BENEFIT = "appraisal.net_benefit"
+DERIVED = {COST_PV: Better.LOWER, NET_BENEFIT: Better.HIGHER}
+INTERVAL = (0.05, 0.95)
+# A threshold is reported only from a fit the parameter explains beyond chance (approximate
+# F test; strict, since every option, parameter and KPI is tried) that crosses zero once.
+THRESHOLD_P = 0.01
+# A metamodel enters EVPPI only when its parameters explain the net benefit beyond chance.
+EVPPI_P = 0.05
+TORNADO_COLUMNS = (
+    "option",
+    "parameter",
+    "grade",
+    "kpi",
+    "value_low",
+    "value_high",
+    "at_low",
+    "at_high",
+    "swing",
+    "p_value",
+)
+
+
+def better_of(kpi: str) -> Better:
+    """Which way is better for a KPI or one of the appraisal's own measures."""
+    return DERIVED.get(kpi) or CATALOGUE[kpi].better
+
+
+def discount_factors(years: int, rate: float) -> np.ndarray:
+    """Green Book discounting: year ``t`` after the change (the first is year 0) by (1+r)^-t."""
+    return (1.0 + rate) ** -np.arange(years, dtype=float)
+
+
+def yearly_spend(series: pd.DataFrame, warmup_days: int, years: int) -> pd.DataFrame:
+    """Council spend in each year after the change, one row per run (columns 0..years-1).
+
+    The change comes the day after the warm-up, so year ``t`` is the spend between the
+    warm-up's end plus ``t`` years and plus ``t + 1`` years (set-up and transition included).
+    """
+    marks = [warmup_days + 365 * t for t in range(years + 1)]
+    wide = series.pivot_table(index="run_id", columns="day", values=SPEND_SERIES)
+    missing = [m for m in marks if float(m) not in wide.columns]
+    if missing:
+        raise ValueError(f"spend_to_date has no value on day {missing[0]}")
+    at = wide[[float(m) for m in marks]].to_numpy()
+    return pd.DataFrame(np.diff(at, axis=1), index=wide.index)
+
+
+def run_measures(runs: pd.DataFrame, series: pd.DataFrame, appraisal: Appraisal) -> pd.DataFrame:
+    """Each successful run's KPIs with its discounted cost and net benefit over the horizon."""
+    ok = runs[runs["status"] == "ok"].set_index("run_id")
+    factors = discount_factors(appraisal.horizon_years, appraisal.discount_rate)
+    annuity = float(factors.sum())
+    spend = yearly_spend(series, appraisal.warmup_days, appraisal.horizon_years)
+    cost = pd.Series(spend.to_numpy() @ factors, index=spend.index).reindex(ok.index)
+    decision = appraisal.decision
+    burden = cost.copy()
+    if decision.count_nhs_delay_cost:
+        burden += ok["hospital.delayed_discharge_cost_per_year"] * annuity
+    if decision.value_per_person_waiting_day:
+        waiting_days = ok["assessment.people_waiting_mean"] * 365.0 * annuity
+        burden += decision.value_per_person_waiting_day * waiting_days
+    out = ok[["arm", "replication", *appraisal.kpis]].copy()
+    out[COST_PV] = cost
+    out[NET_BENEFIT] = -burden
+    return out.reset_index()
+
+
+def paired_differences(measures: pd.DataFrame, planned: AppraisalPlan) -> pd.DataFrame:
+    """Each option's difference from the current arrangement, pair by pair.
+
+    Draw by draw and replication by replication (common random numbers), in long form:
+    draw, option, replication, then one column per measure.
+    """
+    appraisal = planned.appraisal
+    names = [*appraisal.kpis, COST_PV, NET_BENEFIT]
+    by_arm = measures.set_index(["arm", "replication"])[names]
+    rows = []
+    for (draw, option), arm in planned.arm_of.items():
+        for replication in range(appraisal.replications):
+            key, base = (arm, replication), (0, replication)
+            if key not in by_arm.index or base not in by_arm.index:
+                continue  # a failed run: its pair is left out, and the report counts them
+            diff = by_arm.loc[key].to_numpy() - by_arm.loc[base].to_numpy()
+            rows.append((draw, option, replication, *diff))
+    return pd.DataFrame(rows, columns=["draw", "option", "replication", *names])
+
+
+def difference_table(pairs: pd.DataFrame, options: list[str], kpis: list[str]) -> pd.DataFrame:
+    """Per option and measure: the mean difference, its 90% range and P(better), P(worse).
+
+    The range is the 5th to 95th percentile over draws × replications, so it holds the
+    parameter uncertainty and the replications' luck.
+    """
+    rows = []
+    for option in options:
+        mine = pairs[pairs["option"] == option]
+        for kpi in kpis:
+            values = mine[kpi].dropna().to_numpy()
+            if not len(values):
+                continue
+            better = better_of(kpi)
+            sign = 1.0 if better is Better.HIGHER else -1.0
+            low, high = np.quantile(values, INTERVAL)
+            rows.append(
+                {
+                    "option": option,
+                    "kpi": kpi,
+                    "mean_difference": float(values.mean()),
+                    "low": float(low),
+                    "high": float(high),
+                    "p_better": float(np.mean(sign * values > 0)),
+                    "p_worse": float(np.mean(sign * values < 0)),
+                    "pairs": len(values),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def verdict(p_better: float, p_worse: float, level: float = 0.8) -> str:
+    """How a committee would read one row: better, worse, no difference or uncertain."""
+    if p_better == 0.0 and p_worse == 0.0:
+        return "no difference"
+    if p_better >= level:
+        return "likely better"
+    if p_worse >= level:
+        return "likely worse"
+    return "uncertain"
+
+
+def draw_means(pairs: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Draws × options: each option's difference averaged over replications."""
+    return pairs.pivot_table(index="draw", columns="option", values=measure, aggfunc="mean")
+
+
+def ranking(pairs: pd.DataFrame, current: str, options: list[str]) -> pd.DataFrame:
+    """Each choice's expected net benefit over the current arrangement and P(it is best).
+
+    P(best) is the share of draws in which the choice has the highest draw-mean net benefit
+    (the current arrangement's is 0), the probability that it is the right decision given
+    what is known: the acceptability curve's value at the decision rule's prices. A draw where
+    a run failed is left out.
+    """
+    others = [o for o in options if o != current]
+    nb = draw_means(pairs, NET_BENEFIT).reindex(columns=others).dropna()
+    matrix = np.column_stack([np.zeros(len(nb)), nb.to_numpy()])
+    best = np.bincount(np.argmax(matrix, axis=1), minlength=len(others) + 1) / max(len(nb), 1)
+    frame = pd.DataFrame(
+        {
+            "option": [current, *others],
+            "expected_net_benefit": matrix.mean(axis=0) if len(nb) else np.nan,
+            "p_best": best,
+        }
+    )
+    return frame.sort_values("expected_net_benefit", ascending=False).reset_index(drop=True)
+
+
+@dataclass
+class Sensitivity:
+    """Which assumptions decide the ranking."""
+
+    evppi: pd.DataFrame  # group, evppi (£), share of EVPI
+    tornado: pd.DataFrame  # option, parameter, kpi, at_low, at_high, value_low, value_high, swing
+    thresholds: pd.DataFrame  # option, parameter, kpi, threshold, better_when
+    evpi: float
+
+
+def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) -> Sensitivity:
+    """EVPPI per mechanism (net benefit), tornado and thresholds per option, value and KPI."""
+    columns, values = planned.columns, planned.values
+    options = [o for o in planned.options if o != planned.appraisal.current]
+    # A draw where a run failed has no net benefit for that option: the draw is left out.
+    nb = draw_means(pairs, NET_BENEFIT).reindex(columns=options).dropna()
+    draws = nb.index.to_numpy()
+    # The current arrangement is the zero column: the decision is between it and each option.
+    nb_matrix = np.column_stack([np.zeros(len(nb)), nb.to_numpy()])
+    groups = list(dict.fromkeys(c.path for c in columns))
+    evppi_rows = []
+    total = evpi(nb_matrix) if len(nb) else 0.0
+    for group in groups:
+        fitted = [np.zeros(len(nb))]
+        for option in options:
+            own = [j for j, c in enumerate(columns) if c.option == option and c.path == group]
+            y = nb[option].to_numpy()
+            smooth = fit_smooth(values[draws][:, own], y) if own else None
+            # A fit chance explains as well as the parameters is noise, and noise in the fitted
+            # values only ever adds to EVPPI (the mean of a maximum): such a fit counts as flat.
+            keep = smooth is not None and smooth.p_value < EVPPI_P
+            fitted.append(smooth.fitted if keep else np.full_like(y, y.mean()))
+        value = evppi(nb_matrix, np.column_stack(fitted))
+        evppi_rows.append(
+            {
+                "parameter": group,
+                "evppi": value,
+                "share_of_evpi": value / total if total > 0 else 0.0,
+            }
+        )
+    tornado_rows, threshold_rows = [], []
+    for kpi in kpis:
+        means = draw_means(pairs, kpi).reindex(columns=options)
+        sign = 1.0 if better_of(kpi) is Better.HIGHER else -1.0
+        for j, column in enumerate(columns):
+            if column.option not in means:
+                continue
+            y = means[column.option].to_numpy()
+            keep = np.isfinite(y)
+            if keep.sum() < 4:
+                continue
+            x = values[means.index.to_numpy()][keep, j]
+            smooth = fit_smooth(x, y[keep])
+            at_low, at_high = decile_effects(smooth, x)
+            q10, q90 = np.quantile(x, [0.1, 0.9])
+            tornado_rows.append(
+                {
+                    "option": column.option,
+                    "parameter": column.path,
+                    "grade": column.grade,
+                    "kpi": kpi,
+                    "value_low": float(q10),
+                    "value_high": float(q90),
+                    "at_low": at_low,
+                    "at_high": at_high,
+                    "swing": abs(at_high - at_low),
+                    "p_value": smooth.p_value,
+                }
+            )
+            found = thresholds(smooth, float(x.min()), float(x.max()))
+            if smooth.p_value >= THRESHOLD_P or len(found) != 1:
+                continue
+            # One crossing, and the ends differ in sign: the top end says which side is which.
+            above = float(smooth.predict(np.array([x.max()]))[0])
+            for point in found:
+                threshold_rows.append(
+                    {
+                        "option": column.option,
+                        "parameter": column.path,
+                        "kpi": kpi,
+                        "threshold": point,
+                        "better_when": "above" if sign * above > 0 else "below",
+                        "p_value": smooth.p_value,
+                    }
+                )
+    return Sensitivity(
+        evppi=pd.DataFrame(evppi_rows, columns=["parameter", "evppi", "share_of_evpi"])
+        .sort_values("evppi", ascending=False)
+        .reset_index(drop=True),
+        tornado=pd.DataFrame(tornado_rows, columns=TORNADO_COLUMNS),
+        thresholds=pd.DataFrame(
+            threshold_rows,
+            columns=["option", "parameter", "kpi", "threshold", "better_when", "p_value"],
+        ),
+        evpi=total,
+    )

@@ -1,0 +1,444 @@
+"""The committee report of an appraisal: Markdown, self-contained HTML, CSV tables and charts.
+
+Written into ``OUT/appraisal/`` beside the experiment's store, so ``carepath report OUT``
+can still write its own ``report.md`` in the folder itself.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from carepath.experiments.appraise.analysis import (
+    COST_PV,
+    NET_BENEFIT,
+    Sensitivity,
+    better_of,
+    difference_table,
+    paired_differences,
+    ranking,
+    run_measures,
+    sensitivity,
+    verdict,
+)
+from carepath.experiments.appraise.plan import AppraisalPlan
+from carepath.experiments.store import read_runs, read_timeseries, write_atomic
+from carepath.sim.measure.kpis import CATALOGUE, DASH
+from carepath.sim.presets import MECHANISM_NOTES, PRESETS
+
+FOLDER = "appraisal"
+_MONEY = CATALOGUE["cost.total_per_year"].number_format
+_LABELS = {
+    COST_PV: "Council spend over the horizon, discounted (£)",
+    NET_BENEFIT: "Net benefit over the horizon, discounted (£)",
+}
+
+
+def label(kpi: str) -> str:
+    """What a councillor would call a measure."""
+    return _LABELS.get(kpi) or CATALOGUE[kpi].title
+
+
+def fmt(kpi: str, value: float, *, signed: bool = False) -> str:
+    """A value or a difference in the measure's own format."""
+    if not math.isfinite(value):
+        return DASH
+    if kpi in _LABELS:
+        return _MONEY.render(value, signed=signed)
+    return CATALOGUE[kpi].format(value, signed=signed)
+
+
+def title(option: str) -> str:
+    """A preset's title (its key when it has none)."""
+    return PRESETS[option].title if option in PRESETS else option
+
+
+def _svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _differences_chart(table: pd.DataFrame, measures: list[str]) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(measures), 1, figsize=(7.5, 1.1 + 0.45 * len(measures) * 3))
+    axes = np.atleast_1d(axes)
+    for ax, kpi in zip(axes, measures, strict=True):
+        rows = table[table["kpi"] == kpi]
+        y = np.arange(len(rows))
+        # The mean of a skewed difference may lie outside its 5-95% range: a line and a dot.
+        ax.hlines(y, rows["low"], rows["high"], color="#1f4e79", lw=2)
+        ax.plot(rows["mean_difference"], y, "o", color="#1f4e79")
+        ax.axvline(0.0, color="grey", lw=0.8)
+        ax.set_yticks(y, [title(o) for o in rows["option"]], fontsize=8)
+        ax.set_title(f"{label(kpi)}: {better_of(kpi).value} is better", fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+    fig.suptitle("Difference from the current arrangement (mean, 90% range)", fontsize=10)
+    fig.tight_layout()
+    return _svg(fig)
+
+
+def _bars_chart(names: list[str], values: list[float], heading: str, xlabel: str) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.32 * max(len(names), 1)))
+    y = np.arange(len(names))
+    ax.barh(y, values, color="#c55a11")
+    ax.set_yticks(y, names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_title(heading, fontsize=10)
+    fig.tight_layout()
+    return _svg(fig)
+
+
+def _tornado_chart(tornado: pd.DataFrame, kpi: str, top: int = 12) -> str | None:
+    rows = tornado[tornado["kpi"] == kpi]
+    rows = rows.loc[rows["swing"].astype(float).sort_values(ascending=False).index[:top]]
+    if rows.empty:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 0.8 + 0.34 * len(rows)))
+    y = np.arange(len(rows))
+    low, high = rows["at_low"].to_numpy(), rows["at_high"].to_numpy()
+    ax.barh(y, high - low, left=low, color="#2e75b6")
+    ax.axvline(0.0, color="grey", lw=0.8)
+    names = [
+        f"{title(o)}: {MECHANISM_NOTES[p].title}"
+        for o, p in zip(rows["option"], rows["parameter"], strict=True)
+    ]
+    ax.set_yticks(y, names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_title(
+        f"{label(kpi)}: expected difference with the value at its 10th → 90th percentile",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    return _svg(fig)
+
+
+def committee_summary(
+    planned: AppraisalPlan, table: pd.DataFrame, pairs: pd.DataFrame, found: Sensitivity
+) -> list[str]:
+    """Paragraphs a councillor can read, generated from the numbers.
+
+    The overall finding; one paragraph per option; what decides the choice (EVPPI and the
+    clearest thresholds); and how far to trust the values.
+    """
+    a = planned.appraisal
+    current = title(a.current)
+    options = [o for o in planned.options if o != a.current]
+    # A draw where a run failed has no net benefit for that option: the draw is left out.
+    ranked = ranking(pairs, a.current, options)
+    lead, lead_best = ranked.loc[0, "option"], ranked.loc[0, "p_best"]
+    counted = "council spend" + (
+        " and the NHS cost of delayed discharges" if a.decision.count_nhs_delay_cost else ""
+    )
+    if a.decision.value_per_person_waiting_day:
+        counted += f", and £{a.decision.value_per_person_waiting_day:g} per person-day waiting"
+    lines = [
+        f"Over {a.horizon_years} years from the change, discounted at "
+        f"{a.discount_rate * 100:g}% a year, the appraisal compares {len(options)} option(s) "
+        f"with keeping {current}, over {a.draws} draws of the options' uncertain values and "
+        f"{a.replications} replication(s) each. On net benefit ({counted}), "
+        + (
+            f"keeping {current} is expected to be best"
+            if lead == a.current
+            else f"{title(lead)} is expected to be best"
+        )
+        + f" (best in {lead_best:.0%} of draws)."
+    ]
+    for option in options:
+        mine = table[table["option"] == option].set_index("kpi")
+        cost = mine.loc[COST_PV]
+        better = [
+            label(k)
+            for k in a.kpis
+            if verdict(mine.loc[k, "p_better"], mine.loc[k, "p_worse"]) == "likely better"
+        ]
+        worse = [
+            label(k)
+            for k in a.kpis
+            if verdict(mine.loc[k, "p_better"], mine.loc[k, "p_worse"]) == "likely worse"
+        ]
+        word = "more" if cost["mean_difference"] > 0 else "less"
+        sentence = (
+            f"{title(option)} would cost {fmt(COST_PV, abs(cost['mean_difference']))} {word} "
+            f"than {current} (90% range {fmt(COST_PV, cost['low'], signed=True)} to "
+            f"{fmt(COST_PV, cost['high'], signed=True)}); its chance of better net benefit is "
+            f"{mine.loc[NET_BENEFIT, 'p_better']:.0%}."
+        )
+        if better:
+            sentence += f" It is likely better on {', '.join(better).lower()}."
+        if worse:
+            sentence += f" It is likely worse on {', '.join(worse).lower()}."
+        if not better and not worse:
+            sentence += " On waits, delays and staff turnover no difference is clear."
+        lines.append(sentence)
+    deciding: list[str] = []
+    if not found.evppi.empty and found.evpi <= 0:
+        deciding.append(
+            "In every draw the same choice had the highest net benefit, so learning any "
+            "assumption's true value would not change it (every EVPPI is £0)."
+        )
+    if not found.evppi.empty and found.evpi > 0:
+        top = found.evppi.iloc[0]
+        deciding.append(
+            f"The assumption that most decides the choice is {MECHANISM_NOTES[top['parameter']].title.lower()}: "
+            f"knowing it before deciding is worth {fmt(NET_BENEFIT, top['evppi'])} in expected net "
+            f"benefit (of {fmt(NET_BENEFIT, found.evpi)} for knowing everything)."
+        )
+    # The clearest thresholds (smallest p-value) first: what a committee should ask about.
+    for _, row in found.thresholds.sort_values("p_value").head(4).iterrows():
+        note = MECHANISM_NOTES[row["parameter"]]
+        deciding.append(
+            f"{title(row['option'])} is expected to do better than {current} on "
+            f"{label(row['kpi']).lower()} only if its {note.title.lower()} is "
+            f"{row['better_when']} {row['threshold']:.3g} ({note.unit})."
+        )
+    if deciding:
+        lines.append(" ".join(deciding))
+    lines.append(
+        "Every option's value here is an assumption graded in docs/organisational_models.md; "
+        f"{current}'s own values are held at their point values in every draw, so the ranges "
+        "leave out how unsure those are."
+    )
+    return lines
+
+
+def scorecard(table: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
+    """Options by measure: the expected difference and how sure, one cell each."""
+    marks = {"likely better": "better", "likely worse": "worse", "no difference": "same"}
+    rows = []
+    for option, mine in table.groupby("option", sort=False):
+        mine = mine.set_index("kpi")
+        row = {"Option": title(option)}
+        for kpi in kpis:
+            r = mine.loc[kpi]
+            reading = marks.get(verdict(r["p_better"], r["p_worse"]), "uncertain")
+            row[label(kpi)] = (
+                f"{fmt(kpi, r['mean_difference'], signed=True)} "
+                f"({reading}, P(better) {r['p_better']:.0%})"
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _table_md(frame: pd.DataFrame) -> str:
+    head = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+def _readable_differences(table: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for _, r in table.iterrows():
+        rows.append(
+            {
+                "Option": title(r["option"]),
+                "Measure": label(r["kpi"]),
+                "Expected difference": fmt(r["kpi"], r["mean_difference"], signed=True),
+                "90% range": f"{fmt(r['kpi'], r['low'], signed=True)} to {fmt(r['kpi'], r['high'], signed=True)}",
+                "P(better)": f"{r['p_better']:.0%}",
+                "Reading": verdict(r["p_better"], r["p_worse"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
+    """Analyse the runs in ``folder`` and write the report; returns ``report.html``'s path.
+
+    Raises:
+        StoreError: for a folder that is not this appraisal's store.
+        ValueError: when no run of a pair has finished.
+    """
+    folder = Path(folder)
+    out = folder / FOLDER
+    out.mkdir(exist_ok=True)
+    a = planned.appraisal
+    runs = read_runs(folder)
+    series = read_timeseries(folder)
+    if series is None or not (runs["status"] == "ok").any():
+        raise ValueError(f"{folder}: no successful runs to appraise yet")
+    measures = run_measures(runs, series, a)
+    pairs = paired_differences(measures, planned)
+    options = [o for o in planned.options if o != a.current]
+    names = [*a.kpis, COST_PV, NET_BENEFIT]
+    table = difference_table(
+        pairs, [a.current, *options] if a.current in a.options else options, names
+    )
+    found = sensitivity(pairs, planned, [*a.kpis, NET_BENEFIT])
+    summary = committee_summary(planned, table, pairs, found)
+    ranked = ranking(pairs, a.current, options)
+    for name, frame in (
+        ("ranking.csv", ranked),
+        ("differences.csv", table),
+        ("pairs.csv", pairs),
+        ("evppi.csv", found.evppi),
+        ("tornado.csv", found.tornado),
+        ("thresholds.csv", found.thresholds),
+    ):
+        write_atomic(out / name, frame.to_csv(index=False, float_format="%.17g").encode())
+    readable = _readable_differences(table)
+    ranked_rows = pd.DataFrame(
+        {
+            "Option": [title(o) for o in ranked["option"]],
+            "Expected net benefit over keeping the current arrangement": [
+                fmt(NET_BENEFIT, v, signed=True) for v in ranked["expected_net_benefit"]
+            ],
+            "Chance of being the best choice": [f"{v:.0%}" for v in ranked["p_best"]],
+        }
+    )
+    card = scorecard(table, names)
+    evppi_rows = found.evppi.assign(
+        parameter=[MECHANISM_NOTES[p].title for p in found.evppi["parameter"]],
+        evppi=[fmt(NET_BENEFIT, v) for v in found.evppi["evppi"]],
+        share_of_evpi=[f"{v:.0%}" for v in found.evppi["share_of_evpi"]],
+    )
+    threshold_rows = found.thresholds.rename(columns={"better_when": "better when"}).assign(
+        option=[title(o) for o in found.thresholds["option"]],
+        parameter=[MECHANISM_NOTES[p].title for p in found.thresholds["parameter"]],
+        kpi=[label(k) for k in found.thresholds["kpi"]],
+        threshold=[f"{v:.4g}" for v in found.thresholds["threshold"]],
+        p_value=[f"{v:.2g}" for v in found.thresholds["p_value"]],
+    )
+    failed = int((runs["status"] != "ok").sum())
+    charts = [("Differences", _differences_chart(table, names))]
+    tornado = _tornado_chart(found.tornado, NET_BENEFIT)
+    if tornado:
+        charts.append(("Tornado: net benefit", tornado))
+    if not found.evppi.empty:
+        charts.append(
+            (
+                "EVPPI",
+                _bars_chart(
+                    list(evppi_rows["parameter"]),
+                    list(found.evppi["evppi"]),
+                    "Expected value of partial perfect information, net benefit",
+                    "£ (discounted, over the horizon)",
+                ),
+            )
+        )
+    method = (
+        f"{a.draws} Latin-hypercube draws (seed {a.seed}) of every option's uncertain values "
+        f"(`sim/presets.toml`) × {a.replications} replication(s); replication k of every option "
+        "in every draw and of the current arrangement shares its random numbers (pairs are "
+        "compared on the same people's luck, which only the replications vary). Each option "
+        "starts on the day "
+        f"after a {a.warmup_days}-day warm-up under {title(a.current)} (set-up and transition "
+        f"fall in the horizon). Ranges are the 5th to 95th percentile of the paired differences "
+        "over draws and replications. EVPPI, tornado and thresholds come from penalised-spline "
+        "metamodels of the draw-mean differences (Strong, Oakley & Brennan 2014); a fit the "
+        "parameter does not explain beyond chance (F test, p ≥ 0.05) counts as flat in EVPPI, "
+        "and a threshold is shown only from a fit with p < 0.01 that crosses zero once. With "
+        "few draws, chance correlations still bias EVPPI upwards. Costs are discounted year by "
+        f"year from the change at {a.discount_rate:.1%} (the first year undiscounted); net "
+        "benefit is minus the discounted council spend"
+        + (
+            ", minus the NHS cost of delayed discharges (the scenario's bed-night cost)"
+            if a.decision.count_nhs_delay_cost
+            else ""
+        )
+        + (
+            f", minus £{a.decision.value_per_person_waiting_day:g} per person-day waiting"
+            if a.decision.value_per_person_waiting_day
+            else ""
+        )
+        + f". {failed} run(s) failed and are left out."
+    )
+    md = [
+        f"# Options appraisal: {a.name}",
+        "",
+        "## Summary for the committee",
+        "",
+        "\n\n".join(summary),
+        "",
+        "## Ranking on net benefit",
+        "",
+        _table_md(ranked_rows),
+        "",
+        "## Differences from the current arrangement",
+        "",
+        _table_md(card),
+        "",
+        "In detail, with 90% ranges over draws and replications:",
+        "",
+        _table_md(readable),
+        "",
+        "## Which assumptions decide the ranking (EVPPI, net benefit)",
+        "",
+        _table_md(evppi_rows) if not evppi_rows.empty else "No uncertain values.",
+        "",
+        "## Thresholds",
+        "",
+        _table_md(threshold_rows)
+        if not threshold_rows.empty
+        else "No expected difference changes sign within the drawn ranges.",
+        "",
+        "## Method",
+        "",
+        method,
+        "",
+        "Tables: ranking.csv, differences.csv, evppi.csv, tornado.csv, thresholds.csv, pairs.csv.",
+    ]
+    write_atomic(out / "report.md", "\n".join(md).encode())
+    body = [
+        f"<h1>Options appraisal: {html.escape(a.name)}</h1>",
+        "<h2>Summary for the committee</h2>",
+        *(f"<p>{html.escape(paragraph)}</p>" for paragraph in summary),
+        "<h2>Ranking on net benefit</h2>",
+        ranked_rows.to_html(index=False, border=0),
+        "<h2>Differences from the current arrangement</h2>",
+        card.to_html(index=False, border=0),
+        "<p>In detail, with 90% ranges over draws and replications:</p>",
+        readable.to_html(index=False, border=0),
+        "<h2>Which assumptions decide the ranking</h2>",
+        evppi_rows.to_html(index=False, border=0)
+        if not evppi_rows.empty
+        else "<p>No uncertain values.</p>",
+        "<h2>Thresholds</h2>",
+        threshold_rows.to_html(index=False, border=0)
+        if not threshold_rows.empty
+        else "<p>None within the drawn ranges.</p>",
+        "<h2>Charts</h2>",
+        *(
+            f"<figure>{svg}<figcaption>{html.escape(name)}</figcaption></figure>"
+            for name, svg in charts
+        ),
+        "<h2>Method</h2>",
+        f"<p>{html.escape(method)}</p>",
+    ]
+    style = (
+        "body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
+        "table{border-collapse:collapse;font-size:0.85em}td,th{padding:0.2em 0.6em;"
+        "border-bottom:1px solid #ddd;text-align:left}svg{max-width:100%;height:auto}"
+    )
+    page = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Options appraisal: {html.escape(a.name)}</title><style>{style}</style></head>"
+        f"<body>{''.join(body)}</body></html>"
+    )
+    path = out / "report.html"
+    write_atomic(path, page.encode())
+    return path

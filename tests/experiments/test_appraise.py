@@ -1,0 +1,339 @@
+"""``carepath appraise``: the file, the draws, the paired analysis, resume and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from carepath.experiments.appraise.analysis import (
+    COST_PV,
+    NET_BENEFIT,
+    difference_table,
+    discount_factors,
+    paired_differences,
+    ranking,
+    run_measures,
+    verdict,
+    yearly_spend,
+)
+from carepath.experiments.appraise.draws import uncertain_columns
+from carepath.experiments.appraise.plan import load_appraisal
+from carepath.experiments.appraise.report import build_appraisal_report
+from carepath.experiments.appraise.spec import AppraisalError, parse_appraisal
+from carepath.experiments.store import StoreError, read_runs, read_timeseries
+from carepath.experiments.sweep import sweep
+from carepath.sim.presets import PRESETS
+
+from carepath.cli import main
+from tests.sim.mechanisms.council import SMALL_COUNCIL
+
+COUNCIL = {k: v for k, v in SMALL_COUNCIL.items() if not k.startswith("run.")}
+
+
+def _write(folder: Path, **changes) -> Path:
+    lines = [
+        'name = "tiny"',
+        f"seed = {changes.pop('seed', 7)}",
+        'options = ["in_house", "social_work_practice"]',
+        "draws = 3",
+        "replications = 1",
+        "horizon_years = 1",
+        "warmup_days = 180",
+        "[scenario.set]",
+        *(f'"{k}" = {v!r}' for k, v in COUNCIL.items()),
+    ]
+    path = folder / "tiny.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> tuple[Path, object]:
+    folder = tmp_path_factory.mktemp("appraise")
+    planned = load_appraisal(_write(folder))
+    out = folder / "out"
+    report = sweep(planned.plan, out, workers=1)
+    assert report.failed == 0
+    return out, planned
+
+
+def test_bad_fields_are_refused_in_one_line_naming_them():
+    with pytest.raises(AppraisalError, match=r"options: unknown preset 'nope'; allowed: in_house"):
+        parse_appraisal({"seed": 1, "name": "x", "options": ["nope"]})
+    with pytest.raises(AppraisalError, match=r"scenario.set: run.years is set by the appraisal"):
+        parse_appraisal({"seed": 1, "name": "x", "scenario": {"set": {"run.years": 3}}})
+    with pytest.raises(AppraisalError, match=r"scenario.set: workforce.admin_share is an option"):
+        parse_appraisal(
+            {"seed": 1, "name": "x", "scenario": {"set": {"workforce.admin_share": 0.3}}}
+        )
+    with pytest.raises(AppraisalError, match=r"kpis: unknown KPI 'x.y'"):
+        parse_appraisal({"seed": 1, "name": "x", "kpis": ["x.y"]})
+    with pytest.raises(AppraisalError, match=r"discount_rate"):
+        parse_appraisal({"seed": 1, "name": "x", "discount_rate": -0.1})
+
+
+def test_the_command_exits_2_with_the_field_named(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('seed = 1\ncurrent = "council"\n')
+    assert main(["appraise", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "current: unknown preset 'council'" in err[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_draws_cover_each_uncertain_value_and_hold_baseline_values():
+    options = ["in_house", "social_enterprise"]
+    columns = uncertain_columns(options, "in_house")
+    drawn = {c.path for c in columns}
+    enterprise = {p.path: p for p in PRESETS["social_enterprise"].parameters}
+    # The current arrangement adds no column; a baseline-graded value (admin share) is held.
+    assert all(c.option == "social_enterprise" for c in columns)
+    assert enterprise["workforce.admin_share"].grade == "baseline"
+    assert "workforce.admin_share" not in drawn
+    assert drawn == {
+        p for p, v in enterprise.items() if v.distribution is not None and v.grade != "baseline"
+    }
+
+
+def test_latin_hypercube_is_seeded_stratified_and_inside_each_distribution(tmp_path):
+    planned = load_appraisal(_write(tmp_path))
+    again = load_appraisal(_write(tmp_path))
+    assert np.array_equal(planned.values, again.values)
+    # One draw in each third of every column's unit interval.
+    strata = np.sort(np.floor(planned.unit * 3), axis=0)
+    assert (strata == np.arange(3)[:, None]).all()
+    for j, column in enumerate(planned.columns):
+        d = column.distribution
+        assert ((planned.values[:, j] >= d.low) & (planned.values[:, j] <= d.high)).all()
+    # Each draw's option arm carries that draw's values; the current arrangement one arm.
+    arm = planned.plan.arms[planned.arm_of[(1, "social_work_practice")]][0]
+    assert arm.values["workforce.admin_share"] == pytest.approx(planned.values[1, 0])
+    assert {planned.arm_of[(d, "in_house")] for d in range(3)} == {0}
+    assert len(planned.plan.tasks) == 1 + 3
+
+
+def test_discounting_follows_the_green_book_and_the_years_after_the_change():
+    assert discount_factors(3, 0.035) == pytest.approx([1.0, 1 / 1.035, 1 / 1.035**2])
+    # Spend of £1 a day from day 0: each year after a 10-day warm-up is £365.
+    days = np.arange(0, 10 + 2 * 365 + 1, 5.0)
+    series = pd.DataFrame({"run_id": 0, "day": days, "spend_to_date": days})
+    assert yearly_spend(series, 10, 2).to_numpy().tolist() == [[365.0, 365.0]]
+    with pytest.raises(ValueError, match="no value on day 7"):
+        yearly_spend(series, 7, 1)
+
+
+def test_an_option_identical_to_the_current_arrangement_shows_no_difference(finished):
+    out, planned = finished
+    a = planned.appraisal
+    measures = run_measures(read_runs(out), read_timeseries(out), a)
+    pairs = paired_differences(measures, planned)
+    table = difference_table(pairs, ["in_house", "social_work_practice"], [*a.kpis, COST_PV])
+    same = table[table["option"] == "in_house"]
+    assert len(same) == len(a.kpis) + 1
+    assert (same[["mean_difference", "low", "high", "p_better", "p_worse"]] == 0).all().all()
+    # The real option does differ (the comparison is not trivially zero everywhere).
+    other = table[table["option"] == "social_work_practice"]
+    assert (other["mean_difference"].abs() > 0).any()
+    # Over a one-year horizon the discounted cost is that year's spend, set-up included: the
+    # spend series' marks fall exactly on the measured period's ends.
+    assert np.allclose(measures[COST_PV], measures["cost.total_per_year"], rtol=1e-12)
+
+
+def test_report_is_self_contained_with_tables_and_a_summary(finished):
+    out, planned = finished
+    path = build_appraisal_report(out, planned)
+    page = path.read_text()
+    assert page.count("<svg") >= 2
+    assert "<script" not in page and 'src="http' not in page and 'href="http' not in page
+    assert "Summary for the committee" in page and "Social work practice" in page
+    for name in (
+        "ranking.csv",
+        "differences.csv",
+        "evppi.csv",
+        "tornado.csv",
+        "thresholds.csv",
+        "pairs.csv",
+    ):
+        assert (path.parent / name).exists()
+    diffs = pd.read_csv(path.parent / "differences.csv")
+    assert set(diffs["kpi"]) >= {NET_BENEFIT, COST_PV}
+
+
+def test_a_killed_appraisal_resumes_to_the_same_results(tmp_path, finished):
+    whole, _ = finished
+    planned = load_appraisal(_write(tmp_path))
+    out = tmp_path / "out"
+
+    def die(outcome, done, total):
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        sweep(planned.plan, out, workers=1, progress=die)
+    resumed = sweep(planned.plan, out, workers=1)
+    assert resumed.skipped == 2 and resumed.ok == 2
+    columns = ["run_id", "checksum"]
+    assert read_runs(out)[columns].equals(read_runs(whole)[columns])
+    # A different appraisal (another seed draws other values) is refused in that folder.
+    other = load_appraisal(_write(tmp_path, seed=8))
+    with pytest.raises(StoreError, match="holds a different experiment"):
+        sweep(other.plan, out, workers=1)
+
+
+def test_a_fork_from_a_kept_warm_up_is_the_run_made_without_one():
+    from carepath.experiments.appraise import forking
+    from carepath.sim import CarePathwayModel, build_scenario
+
+    def scenario(preset: str):
+        overrides = COUNCIL | {
+            "run.years": 1.5,
+            "run.warmup_days": 180,
+            "change.enabled": True,
+            "change.staff_leaving_share": 0.1,
+        }
+        return build_scenario(preset=preset, overrides=overrides)
+
+    forking.clear()
+
+    def seed():  # a fresh SeedSequence each time, as the runner makes one per run
+        return np.random.SeedSequence(5).spawn(1)[0]
+
+    first = forking.forked_model(scenario("outsourced"), seed())
+    assert first.steps == 180  # warmed up to the eve of the change, and kept
+    assert len(forking._WARMED) == 1
+    fork = forking.forked_model(scenario("social_work_practice"), seed())
+    assert len(forking._WARMED) == 1  # taken from the kept warm-up, not made again
+    assert fork.steps == 180 and fork.option.organisation.preset == "social_work_practice"
+    plain = CarePathwayModel(scenario=scenario("social_work_practice"), rng=seed()).run()
+    assert fork.run().summary == plain.summary
+    # Another seed is another warm-up: made afresh, not taken from the kept one.
+    other = forking.forked_model(scenario("social_work_practice"), np.random.SeedSequence(6))
+    assert other.steps == 180 and len(forking._WARMED) == 2
+    forking.clear()
+
+
+def test_the_stored_runs_checksum_as_runs_without_forking(finished):
+    import dataclasses
+
+    from carepath.experiments.appraise.forking import MODEL
+    from carepath.experiments.runs import execute
+    from carepath.experiments.spec import DEFAULT_MODEL
+
+    out, planned = finished
+    assert planned.plan.experiment.model == MODEL
+    stored = read_runs(out).set_index("run_id")["checksum"]
+    for task in planned.plan.tasks[1:3]:  # forked in the sweep from task 0's warm-up
+        plain = execute(dataclasses.replace(task, model=DEFAULT_MODEL))
+        assert plain.row["checksum"] == stored[task.run_id]
+
+
+def test_an_option_with_costs_but_no_benefits_is_worse_on_cost_and_alike_on_waits(
+    tmp_path, monkeypatch
+):
+    # An option that pays set-up and an overhead but acts on nothing else: every mechanism
+    # of ways of working is graded baseline, held at the in-house value in every draw.
+    import dataclasses
+
+    from carepath.sim import presets
+    from carepath.sim.evidence import Distribution
+
+    costs = {
+        "organisation.setup_cost": (300_000.0, Distribution("triangular", 1e5, 7e5, 3e5)),
+        "organisation.overhead_share": (0.08, Distribution("triangular", 0.03, 0.15, 0.08)),
+    }
+    params = []
+    for p in presets.PRESETS["in_house"].parameters:
+        if p.path in costs:
+            value, dist = costs[p.path]
+            p = dataclasses.replace(p, value=value, grade="assumption", distribution=dist)
+        else:
+            p = dataclasses.replace(p, grade="baseline")
+        params.append(p)
+    option = dataclasses.replace(
+        presets.PRESETS["in_house"], name="costs_only", parameters=tuple(params)
+    )
+    monkeypatch.setitem(presets.PRESETS, "costs_only", option)
+    path = _write(tmp_path)
+    path.write_text(
+        path.read_text()
+        .replace('["in_house", "social_work_practice"]', '["costs_only"]')
+        .replace("replications = 1", "replications = 2")
+    )
+    planned = load_appraisal(path)
+    assert sorted(c.path for c in planned.columns) == sorted(costs)
+    sweep(planned.plan, tmp_path / "out", workers=1)
+    out = tmp_path / "out"
+    measures = run_measures(read_runs(out), read_timeseries(out), planned.appraisal)
+    pairs = paired_differences(measures, planned)
+    waits = ["assessment.wait_median_days_community", "assessment.people_waiting_mean"]
+    table = difference_table(pairs, ["costs_only"], [COST_PV, *waits]).set_index("kpi")
+    assert table.loc[COST_PV, "p_worse"] == 1.0
+    assert table.loc[COST_PV, "low"] > 0
+    # Paying more for the same outcomes is never the better choice.
+    ranked = ranking(pairs, "in_house", ["costs_only"]).set_index("option")
+    assert ranked.loc["in_house", "p_best"] == 1.0
+    assert ranked.loc["costs_only", "expected_net_benefit"] < 0
+    # Overheads and set-up are money only, and the runs share their luck: waits are the same.
+    for kpi in waits:
+        row = table.loc[kpi]
+        assert verdict(row["p_better"], row["p_worse"]) == "no difference"
+        assert row["low"] == row["high"] == 0.0
+
+
+def test_a_dask_cluster_gives_the_serial_results(tmp_path, finished):
+    from distributed import LocalCluster
+
+    whole, _ = finished
+    planned = load_appraisal(_write(tmp_path))
+    # One worker in this process: the machine's limits, and still the Dask code path.
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        dashboard_address=None,
+    ) as cluster:
+        report = sweep(planned.plan, tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert report.ok == len(planned.plan.tasks)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "dask"), read_runs(whole))
+
+
+def test_the_command_writes_the_report_resumes_and_refuses_another_plan(tmp_path, capsys):
+    path = _write(tmp_path)
+    out = tmp_path / "out"
+    assert main(["appraise", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    assert (out / "appraisal" / "report.html").exists()
+    assert main(["appraise", str(path), "--out", str(out), "--workers", "1"]) == 0
+    assert "4 already done" in capsys.readouterr().out
+    path.write_text(path.read_text().replace("draws = 3", "draws = 4"))
+    assert main(["appraise", str(path), "--out", str(out), "--workers", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "holds a different experiment" in err[0]
+
+
+def test_a_failed_run_leaves_out_its_pairs_and_nothing_else(finished):
+    from carepath.experiments.appraise.analysis import sensitivity
+
+    out, planned = finished
+    a = planned.appraisal
+    measures = run_measures(read_runs(out), read_timeseries(out), a)
+    whole = paired_differences(measures, planned)
+    lost_arm = planned.arm_of[(1, "social_work_practice")]
+    pairs = paired_differences(measures[measures["arm"] != lost_arm], planned)
+    assert len(pairs) == len(whole) - 1
+    assert not ((pairs["draw"] == 1) & (pairs["option"] == "social_work_practice")).any()
+    found = sensitivity(pairs, planned, [*a.kpis, NET_BENEFIT])
+    assert np.isfinite(found.evppi["evppi"]).all()
+    # The current arrangement's own run failing leaves no pair in that replication at all.
+    assert paired_differences(measures[measures["arm"] != 0], planned).empty
+
+
+def test_the_shipped_appraisal_plans_seven_options_by_a_hundred_draws():
+    planned = load_appraisal(Path(__file__).parents[2] / "experiments" / "appraisal.toml")
+    a = planned.appraisal
+    assert len(a.options) == 7 and a.draws == 100 and a.discount_rate == 0.035
+    # The current arrangement once, and each of the six other options in every draw.
+    assert len(planned.plan.tasks) == 1 + 6 * 100
+    assert planned.plan.experiment.scenario.years == 10
