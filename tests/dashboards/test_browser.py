@@ -159,7 +159,7 @@ def test_live_page_plays_and_switches_preset(server, page):
     _shot(page, "live.png")
 
     page.locator(".v-select", has_text="Organisational model").click()
-    page.get_by_role("option", name="Social enterprise").click()
+    page.get_by_role("option", name="Social enterprise", exact=True).click()
     page.get_by_text("Live run: Social enterprise").wait_for()
     page.get_by_text("Day 0 of 3,650").wait_for()
     # Waits: the switch takes its new value one render after the heading and the day.
