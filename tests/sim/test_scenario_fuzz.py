@@ -42,7 +42,7 @@ SMALL_COUNCIL: dict[str, Any] = {
     "reablement": {"places": 7},
     "home_care": {"capacity_hours_per_week": 2_400.0},
     "care_homes": {"places": 100},
-    "commissioning": {"annual_budget": 8_480_000.0},
+    "commissioning": {"annual_budget": 8_344_000.0},
 }
 
 # A refusal names a field path (or a section) first, or is a resource-budget line.

@@ -22,7 +22,7 @@ SMALL_COUNCIL: dict[str, Any] = {
     "home_care.capacity_hours_per_week": 6_000.0,
     "care_homes.places": 250,
     "supported_living.places": 36,
-    "commissioning.annual_budget": 21_200_000.0,
+    "commissioning.annual_budget": 20_860_000.0,
     "approval.checker_fte": 0.4,
     "run.years": 2,
     "run.warmup_days": 180,

@@ -413,7 +413,7 @@ def test_supported_living_waits_end_at_their_limits(council):
 def test_a_longer_direct_payment_setup_keeps_more_people_waiting_for_one(council):
     for seed in SEEDS:
         usual = council(seed=seed)  # direct_payments.setup_days 28
-        slower = council({"direct_payments.setup_days": 84.0}, seed=seed)
+        slower = council({"direct_payments.setup_days": 112.0}, seed=seed)
         waiting = "awaiting_direct_payment"
         assert series_mean(slower, waiting) > 2.0 * series_mean(usual, waiting)
         assert mean_days_in(slower, waiting) > 2.0 * mean_days_in(usual, waiting)

@@ -13,7 +13,7 @@ from tests.sim.mechanisms.council import (
 )
 
 # Markets where the small council's home care, or its care homes, are full: queues form.
-TIGHT = {"home_care.capacity_hours_per_week": 3_600.0, "initial.home_care_utilisation": 0.97}
+TIGHT = {"home_care.capacity_hours_per_week": 1_600.0, "initial.home_care_utilisation": 0.97}
 FEW_HOMES = {"care_homes.places": 110, "initial.care_home_occupancy": 1.0}
 DISCOUNT = 0.15
 
