@@ -6,10 +6,14 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from carepath.experiments.sweep import Plan, SweepReport
 
 EXIT_FAILED_RUNS = 1
 
@@ -147,17 +151,21 @@ def _bar(console: Console, title: str, enabled: bool) -> Progress:
     )
 
 
-def sweep_command(args: argparse.Namespace, console: Console) -> int:
-    """``carepath sweep FILE``."""
-    from carepath.experiments.sweep import load_plan, sweep
+def run_with_progress(
+    plan: Plan, out: Path, args: argparse.Namespace, *, label: str, retry_failed: bool = False
+) -> SweepReport | None:
+    """Run what ``out`` lacks of ``plan`` with a progress bar; None when interrupted.
 
-    plan = load_plan(args.file, trust_model=args.trust_model)
-    out = Path(args.out) if args.out else Path("out") / plan.experiment.name
+    Shared by ``sweep`` and ``appraise``: the same bar, resume notes and plain-text progress
+    when the terminal shows no bar.
+    """
+    from carepath.experiments.sweep import sweep
+
+    name = plan.experiment.name
     errors = Console(stderr=True)
     show = not args.quiet and errors.is_terminal
-    started = time.monotonic()
-    with _bar(errors, plan.experiment.name, show) as bar:
-        task = bar.add_task("sweep", total=None, failed=0)
+    with _bar(errors, name, show) as bar:
+        task = bar.add_task(label, total=None, failed=0)
         failed = 0
 
         def on_start(todo: int, skipped: int, notes: list[str]) -> None:
@@ -172,18 +180,15 @@ def sweep_command(args: argparse.Namespace, console: Console) -> int:
             failed += not outcome.ok
             bar.update(task, completed=done, failed=failed)
             if not show and not args.quiet and (done == total or done % max(1, total // 20) == 0):
-                print(
-                    f"{plan.experiment.name}: {done}/{total} runs ({failed} failed)",
-                    file=sys.stderr,
-                )
+                print(f"{name}: {done}/{total} runs ({failed} failed)", file=sys.stderr)
 
         try:
-            report = sweep(
+            return sweep(
                 plan,
                 out,
                 workers=args.workers,
                 scheduler=args.scheduler,
-                retry_failed=args.retry_failed,
+                retry_failed=retry_failed,
                 progress=progress,
                 on_start=on_start,
             )
@@ -193,7 +198,19 @@ def sweep_command(args: argparse.Namespace, console: Console) -> int:
                 "run the same command again to resume",
                 file=sys.stderr,
             )
-            return 130
+            return None
+
+
+def sweep_command(args: argparse.Namespace, console: Console) -> int:
+    """``carepath sweep FILE``."""
+    from carepath.experiments.sweep import load_plan
+
+    plan = load_plan(args.file, trust_model=args.trust_model)
+    out = Path(args.out) if args.out else Path("out") / plan.experiment.name
+    started = time.monotonic()
+    report = run_with_progress(plan, out, args, label="sweep", retry_failed=args.retry_failed)
+    if report is None:
+        return 130
     if not args.quiet:
         elapsed = time.monotonic() - started
         console.print(

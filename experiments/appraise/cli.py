@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from carepath.experiments.cli import EXIT_FAILED_RUNS, _bar, add_executor_options
+from carepath.experiments.cli import EXIT_FAILED_RUNS, add_executor_options, run_with_progress
 from rich.console import Console
 
 
@@ -30,48 +30,13 @@ def appraise_command(args: argparse.Namespace, console: Console) -> int:
     """``carepath appraise FILE``: run what is not yet in ``--out``, then write the report."""
     from carepath.experiments.appraise.plan import load_appraisal
     from carepath.experiments.appraise.report import build_appraisal_report
-    from carepath.experiments.sweep import sweep
 
     planned = load_appraisal(args.file)
-    name = planned.appraisal.name
-    out = Path(args.out) if args.out else Path("out") / name
-    errors = Console(stderr=True)
-    show = not args.quiet and errors.is_terminal
+    out = Path(args.out) if args.out else Path("out") / planned.appraisal.name
     started = time.monotonic()
-    with _bar(errors, name, show) as bar:
-        task = bar.add_task("appraise", total=None, failed=0)
-        failed = 0
-
-        def on_start(todo: int, skipped: int, notes: list[str]) -> None:
-            bar.update(task, total=todo)
-            for note in notes:
-                errors.print(f"carepath: note: {note}", soft_wrap=True, markup=False)
-            if skipped and not args.quiet:
-                errors.print(f"resuming: {skipped} runs already in {out}, {todo} to do")
-
-        def progress(outcome, done: int, total: int) -> None:
-            nonlocal failed
-            failed += not outcome.ok
-            bar.update(task, completed=done, failed=failed)
-            if not show and not args.quiet and (done == total or done % max(1, total // 20) == 0):
-                print(f"{name}: {done}/{total} runs ({failed} failed)", file=sys.stderr)
-
-        try:
-            report = sweep(
-                planned.plan,
-                out,
-                workers=args.workers,
-                scheduler=args.scheduler,
-                progress=progress,
-                on_start=on_start,
-            )
-        except KeyboardInterrupt:
-            print(
-                f"carepath: interrupted; finished runs are saved in {out}; "
-                "run the same command again to resume",
-                file=sys.stderr,
-            )
-            return 130
+    report = run_with_progress(planned.plan, out, args, label="appraise")
+    if report is None:
+        return 130
     path = build_appraisal_report(out, planned)
     if not args.quiet:
         console.print(
