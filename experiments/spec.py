@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -223,11 +224,21 @@ def read_experiment(path: str | Path) -> tuple[Experiment, str]:
     Raises:
         ExperimentError: if the file is missing, is not TOML, or holds invalid values.
     """
+    return read_named_file(path, what="experiment", error=ExperimentError, parse=parse_experiment)
+
+
+def read_named_file[T](
+    path: str | Path, *, what: str, error: type[ValueError], parse: Callable[[dict], T]
+) -> tuple[T, str]:
+    """Read a TOML file of kind ``what`` and ``parse`` it; returns the result and the text.
+
+    Its ``name`` defaults to the file's stem; each line of ``error`` is prefixed with the path.
+    """
     path = Path(path)
-    data, text = read_toml_text(path, what="experiment", error=ExperimentError)
-    data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem) or "experiment")
+    data, text = read_toml_text(path, what=what, error=error)
+    data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem) or what)
     try:
-        return parse_experiment(data), text
-    except ExperimentError as exc:
+        return parse(data), text
+    except error as exc:
         lines = (f"{path}: {line}" for line in str(exc).splitlines())
-        raise ExperimentError("\n".join(lines)) from None
+        raise error("\n".join(lines)) from None

@@ -25,15 +25,13 @@ An appraisal file is TOML::
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from carepath.experiments.spec import ExperimentError
+from carepath.experiments.spec import ExperimentError, read_named_file
 from carepath.sim.measure.kpis import CATALOGUE, Better
 from carepath.sim.presets import MECHANISMS, ORGANISATIONAL_MODELS, PRESETS
 from carepath.sim.scenario import describe_errors
-from carepath.sim.tomlfile import read_toml_text
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 # HM Treasury Green Book: the social time preference rate for the first 30 years.
@@ -164,11 +162,4 @@ def read_appraisal(path: str | Path) -> tuple[Appraisal, str]:
     Raises:
         AppraisalError: if the file is missing, is not TOML, or holds invalid values.
     """
-    path = Path(path)
-    data, text = read_toml_text(path, what="appraisal", error=AppraisalError)
-    data.setdefault("name", re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem) or "appraisal")
-    try:
-        return parse_appraisal(data), text
-    except AppraisalError as exc:
-        lines = (f"{path}: {line}" for line in str(exc).splitlines())
-        raise AppraisalError("\n".join(lines)) from None
+    return read_named_file(path, what="appraisal", error=AppraisalError, parse=parse_appraisal)
