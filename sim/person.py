@@ -707,7 +707,7 @@ class ServiceUser(mesa.Agent):
         if self.spells:
             home = self.spells.get("care_home")
             if home is not None:
-                self.model.tally.care_home_stay_ended(self, home.start, died=state is State.DIED)
+                self.model.tally.care_home_stay_ended(home.start, died=state is State.DIED)
             for name in list(self.spells):
                 self.end_spell(name)
         if self.held_home_care > 0:

@@ -77,6 +77,11 @@ def scenario_identity(scenario: Scenario) -> str:
     return warmup_identity(scenario, warmup_of(scenario))
 
 
+def freeze(model: CarePathwayModel) -> bytes:
+    """The whole of ``model`` as bytes; ``pickle.loads`` gives an independent copy."""
+    return cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def save_snapshot(model: CarePathwayModel, path: str | Path) -> Path:
     """Write ``model`` as it is now to ``path`` (atomically: the file is whole or absent).
 
@@ -94,7 +99,7 @@ def save_snapshot(model: CarePathwayModel, path: str | Path) -> Path:
         "day": model.steps,
         "seed": str(model.seed),
     }
-    payload = cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = freeze(model)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A temporary file beside the target, renamed over it: a crash or a full disk leaves the
     # old file (or none), never half of a new one.

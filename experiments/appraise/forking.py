@@ -21,11 +21,10 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-import cloudpickle
 import numpy as np
 from carepath.sim.model import CarePathwayModel, resolve_scenario
 from carepath.sim.scenario import Scenario
-from carepath.sim.snapshot import scenario_identity
+from carepath.sim.snapshot import freeze, scenario_identity
 
 MODEL = "carepath.experiments.appraise.forking:forked_model"
 # Warm-ups kept per process: a default-council model pickles to tens of megabytes, and runs
@@ -63,7 +62,7 @@ def forked_model(
     if change_day is None or change_day - 1 <= model.steps:
         return model
     model.run(until=change_day - 1)  # the eve of the change: every option forks from here
-    kept = cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    kept = freeze(model)
     with _LOCK:
         _WARMED[key] = kept
         while len(_WARMED) > KEEP:

@@ -35,7 +35,7 @@ class Tally:
         self.reablement = Columns("time", "success", "hospital", "band", "group")
         self.ascof_2b = Columns("time", "success")
         self.care_home_admissions = Columns("time", "band", "group")
-        self.care_home_stays = Columns("time", "days", "band", "died")
+        self.care_home_stays = Columns("time", "days", "died")
         self.exits = Columns("time", "state")
         self.nhs_funded = Columns("time", "band")
         self._ascof_pending: deque[tuple[float, ServiceUser]] = deque()
@@ -76,7 +76,7 @@ class Tally:
         """A permanent admission to a care home."""
         self.care_home_admissions.add(self.model.now, person.traits.band, person.traits.group)
 
-    def care_home_stay_ended(self, person: ServiceUser, since: float, *, died: bool) -> None:
+    def care_home_stay_ended(self, since: float, *, died: bool) -> None:
         """A council-funded stay in a care home ends, by death or otherwise.
 
         Residents already in a home at day 0 came in at an unknown date, so their stays are
@@ -84,7 +84,7 @@ class Tally:
         """
         if since > 0.0:
             now = self.model.now
-            self.care_home_stays.add(now, now - since, person.traits.band, died)
+            self.care_home_stays.add(now, now - since, died)
 
     # ASCOF 2B: still at home 91 days after discharge from hospital into re-ablement.
     def ascof_track(self, person: ServiceUser) -> None:

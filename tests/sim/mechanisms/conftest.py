@@ -46,6 +46,10 @@ MECHANISM_TESTS: dict[str, str] = {
     # workforce
     "workforce.establishment_fte": "test_workforce.py::test_fewer_social_workers_lengthen_assessment_waits",
     "workforce.admin_share": "test_workforce.py::test_less_admin_gives_more_client_time_and_shorter_waits",
+    "workforce.sickness_days": "test_workforce.py::test_absence_takes_working_time_lengthens_waits_and_is_paid_per_working_hour",
+    # how care-home stays end
+    "mortality.care_home_multiplier": "test_risks.py::test_a_higher_care_home_death_multiplier_shortens_stays_that_end_in_death",
+    "mortality.care_home_leave_factor": "test_risks.py::test_care_home_residents_leave_other_than_by_death_as_the_leave_factor_says",
     "workforce.backlog_effect_on_morale": "test_workforce.py::test_a_longer_backlog_lowers_morale_and_raises_turnover",
     "workforce.agency_cover_share": "test_workforce.py::test_agency_cover_keeps_posts_staffed_and_waits_shorter",
     "workforce.agency_premium": "test_workforce.py::test_the_agency_premium_is_paid_on_agency_staff_only",

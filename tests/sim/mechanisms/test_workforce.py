@@ -11,6 +11,7 @@ from tests.sim.mechanisms.council import (
     component,
     mean_over,
     run_full_council,
+    small_council,
 )
 
 # Enough social workers that a few dozen leave in two years: turnover is then measurable.
@@ -146,3 +147,21 @@ def test_the_agency_premium_is_paid_on_agency_staff_only(council):
         2 * component(usual, "agency_premium"), rel=1e-9
     )
     assert component(dearer, "social_work_staff") == component(usual, "social_work_staff")
+
+
+def test_absence_takes_working_time_lengthens_waits_and_is_paid_per_working_hour(council):
+    for seed in SEEDS:
+        usual = council(seed=seed)  # 26.5 + 8 + 10.7 + 5 days away: 81% of weekdays at work
+        sick = council({"workforce.sickness_days": 40.0}, seed=seed)
+        assert assessment(sick, "people_waiting_mean") > assessment(usual, "people_waiting_mean")
+        assert assessment(sick, "wait_median_days_community") > assessment(
+            usual, "wait_median_days_community"
+        )
+    # PSSRU's unit cost is per working hour: a worker in post costs hourly_cost x working hours.
+    for results, overrides in ((usual, {}), (sick, {"workforce.sickness_days": 40.0})):
+        wf = small_council(overrides).workforce
+        weekdays = 365.25 * 5 / 7
+        away = wf.annual_leave_days + wf.bank_holidays + wf.sickness_days + wf.training_days
+        a_year = wf.hourly_cost * wf.hours_per_week / 7.0 * (weekdays - away) / weekdays * 365.0
+        in_post = results.summary["workforce"]["social_workers_mean"]
+        assert component(results, "social_work_staff") == pytest.approx(a_year * in_post, rel=0.02)
