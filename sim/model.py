@@ -102,11 +102,8 @@ def warmup_of(scenario: Scenario) -> Scenario:
     """The scenario a run follows until its organisational change (itself, without one)."""
     if not scenario.change.enabled:
         return scenario
-    return change.warmup_scenario(
-        scenario,
-        preset_values(scenario.change.current),
-        preset_values(scenario.organisation.preset),
-    )
+    current = preset_values(scenario.change.current) | scenario.change.current_values
+    return change.warmup_scenario(scenario, current, preset_values(scenario.organisation.preset))
 
 
 class CarePathwayModel(CalendarModel):

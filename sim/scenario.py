@@ -918,6 +918,14 @@ class Change(Section):
             "run: the run ends before the change."
         ),
     )
+    current_values: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Values that replace the `current` preset's own before the change, by dotted path "
+            "(each a number the preset sets): what the current arrangement's uncertain values "
+            "are taken to be, as an appraisal draws them. Empty: the preset's values."
+        ),
+    )
     staff_leaving_share: Share = Field(
         0.0,
         description=(
@@ -1275,6 +1283,17 @@ class Scenario(Section):
             raise ValueError(
                 f"change.current: unknown preset {current!r}; allowed: {', '.join(PRESETS)}"
             )
+        numbers = [
+            p.path
+            for p in PRESETS[current].parameters
+            if not isinstance(p.value, bool) and isinstance(p.value, int | float)
+        ]
+        for path in self.change.current_values:
+            if path not in numbers:
+                raise ValueError(
+                    f"change.current_values: {path} is not a number preset {current!r} sets; "
+                    f"allowed: {', '.join(numbers)}"
+                )
         return self
 
     @model_validator(mode="after")

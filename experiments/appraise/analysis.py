@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from carepath.experiments.appraise.draws import Column
 from carepath.experiments.appraise.metamodel import (
     decile_effects,
     evpi,
@@ -31,8 +32,10 @@ INTERVAL = (0.05, 0.95)
 THRESHOLD_P = 0.01
 # A metamodel enters EVPPI only when its parameters explain the net benefit beyond chance.
 EVPPI_P = 0.05
+# value_of: whose value it is, the option's own or the current arrangement's (its level).
 TORNADO_COLUMNS = (
     "option",
+    "value_of",
     "parameter",
     "grade",
     "kpi",
@@ -41,6 +44,15 @@ TORNADO_COLUMNS = (
     "at_low",
     "at_high",
     "swing",
+    "p_value",
+)
+THRESHOLD_COLUMNS = (
+    "option",
+    "value_of",
+    "parameter",
+    "kpi",
+    "threshold",
+    "better_when",
     "p_value",
 )
 
@@ -101,8 +113,9 @@ def paired_differences(measures: pd.DataFrame, planned: AppraisalPlan) -> pd.Dat
     by_arm = measures.set_index(["arm", "replication"])[names]
     rows = []
     for (draw, option), arm in planned.arm_of.items():
+        current = planned.arm_of[(draw, appraisal.current)]
         for replication in range(appraisal.replications):
-            key, base = (arm, replication), (0, replication)
+            key, base = (arm, replication), (current, replication)
             if key not in by_arm.index or base not in by_arm.index:
                 continue  # a failed run: its pair is left out, and the report counts them
             diff = by_arm.loc[key].to_numpy() - by_arm.loc[base].to_numpy()
@@ -192,7 +205,13 @@ class Sensitivity:
 def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) -> Sensitivity:
     """EVPPI per mechanism (net benefit), tornado and thresholds per option, value and KPI."""
     columns, values = planned.columns, planned.values
-    options = [o for o in planned.options if o != planned.appraisal.current]
+    current = planned.appraisal.current
+    options = [o for o in planned.options if o != current]
+
+    def acts_on(column: Column, option: str) -> bool:
+        # The current arrangement's level moves every option's difference.
+        return column.option in (option, current)
+
     # A draw where a run failed has no net benefit for that option: the draw is left out.
     nb = draw_means(pairs, NET_BENEFIT).reindex(columns=options).dropna()
     draws = nb.index.to_numpy()
@@ -204,7 +223,7 @@ def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) ->
     for group in groups:
         fitted = [np.zeros(len(nb))]
         for option in options:
-            own = [j for j, c in enumerate(columns) if c.option == option and c.path == group]
+            own = [j for j, c in enumerate(columns) if acts_on(c, option) and c.path == group]
             y = nb[option].to_numpy()
             smooth = fit_smooth(values[draws][:, own], y) if own else None
             # A fit chance explains as well as the parameters is noise, and noise in the fitted
@@ -224,54 +243,59 @@ def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) ->
         means = draw_means(pairs, kpi).reindex(columns=options)
         sign = 1.0 if better_of(kpi) is Better.HIGHER else -1.0
         for j, column in enumerate(columns):
-            if column.option not in means:
-                continue
-            y = means[column.option].to_numpy()
-            keep = np.isfinite(y)
-            if keep.sum() < 4:
-                continue
-            x = values[means.index.to_numpy()][keep, j]
-            smooth = fit_smooth(x, y[keep])
-            at_low, at_high = decile_effects(smooth, x)
-            q10, q90 = np.quantile(x, [0.1, 0.9])
-            tornado_rows.append(
-                {
-                    "option": column.option,
-                    "parameter": column.path,
-                    "grade": column.grade,
-                    "kpi": kpi,
-                    "value_low": float(q10),
-                    "value_high": float(q90),
-                    "at_low": at_low,
-                    "at_high": at_high,
-                    "swing": abs(at_high - at_low),
-                    "p_value": smooth.p_value,
-                }
-            )
-            found = thresholds(smooth, float(x.min()), float(x.max()))
-            if smooth.p_value >= THRESHOLD_P or len(found) != 1:
-                continue
-            # One crossing, and the ends differ in sign: the top end says which side is which.
-            above = float(smooth.predict(np.array([x.max()]))[0])
-            for point in found:
-                threshold_rows.append(
-                    {
-                        "option": column.option,
-                        "parameter": column.path,
-                        "kpi": kpi,
-                        "threshold": point,
-                        "better_when": "above" if sign * above > 0 else "below",
-                        "p_value": smooth.p_value,
-                    }
-                )
+            for option in options:
+                if not acts_on(column, option) or option not in means:
+                    continue
+                y = means[option].to_numpy()
+                keep = np.isfinite(y)
+                x = values[means.index.to_numpy()][keep, j]
+                if len(np.unique(x)) < 4:
+                    continue
+                tornado, threshold = _one_value(column, option, kpi, sign, x, y[keep])
+                tornado_rows.append(tornado)
+                if threshold is not None:
+                    threshold_rows.append(threshold)
     return Sensitivity(
         evppi=pd.DataFrame(evppi_rows, columns=["parameter", "evppi", "share_of_evpi"])
         .sort_values("evppi", ascending=False)
         .reset_index(drop=True),
         tornado=pd.DataFrame(tornado_rows, columns=TORNADO_COLUMNS),
-        thresholds=pd.DataFrame(
-            threshold_rows,
-            columns=["option", "parameter", "kpi", "threshold", "better_when", "p_value"],
-        ),
+        thresholds=pd.DataFrame(threshold_rows, columns=THRESHOLD_COLUMNS),
         evpi=total,
     )
+
+
+def _one_value(
+    column: Column, option: str, kpi: str, sign: float, x: np.ndarray, y: np.ndarray
+) -> tuple[dict, dict | None]:
+    """The tornado row of one value on one option's difference, and its threshold if clear."""
+    smooth = fit_smooth(x, y)
+    at_low, at_high = decile_effects(smooth, x)
+    q10, q90 = np.quantile(x, [0.1, 0.9])
+    tornado = {
+        "option": option,
+        "value_of": column.option,
+        "parameter": column.path,
+        "grade": column.grade,
+        "kpi": kpi,
+        "value_low": float(q10),
+        "value_high": float(q90),
+        "at_low": at_low,
+        "at_high": at_high,
+        "swing": abs(at_high - at_low),
+        "p_value": smooth.p_value,
+    }
+    found = thresholds(smooth, float(x.min()), float(x.max()))
+    if smooth.p_value >= THRESHOLD_P or len(found) != 1:
+        return tornado, None
+    # One crossing, and the ends differ in sign: the top end says which side is which.
+    above = float(smooth.predict(np.array([x.max()]))[0])
+    return tornado, {
+        "option": option,
+        "value_of": column.option,
+        "parameter": column.path,
+        "kpi": kpi,
+        "threshold": found[0],
+        "better_when": "above" if sign * above > 0 else "below",
+        "p_value": smooth.p_value,
+    }

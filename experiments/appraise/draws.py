@@ -1,39 +1,42 @@
-"""Parameter draws: a Latin hypercube over the options' uncertain values.
+"""Parameter draws: Latin hypercubes over the options' and the current arrangement's values.
 
 Each option's value of a mechanism is drawn from its own distribution (``sim/presets.toml``),
 one Latin-hypercube column per option and mechanism, and applied through
-``Distribution.ppf``. The current arrangement keeps its preset's values in every draw.
+``Distribution.ppf``.
 
-Why the current arrangement is not drawn: the change event (``scenario.change``) warms every
-run up under the current preset's own values (``model.warmup_of`` reads them from the
-presets), so a drawn current level could only start on the change day, and the current
-arrangement would then itself "change" on that day (leavers, a dip in productivity) and differ
-from the warm-up every option forks from. Keeping it at its value means every option's
-distribution reads as it was written, relative to that value: an option's gap from the
-current arrangement is drawn from the option's own distribution, never from two independent
-levels whose difference could be anything (the arbitrary gaps h1 flagged). A value graded
-``baseline`` (the option leaves the mechanism as in-house) takes the in-house value, exactly
-as the current arrangement does, so it adds no column and no difference. Sampling the current
-level as well (shifting every option by the same draw) needs the warm-up to take a drawn
-current arrangement, a change to ``sim``; until then the in-house level's own uncertainty is
-outside the appraisal's intervals, and the report says so.
+The current arrangement's own uncertain values are drawn too, but at fewer levels (a nested
+design): every run warms up under the current arrangement (``scenario.change``), so each level
+of the current arrangement needs its own warm-up, while every option draw that shares a level
+forks from the same one. Draw ``d`` uses level ``d * levels // draws`` (blocks of consecutive
+draws), and the plan orders runs level by level, so a worker meets each warm-up once.
+
+How the two are combined: an option's distribution is written relative to the current
+arrangement's value (the practice's administration share is "less than in-house"), so a level
+of the current arrangement shifts every option's value of that mechanism by the same amount
+(its draw minus its point value), and a value an option holds at the current arrangement's
+(graded ``baseline`` when that is in-house) takes the level's value itself. Drawing the two independently instead would make an option's
+gap from the current arrangement the difference of two unrelated levels, which could be
+anything. A shifted value is kept inside the scenario field's limits (a share in [0, 1), days at 0 or
+more), which is rarely needed.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from carepath.sim.evidence import Distribution
-from carepath.sim.presets import PRESETS
+from carepath.sim.presets import PRESETS, field_bounds
 
-# Keeps the Latin hypercube apart from the runs' own streams, which also derive from the seed.
+# Keeps the Latin hypercubes apart from the runs' own streams, which also derive from the seed.
 _DRAW_STREAM = 0xA9F5
+_LEVEL_STREAM = 0xA9F6
 
 
 @dataclass(frozen=True)
 class Column:
-    """One uncertain value: an option's value of one mechanism.
+    """One uncertain value: an option's (or the current arrangement's) value of one mechanism.
 
     Attributes:
         option: the preset.
@@ -53,30 +56,62 @@ class Column:
         return f"{self.option}:{self.path}"
 
 
-def uncertain_columns(options: list[str], current: str) -> list[Column]:
-    """The options' uncertain values, in option order then mechanism order.
+def _drawn(option: str) -> list[Column]:
+    return [
+        Column(option, p.path, p.grade, p.distribution)
+        for p in PRESETS[option].parameters
+        if p.distribution is not None and p.grade != "baseline"
+    ]
 
-    The current arrangement, and any value graded ``baseline``, is held at its value (see the
-    module's docstring).
+
+def uncertain_columns(options: list[str], current: str) -> list[Column]:
+    """The options' own uncertain values, in option order then mechanism order.
+
+    The current arrangement's are ``current_columns``; a value graded ``baseline`` adds no
+    column (it follows the current arrangement's level).
     """
-    columns = []
-    for option in options:
-        if option == current:
-            continue
-        for p in PRESETS[option].parameters:
-            if p.distribution is not None and p.grade != "baseline":
-                columns.append(Column(option, p.path, p.grade, p.distribution))
-    return columns
+    return [c for option in options if option != current for c in _drawn(option)]
+
+
+def current_columns(current: str, levels: int) -> list[Column]:
+    """The current arrangement's uncertain values (none when ``levels`` is 0)."""
+    return _drawn(current) if levels else []
+
+
+def level_of(draw: int, draws: int, levels: int) -> int:
+    """The current arrangement's level that draw ``draw`` uses (0 when it is not drawn)."""
+    return draw * levels // draws if levels else 0
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The draws of an appraisal.
+
+    Attributes:
+        columns: the options' columns, then the current arrangement's.
+        unit: draws × columns on the unit cube; a current column repeats its level's value.
+        values: the drawn values, same shape (an option's before any shift).
+        levels: how many levels of the current arrangement (0: held at its values).
+    """
+
+    columns: list[Column]
+    unit: np.ndarray
+    values: np.ndarray
+    levels: int
+
+
+def _hypercube(rows: int, width: int, seed: int, stream: int) -> np.ndarray:
+    from scipy.stats import qmc
+
+    if not width:
+        return np.empty((rows, 0))
+    rng = np.random.default_rng([seed, stream])
+    return qmc.LatinHypercube(d=width, rng=rng).random(rows)
 
 
 def unit_draws(columns: list[Column], draws: int, seed: int) -> np.ndarray:
     """A seeded Latin hypercube on the unit cube: one row per draw, one column per value."""
-    from scipy.stats import qmc
-
-    rng = np.random.default_rng([seed, _DRAW_STREAM])
-    if not columns:
-        return np.empty((draws, 0))
-    return qmc.LatinHypercube(d=len(columns), rng=rng).random(draws)
+    return _hypercube(draws, len(columns), seed, _DRAW_STREAM)
 
 
 def draw_values(columns: list[Column], unit: np.ndarray) -> np.ndarray:
@@ -87,8 +122,55 @@ def draw_values(columns: list[Column], unit: np.ndarray) -> np.ndarray:
     return values
 
 
-def option_values(
-    columns: list[Column], values: np.ndarray, draw: int, option: str
-) -> dict[str, float]:
-    """The scenario overrides of ``option`` in ``draw`` (its drawn values, by path)."""
-    return {c.path: float(values[draw, j]) for j, c in enumerate(columns) if c.option == option}
+def make_draws(options: list[str], current: str, draws: int, levels: int, seed: int) -> Draws:
+    """Draw the options' values (``draws`` rows) and the current arrangement's (``levels``)."""
+    levels = min(levels, draws)
+    own = uncertain_columns(options, current)
+    mine = current_columns(current, levels)
+    unit = unit_draws(own, draws, seed)
+    if mine:
+        at = _hypercube(levels, len(mine), seed, _LEVEL_STREAM)
+        rows = [level_of(d, draws, levels) for d in range(draws)]
+        unit = np.hstack([unit, at[rows]])
+    columns = own + mine
+    return Draws(columns, unit, draw_values(columns, unit), levels if mine else 0)
+
+
+def _inside_field(path: str, value: float) -> float:
+    bounds = field_bounds(path)
+    if bounds is None:
+        return value
+    low, low_in, high, high_in = bounds
+    low = low if low_in else math.nextafter(low, math.inf)
+    high = high if high_in else math.nextafter(high, -math.inf)
+    return min(max(value, low), high)
+
+
+def current_values(drawn: Draws, draw: int, current: str) -> dict[str, float]:
+    """The current arrangement's values in ``draw`` (its level's), by path."""
+    return {
+        c.path: float(drawn.values[draw, j])
+        for j, c in enumerate(drawn.columns)
+        if c.option == current
+    }
+
+
+def option_values(drawn: Draws, draw: int, option: str, current: str) -> dict[str, float]:
+    """The scenario overrides of ``option`` in ``draw``: its values, shifted by the level's.
+
+    For the current arrangement itself: its level's values.
+    """
+    level = current_values(drawn, draw, current)
+    if option == current:
+        return level
+    points = {p.path: p.value for p in PRESETS[current].parameters}
+    out = {}
+    for j, c in enumerate(drawn.columns):
+        if c.option == option:
+            shift = level[c.path] - points[c.path] if c.path in level else 0.0
+            out[c.path] = _inside_field(c.path, float(drawn.values[draw, j]) + shift)
+    for p in PRESETS[option].parameters:
+        # A value the option holds at the current arrangement's (graded baseline) follows it.
+        if p.path in level and p.path not in out and p.value == points[p.path]:
+            out[p.path] = level[p.path]
+    return out

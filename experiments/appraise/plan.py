@@ -1,14 +1,15 @@
 """From an appraisal to an experiment plan the existing runner, store and executors run.
 
-The appraisal becomes an experiment with a list design: one arm for the current arrangement
-and one arm per draw and option, each a scenario with the change event on (warm-up under the
-current arrangement, the option from the day after the warm-up, so set-up and transition fall
-inside the horizon). Replication ``k`` of every arm uses the same seed (``runs.make_tasks``):
-the options in a draw, every draw, and the current arrangement meet the same people with the
-same luck, so each option's difference from the current arrangement is paired. The current
-arrangement does not depend on the draw (``draws``), so it is run once per replication and
-compared with every draw, which saves a run per draw; sharing seeds across draws also keeps
-the metamodels' noise to the interaction of luck and parameters. The stochastic part of the
+The appraisal becomes an experiment with a list design: one arm per level of the current
+arrangement and one arm per draw and option, each a scenario with the change event on (warm-up
+under the current arrangement at its level, the option from the day after the warm-up, so
+set-up and transition fall inside the horizon). Replication ``k`` of every arm uses the same
+seed (``runs.make_tasks``): the options in a draw, every draw, and the current arrangement meet
+the same people with the same luck, so each option's difference from the current arrangement
+is paired. The current arrangement depends on the draw only through its level (``draws``), so
+it is run once per level and replication and compared with every draw at that level, which
+saves a run per draw; sharing seeds across draws also keeps the metamodels' noise to the
+interaction of luck and parameters. The stochastic part of the
 uncertainty is therefore sampled by the replications alone: an appraisal with one replication
 reports parameter uncertainty on one population's luck.
 
@@ -26,10 +27,10 @@ from typing import Any
 import numpy as np
 from carepath.experiments.appraise.draws import (
     Column,
-    draw_values,
+    current_values,
+    level_of,
+    make_draws,
     option_values,
-    uncertain_columns,
-    unit_draws,
 )
 from carepath.experiments.appraise.forking import MODEL as FORKING_MODEL
 from carepath.experiments.appraise.spec import Appraisal, AppraisalError, read_appraisal
@@ -54,10 +55,13 @@ class AppraisalPlan:
     Attributes:
         appraisal: the validated file.
         plan: the experiment plan (arms, tasks, manifest) the runner takes.
-        columns: the uncertain values, one per Latin-hypercube column.
+        columns: the uncertain values, one per Latin-hypercube column: the options', then the
+            current arrangement's (``draws.current_columns``).
         unit: the draws on the unit cube (draws × columns).
-        values: the drawn values (draws × columns).
-        arm_of: the arm index of each (draw, option); the current arrangement's for every draw.
+        values: the drawn values (draws × columns), an option's before the current
+            arrangement's level shifts it (``draws.option_values``).
+        arm_of: the arm index of each (draw, option), and of the current arrangement's level
+            arm that each draw is paired with.
     """
 
     appraisal: Appraisal
@@ -66,6 +70,12 @@ class AppraisalPlan:
     unit: np.ndarray
     values: np.ndarray
     arm_of: dict[tuple[int, str], int]
+
+    @property
+    def current_levels(self) -> int:
+        """How many levels of the current arrangement's values were drawn (0: none)."""
+        levels = {self.arm_of[(d, self.appraisal.current)] for d in range(self.appraisal.draws)}
+        return len(levels) if any(c.option == self.appraisal.current for c in self.columns) else 0
 
     @property
     def options(self) -> list[str]:
@@ -95,7 +105,8 @@ def _experiment_data(
         "description": appraisal.description,
         "seed": appraisal.seed,
         "replications": appraisal.replications,
-        "baseline": appraisal.current,
+        # `carepath report` compares arms with the first level of the current arrangement.
+        "baseline": arms[0]["label"],
         "model": FORKING_MODEL if appraisal.fork_warmup else DEFAULT_MODEL,
         "scenario": {
             **council,
@@ -114,26 +125,37 @@ def _experiment_data(
 def plan_appraisal(appraisal: Appraisal, text: str, source: str) -> AppraisalPlan:
     """Draw the parameters and plan every run.
 
+    Arms come level by level of the current arrangement (``draws``): the level's own arm,
+    then every option of every draw that uses that level. Runs are numbered replication by
+    replication and arm by arm, so the runs that share a warm-up come together.
+
     Raises:
         AppraisalError: naming the field, for a council or option the scenario refuses.
     """
-    columns = uncertain_columns(appraisal.options, appraisal.current)
-    unit = unit_draws(columns, appraisal.draws, appraisal.seed)
-    values = draw_values(columns, unit)
-    arms: list[dict[str, Any]] = [
-        {"label": appraisal.current, "set": {PRESET_PATH: appraisal.current}}
-    ]
+    a = appraisal
+    drawn = make_draws(a.options, a.current, a.draws, a.current_levels, a.seed)
+    arms: list[dict[str, Any]] = []
     arm_of: dict[tuple[int, str], int] = {}
-    width = max(3, len(str(appraisal.draws - 1)))
-    for draw in range(appraisal.draws):
-        arm_of[(draw, appraisal.current)] = 0
-        for option in appraisal.options:
-            if option == appraisal.current:
+    width = max(3, len(str(a.draws - 1)))
+    for draw in range(a.draws):
+        level = level_of(draw, a.draws, drawn.levels)
+        if draw == 0 or level != level_of(draw - 1, a.draws, drawn.levels):
+            own = current_values(drawn, draw, a.current)
+            label = f"{a.current} level {level:0{width}d}" if drawn.levels else a.current
+            # The level's values both before and after the change day: no change at all.
+            arms.append({"label": label, "set": {PRESET_PATH: a.current, **own, **_warmed(own)}})
+            current_arm = len(arms) - 1
+        arm_of[(draw, a.current)] = current_arm
+        for option in a.options:
+            if option == a.current:
                 continue
             arm_of[(draw, option)] = len(arms)
-            drawn = option_values(columns, values, draw, option)
+            values = option_values(drawn, draw, option, a.current)
             arms.append(
-                {"label": f"{option} draw {draw:0{width}d}", "set": {PRESET_PATH: option, **drawn}}
+                {
+                    "label": f"{option} draw {draw:0{width}d}",
+                    "set": {PRESET_PATH: option, **values, **_warmed(own)},
+                }
             )
     kpis = list(dict.fromkeys([*appraisal.kpis, *NEEDED_KPIS]))
     try:
@@ -143,9 +165,15 @@ def plan_appraisal(appraisal: Appraisal, text: str, source: str) -> AppraisalPla
         raise AppraisalError(str(exc)) from None
     plan.manifest["appraisal"] = {
         "spec": appraisal.model_dump(mode="json"),
-        "columns": [c.name for c in columns],
+        "columns": [c.name for c in drawn.columns],
+        "current_levels": drawn.levels,
     }
-    return AppraisalPlan(appraisal, plan, columns, unit, values, arm_of)
+    return AppraisalPlan(appraisal, plan, drawn.columns, drawn.unit, drawn.values, arm_of)
+
+
+def _warmed(level: dict[str, float]) -> dict[str, Any]:
+    """The warm-up's share of a level: the current arrangement's drawn values, if any."""
+    return {"change.current_values": level} if level else {}
 
 
 def load_appraisal(path: str | Path) -> AppraisalPlan:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,27 @@ def fmt(kpi: str, value: float, *, signed: bool = False) -> str:
 def title(option: str) -> str:
     """A preset's title (its key when it has none)."""
     return PRESETS[option].title if option in PRESETS else option
+
+
+def plain(kpi: str) -> str:
+    """A measure's name in a sentence: lower case, without its unit."""
+    return re.sub(r" \([^)]*\)$", "", label(kpi)).lower()
+
+
+def listed(items: list[str]) -> str:
+    """``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def plural(count: int, word: str) -> str:
+    """``1 draw``, ``2 draws``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def value_name(option: str, value_of: str, path: str) -> str:
+    """An uncertain value as a councillor would name it: the option's own, or the current's."""
+    name = MECHANISM_NOTES[path].title.lower()
+    return name if value_of == option else f"{title(value_of)}'s {name}"
 
 
 def _svg(fig) -> str:
@@ -123,8 +145,8 @@ def _tornado_chart(tornado: pd.DataFrame, kpi: str, top: int = 12) -> str | None
     ax.barh(y, high - low, left=low, color="#2e75b6")
     ax.axvline(0.0, color="grey", lw=0.8)
     names = [
-        f"{title(o)}: {MECHANISM_NOTES[p].title}"
-        for o, p in zip(rows["option"], rows["parameter"], strict=True)
+        f"{title(o)}: {value_name(o, v, p)}"
+        for o, v, p in zip(rows["option"], rows["value_of"], rows["parameter"], strict=True)
     ]
     ax.set_yticks(y, names, fontsize=8)
     ax.invert_yaxis()
@@ -149,34 +171,52 @@ def committee_summary(
     options = [o for o in planned.options if o != a.current]
     # A draw where a run failed has no net benefit for that option: the draw is left out.
     ranked = ranking(pairs, a.current, options)
-    lead, lead_best = ranked.loc[0, "option"], ranked.loc[0, "p_best"]
+    lead = ranked.loc[0]
+    often = ranked.loc[ranked["p_best"].idxmax()]
     counted = "council spend" + (
         " and the NHS cost of delayed discharges" if a.decision.count_nhs_delay_cost else ""
     )
     if a.decision.value_per_person_waiting_day:
         counted += f", and £{a.decision.value_per_person_waiting_day:g} per person-day waiting"
+    levels = planned.current_levels
+    drawn = f"{a.draws} draws of the options' uncertain values" + (
+        f" (and {plural(levels, 'draw')} of the current arrangement's own)" if levels else ""
+    )
+    if lead["option"] == a.current:
+        finding = (
+            f"keeping {current} has the highest expected net benefit: every option is "
+            f"expected to do worse than {current} over the horizon"
+        )
+    else:
+        finding = (
+            f"{title(lead['option'])} has the highest expected net benefit, "
+            f"{fmt(NET_BENEFIT, lead['expected_net_benefit'], signed=True)} against keeping "
+            f"{current}"
+        )
+    best = f"It is the best choice in {lead['p_best']:.0%} of the draws"
+    if often["option"] != lead["option"]:
+        best += (
+            f"; {'keeping ' + current if often['option'] == a.current else title(often['option'])}"
+            f" is best most often ({often['p_best']:.0%}), but by less where it wins than it "
+            "loses elsewhere"
+        )
     lines = [
         f"Over {a.horizon_years} years from the change, discounted at "
-        f"{a.discount_rate * 100:g}% a year, the appraisal compares {len(options)} option(s) "
-        f"with keeping {current}, over {a.draws} draws of the options' uncertain values and "
-        f"{a.replications} replication(s) each. On net benefit ({counted}), "
-        + (
-            f"keeping {current} is expected to be best"
-            if lead == a.current
-            else f"{title(lead)} is expected to be best"
-        )
-        + f" (best in {lead_best:.0%} of draws)."
+        f"{a.discount_rate * 100:g}% a year, the appraisal compares "
+        f"{plural(len(options), 'option')} with keeping {current}, over {drawn} and "
+        f"{plural(a.replications, 'replication')} of each. On "
+        f"net benefit ({counted}), {finding}. {best}."
     ]
     for option in options:
         mine = table[table["option"] == option].set_index("kpi")
         cost = mine.loc[COST_PV]
         better = [
-            label(k)
+            plain(k)
             for k in a.kpis
             if verdict(mine.loc[k, "p_better"], mine.loc[k, "p_worse"]) == "likely better"
         ]
         worse = [
-            label(k)
+            plain(k)
             for k in a.kpis
             if verdict(mine.loc[k, "p_better"], mine.loc[k, "p_worse"]) == "likely worse"
         ]
@@ -188,9 +228,9 @@ def committee_summary(
             f"{mine.loc[NET_BENEFIT, 'p_better']:.0%}."
         )
         if better:
-            sentence += f" It is likely better on {', '.join(better).lower()}."
+            sentence += f" It is likely better on {listed(better)}."
         if worse:
-            sentence += f" It is likely worse on {', '.join(worse).lower()}."
+            sentence += f" It is likely worse on {listed(worse)}."
         if not better and not worse:
             sentence += " On waits, delays and staff turnover no difference is clear."
         lines.append(sentence)
@@ -200,8 +240,15 @@ def committee_summary(
             "In every draw the same choice had the highest net benefit, so learning any "
             "assumption's true value would not change it (every EVPPI is £0)."
         )
-    if not found.evppi.empty and found.evpi > 0:
-        top = found.evppi.iloc[0]
+    top = found.evppi.iloc[0] if not found.evppi.empty else None
+    if top is not None and found.evpi > 0 and top["share_of_evpi"] < 0.01:
+        deciding.append(
+            "No single assumption, learnt alone, would change the choice on average (each "
+            f"EVPPI is under 1% of the {fmt(NET_BENEFIT, found.evpi)} that knowing everything "
+            "would be worth): the choice turns on several assumptions together, or on luck "
+            "that more draws and replications would average out."
+        )
+    elif top is not None and found.evpi > 0:
         deciding.append(
             f"The assumption that most decides the choice is {MECHANISM_NOTES[top['parameter']].title.lower()}: "
             f"knowing it before deciding is worth {fmt(NET_BENEFIT, top['evppi'])} in expected net "
@@ -210,17 +257,28 @@ def committee_summary(
     # The clearest thresholds (smallest p-value) first: what a committee should ask about.
     for _, row in found.thresholds.sort_values("p_value").head(4).iterrows():
         note = MECHANISM_NOTES[row["parameter"]]
+        whose = "its" if row["value_of"] == row["option"] else "the"
+        name = value_name(row["option"], row["value_of"], row["parameter"])
         deciding.append(
             f"{title(row['option'])} is expected to do better than {current} on "
-            f"{label(row['kpi']).lower()} only if its {note.title.lower()} is "
+            f"{plain(row['kpi'])} only if {whose} {name} is "
             f"{row['better_when']} {row['threshold']:.3g} ({note.unit})."
         )
     if deciding:
         lines.append(" ".join(deciding))
+    own = sorted(
+        {MECHANISM_NOTES[c.path].title.lower() for c in planned.columns if c.option == a.current}
+    )
     lines.append(
-        "Every option's value here is an assumption graded in docs/organisational_models.md; "
-        f"{current}'s own values are held at their point values in every draw, so the ranges "
-        "leave out how unsure those are."
+        "Every option's value here is an assumption graded in docs/organisational_models.md. "
+        + (
+            f"The current arrangement's own uncertain values ({listed(own)}) are drawn at "
+            f"{plural(levels, 'level')}, and every option's value moves with them, as each is "
+            "set relative to the current arrangement's."
+            if levels
+            else f"{current}'s own values are held at their point values in every draw, so the "
+            "ranges leave out how unsure those are."
+        )
     )
     return lines
 
@@ -316,9 +374,20 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         evppi=[fmt(NET_BENEFIT, v) for v in found.evppi["evppi"]],
         share_of_evpi=[f"{v:.0%}" for v in found.evppi["share_of_evpi"]],
     )
-    threshold_rows = found.thresholds.rename(columns={"better_when": "better when"}).assign(
+    threshold_rows = found.thresholds.drop(columns=["value_of"]).rename(
+        columns={"better_when": "better when"}
+    )
+    threshold_rows = threshold_rows.assign(
         option=[title(o) for o in found.thresholds["option"]],
-        parameter=[MECHANISM_NOTES[p].title for p in found.thresholds["parameter"]],
+        parameter=[
+            value_name(o, v, p)
+            for o, v, p in zip(
+                found.thresholds["option"],
+                found.thresholds["value_of"],
+                found.thresholds["parameter"],
+                strict=True,
+            )
+        ],
         kpi=[label(k) for k in found.thresholds["kpi"]],
         threshold=[f"{v:.4g}" for v in found.thresholds["threshold"]],
         p_value=[f"{v:.2g}" for v in found.thresholds["p_value"]],
@@ -342,7 +411,18 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         )
     method = (
         f"{a.draws} Latin-hypercube draws (seed {a.seed}) of every option's uncertain values "
-        f"(`sim/presets.toml`) × {a.replications} replication(s); replication k of every option "
+        f"(`sim/presets.toml`)"
+        + (
+            f", nested with {planned.current_levels} Latin-hypercube levels of "
+            f"{title(a.current)}'s own (each level has its own warm-up and is shared by a "
+            "block of draws; an option's value moves by its level's distance from the point "
+            "value, kept inside the scenario field's limits, so an option's own value in "
+            "the tornado and thresholds is read with the current arrangement at its point "
+            "value),"
+            if planned.current_levels
+            else ""
+        )
+        + f" × {a.replications} replication(s); replication k of every option "
         "in every draw and of the current arrangement shares its random numbers (pairs are "
         "compared on the same people's luck, which only the replications vary). Each option "
         "starts on the day "

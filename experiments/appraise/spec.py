@@ -7,6 +7,7 @@ An appraisal file is TOML::
     current = "in_house"              # the arrangement the council has now (a preset)
     options = ["social_enterprise", "outsourced"]   # default: the seven organisational models
     draws = 100                       # Latin-hypercube draws of the options' uncertain values
+    current_levels = 10               # draws of the current arrangement's (0: held at its values)
     replications = 1                  # common-random-number replications per draw
     horizon_years = 5                 # years appraised after the change
     warmup_days = 1825                # years before the change, under the current arrangement
@@ -92,6 +93,12 @@ class Appraisal(_Strict):
     current: str = "in_house"
     options: list[str] = Field(default_factory=lambda: list(ORGANISATIONAL_MODELS))
     draws: Annotated[int, Field(ge=1, le=10_000)] = 100
+    current_levels: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        10,
+        description="draws of the current arrangement's own uncertain values, each shared by "
+        "a block of the option draws and each with its own warm-up (at most `draws`); 0 holds "
+        "them at the preset's values",
+    )
     replications: Annotated[int, Field(ge=1, le=1_000)] = 1
     horizon_years: Annotated[int, Field(ge=1, le=30)] = 5
     warmup_days: Annotated[int, Field(ge=0, le=3650)] = 1825

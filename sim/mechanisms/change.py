@@ -83,7 +83,8 @@ def warmup_scenario(
     Args:
         scenario: the scenario of the run, whose option is ``organisation.preset``.
         current: the parameters (dotted paths) of the current arrangement's preset,
-            ``change.current``; they replace the option's until the change day.
+            ``change.current``, with ``change.current_values`` in place of its own; they
+            replace the option's until the change day.
         option_paths: the parameters the option's preset sets; each must be among ``current``,
             or the warm-up would keep some of the option's values.
 
@@ -105,7 +106,13 @@ def warmup_scenario(
     for path, value in current.items():
         set_path(data, path, value)
     set_path(data, "organisation.preset", name)
-    return _validated(data)
+    try:
+        return _validated(data)
+    except ScenarioError as exc:
+        if not scenario.change.current_values:
+            raise
+        # Only a drawn current value can make the warm-up invalid: name where it was set.
+        raise ScenarioError(f"change.current_values: {exc}") from None
 
 
 def is_change(warmup: Scenario, option: Scenario) -> bool:

@@ -38,6 +38,7 @@ def _write(folder: Path, **changes) -> Path:
         f"seed = {changes.pop('seed', 7)}",
         'options = ["in_house", "social_work_practice"]',
         "draws = 3",
+        f"current_levels = {changes.pop('current_levels', 2)}",
         "replications = 1",
         "horizon_years = 1",
         "warmup_days = 180",
@@ -101,17 +102,74 @@ def test_latin_hypercube_is_seeded_stratified_and_inside_each_distribution(tmp_p
     planned = load_appraisal(_write(tmp_path))
     again = load_appraisal(_write(tmp_path))
     assert np.array_equal(planned.values, again.values)
-    # One draw in each third of every column's unit interval.
-    strata = np.sort(np.floor(planned.unit * 3), axis=0)
+    # One draw in each third of every option column's unit interval.
+    own = [j for j, c in enumerate(planned.columns) if c.option != "in_house"]
+    strata = np.sort(np.floor(planned.unit[:, own] * 3), axis=0)
     assert (strata == np.arange(3)[:, None]).all()
     for j, column in enumerate(planned.columns):
         d = column.distribution
         assert ((planned.values[:, j] >= d.low) & (planned.values[:, j] <= d.high)).all()
-    # Each draw's option arm carries that draw's values; the current arrangement one arm.
+    # Each draw's option arm carries that draw's values, moved by the current arrangement's
+    # level (two levels: draws 0 and 1 share the first).
+    names = [c.name for c in planned.columns]
+    mine, theirs = (
+        names.index(f"{o}:workforce.admin_share") for o in ("social_work_practice", "in_house")
+    )
     arm = planned.plan.arms[planned.arm_of[(1, "social_work_practice")]][0]
-    assert arm.values["workforce.admin_share"] == pytest.approx(planned.values[1, 0])
+    shift = planned.values[1, theirs] - PRESETS["in_house"].parameters[0].value
+    assert PRESETS["in_house"].parameters[0].path == "workforce.admin_share"
+    assert arm.values["workforce.admin_share"] == pytest.approx(planned.values[1, mine] + shift)
+    level = planned.plan.arms[planned.arm_of[(1, "in_house")]][0]
+    assert level.values["workforce.admin_share"] == planned.values[1, theirs]
+    assert arm.values["change.current_values"] == level.values["change.current_values"]
+    assert [planned.arm_of[(d, "in_house")] for d in range(3)] == [0, 0, 3]
+    assert len(planned.plan.tasks) == 2 + 3
+
+
+def test_the_current_arrangement_is_drawn_at_levels_each_shared_by_a_block_of_draws(tmp_path):
+    from carepath.experiments.appraise.draws import level_of, make_draws
+    from carepath.sim.mechanisms.change import is_change
+    from carepath.sim.model import resolve_scenario, warmup_of
+
+    drawn = make_draws(["in_house", "social_enterprise"], "in_house", 10, 4, seed=3)
+    assert [level_of(d, 10, 4) for d in range(10)] == [0, 0, 0, 1, 1, 2, 2, 2, 3, 3]
+    current = [j for j, c in enumerate(drawn.columns) if c.option == "in_house"]
+    assert {drawn.columns[j].path for j in current} == {
+        p.path for p in PRESETS["in_house"].parameters if p.distribution is not None
+    }
+    # One value per level, stratified over the levels.
+    assert len(np.unique(drawn.unit[:, current[0]])) == 4
+    levels = np.unique(drawn.unit[:, current], axis=0)
+    assert (np.sort(np.floor(levels * 4), axis=0) == np.arange(4)[:, None]).all()
+    # A value the enterprise holds at in-house's (admin share, graded baseline) follows the level.
+    from carepath.experiments.appraise.draws import current_values, option_values
+
+    for draw in (0, 9):
+        level = current_values(drawn, draw, "in_house")
+        values = option_values(drawn, draw, "social_enterprise", "in_house")
+        assert values["workforce.admin_share"] == level["workforce.admin_share"]
+    # Held at its values (levels 0): no current columns, one arm, the options unshifted.
+    planned = load_appraisal(_write(tmp_path, current_levels=0))
+    assert all(c.option != "in_house" for c in planned.columns)
     assert {planned.arm_of[(d, "in_house")] for d in range(3)} == {0}
-    assert len(planned.plan.tasks) == 1 + 3
+    arm = planned.plan.arms[planned.arm_of[(2, "social_work_practice")]][0]
+    assert arm.values["workforce.admin_share"] == pytest.approx(planned.values[2, 0])
+    assert "change.current_values" not in arm.values
+    # The level's own arm is no change at all: its warm-up and its option are one arrangement.
+    drawn_plan = load_appraisal(_write(tmp_path))
+    level = drawn_plan.plan.arms[drawn_plan.arm_of[(1, "in_house")]][0]
+    scenario = resolve_scenario(
+        {"change": {"enabled": True, "current_values": level.values["change.current_values"]}},
+        None,
+        {},
+    )
+    data = scenario.model_dump()
+    for path, value in level.values.items():
+        if path.count(".") == 1 and not path.startswith(("organisation.preset", "change.")):
+            section, name = path.split(".")
+            data[section][name] = value
+    option = resolve_scenario(data, None, {})
+    assert not is_change(warmup_of(option), option)
 
 
 def test_discounting_follows_the_green_book_and_the_years_after_the_change():
@@ -173,7 +231,7 @@ def test_a_killed_appraisal_resumes_to_the_same_results(tmp_path, finished):
     with pytest.raises(KeyboardInterrupt):
         sweep(planned.plan, out, workers=1, progress=die)
     resumed = sweep(planned.plan, out, workers=1)
-    assert resumed.skipped == 2 and resumed.ok == 2
+    assert resumed.skipped == 2 and resumed.ok == 3
     columns = ["run_id", "checksum"]
     assert read_runs(out)[columns].equals(read_runs(whole)[columns])
     # A different appraisal (another seed draws other values) is refused in that folder.
@@ -262,7 +320,10 @@ def test_an_option_with_costs_but_no_benefits_is_worse_on_cost_and_alike_on_wait
         .replace("replications = 1", "replications = 2")
     )
     planned = load_appraisal(path)
-    assert sorted(c.path for c in planned.columns) == sorted(costs)
+    own = [c.path for c in planned.columns if c.option == "costs_only"]
+    assert sorted(own) == sorted(costs)
+    # In-house's own values are drawn too, and the option's baseline values follow them.
+    assert any(c.option == "in_house" for c in planned.columns)
     sweep(planned.plan, tmp_path / "out", workers=1)
     out = tmp_path / "out"
     measures = run_measures(read_runs(out), read_timeseries(out), planned.appraisal)
@@ -306,7 +367,7 @@ def test_the_command_writes_the_report_resumes_and_refuses_another_plan(tmp_path
     assert main(["appraise", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     assert (out / "appraisal" / "report.html").exists()
     assert main(["appraise", str(path), "--out", str(out), "--workers", "1"]) == 0
-    assert "4 already done" in capsys.readouterr().out
+    assert "5 already done" in capsys.readouterr().out
     path.write_text(path.read_text().replace("draws = 3", "draws = 4"))
     assert main(["appraise", str(path), "--out", str(out), "--workers", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -326,14 +387,16 @@ def test_a_failed_run_leaves_out_its_pairs_and_nothing_else(finished):
     assert not ((pairs["draw"] == 1) & (pairs["option"] == "social_work_practice")).any()
     found = sensitivity(pairs, planned, [*a.kpis, NET_BENEFIT])
     assert np.isfinite(found.evppi["evppi"]).all()
-    # The current arrangement's own run failing leaves no pair in that replication at all.
-    assert paired_differences(measures[measures["arm"] != 0], planned).empty
+    # A level's own run failing leaves out every pair of the draws at that level, and only them.
+    left = paired_differences(measures[measures["arm"] != 0], planned)
+    assert set(left["draw"]) == {2}
 
 
 def test_the_shipped_appraisal_plans_seven_options_by_a_hundred_draws():
     planned = load_appraisal(Path(__file__).parents[2] / "experiments" / "appraisal.toml")
     a = planned.appraisal
     assert len(a.options) == 7 and a.draws == 100 and a.discount_rate == 0.035
-    # The current arrangement once, and each of the six other options in every draw.
-    assert len(planned.plan.tasks) == 1 + 6 * 100
+    # The current arrangement once per level, and each of the six other options in every draw.
+    assert a.current_levels == planned.current_levels == 10
+    assert len(planned.plan.tasks) == 10 + 6 * 100
     assert planned.plan.experiment.scenario.years == 10

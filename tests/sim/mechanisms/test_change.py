@@ -129,6 +129,35 @@ def test_effects_fade_by_the_share_set_each_year_and_only_ways_of_working_fade()
     assert change.faded_scenario(warm, no_fade, 100.0) is no_fade
 
 
+def test_drawn_current_values_replace_the_presets_own_in_the_warm_up_only():
+    drawn = {"workforce.admin_share": 0.3, "integration.early_referral_days": 0.5}
+    option = small_council(ON | {"change.current_values": drawn}, preset="social_work_practice")
+    warm = warmup_of(option)
+    assert warm.workforce.admin_share == 0.3 and warm.integration.early_referral_days == 0.5
+    assert warm.approval.rework_share == preset_values("in_house")["approval.rework_share"]
+    assert option.workforce.admin_share == preset_values("social_work_practice")[
+        "workforce.admin_share"
+    ]
+    # Another draw of the current arrangement is another warm-up.
+    plain = small_council(ON, preset="social_work_practice")
+    assert change.warmup_identity(option, warm) != change.warmup_identity(plain, warmup_of(plain))
+
+
+def test_drawn_current_values_must_be_numbers_the_preset_sets_and_valid():
+    with pytest.raises(
+        ScenarioError, match=r"^change.current_values: workforce.pay is not a number preset"
+    ):
+        small_council({"change.current_values": {"workforce.pay": 1.0}})
+    with pytest.raises(
+        ScenarioError,
+        match=r"^change.current_values: approval.council_checks_assessments is not a number",
+    ):
+        small_council({"change.current_values": {"approval.council_checks_assessments": 1.0}})
+    bad = small_council(ON | {"change.current_values": {"workforce.admin_share": 1.5}})
+    with pytest.raises(ScenarioError, match=r"^change.current_values: workforce.admin_share: "):
+        warmup_of(bad)
+
+
 def test_bad_change_settings_are_refused_in_one_line():
     with pytest.raises(ScenarioError, match=r"^change.day: .*less than or equal to 18250"):
         small_council(ON | {"change.day": 20_000})
