@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from carepath.experiments.appraise.draws import Column
+from carepath.experiments.appraise.draws import COUNCIL, Column
 from carepath.experiments.appraise.metamodel import (
     decile_effects,
     evpi,
@@ -209,8 +209,8 @@ def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) ->
     options = [o for o in planned.options if o != current]
 
     def acts_on(column: Column, option: str) -> bool:
-        # The current arrangement's level moves every option's difference.
-        return column.option in (option, current)
+        # The current arrangement's level and the council's values move every option's.
+        return column.option in (option, current, COUNCIL)
 
     # A draw where a run failed has no net benefit for that option: the draw is left out.
     nb = draw_means(pairs, NET_BENEFIT).reindex(columns=options).dropna()

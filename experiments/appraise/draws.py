@@ -29,6 +29,8 @@ import numpy as np
 from carepath.sim.evidence import Distribution
 from carepath.sim.presets import PRESETS, field_bounds
 
+# The owner of the council's own uncertain values (an appraisal's [uncertain] table).
+COUNCIL = "council"
 # Keeps the Latin hypercubes apart from the runs' own streams, which also derive from the seed.
 _DRAW_STREAM = 0xA9F5
 _LEVEL_STREAM = 0xA9F6
@@ -78,6 +80,14 @@ def current_columns(current: str, levels: int) -> list[Column]:
     return _drawn(current) if levels else []
 
 
+def acts_in_warmup(column: Column) -> bool:
+    """Whether a value changes the warm-up (so it is drawn at levels, not in every draw).
+
+    The change event's own settings act from the change day only.
+    """
+    return not (column.option == COUNCIL and column.path.startswith("change."))
+
+
 def level_of(draw: int, draws: int, levels: int) -> int:
     """The current arrangement's level that draw ``draw`` uses (0 when it is not drawn)."""
     return draw * levels // draws if levels else 0
@@ -122,11 +132,23 @@ def draw_values(columns: list[Column], unit: np.ndarray) -> np.ndarray:
     return values
 
 
-def make_draws(options: list[str], current: str, draws: int, levels: int, seed: int) -> Draws:
-    """Draw the options' values (``draws`` rows) and the current arrangement's (``levels``)."""
+def make_draws(
+    options: list[str],
+    current: str,
+    draws: int,
+    levels: int,
+    seed: int,
+    council: list[Column] | None = None,
+) -> Draws:
+    """Draw the options' values (``draws`` rows) and the current arrangement's (``levels``).
+
+    ``council``: the council's own uncertain values; those of the change event are drawn
+    with the options', the rest with the current arrangement's levels.
+    """
     levels = min(levels, draws)
-    own = uncertain_columns(options, current)
-    mine = current_columns(current, levels)
+    council = council or []
+    own = uncertain_columns(options, current) + [c for c in council if not acts_in_warmup(c)]
+    mine = current_columns(current, levels) + [c for c in council if acts_in_warmup(c)]
     unit = unit_draws(own, draws, seed)
     if mine:
         at = _hypercube(levels, len(mine), seed, _LEVEL_STREAM)
@@ -152,6 +174,15 @@ def current_values(drawn: Draws, draw: int, current: str) -> dict[str, float]:
         c.path: float(drawn.values[draw, j])
         for j, c in enumerate(drawn.columns)
         if c.option == current
+    }
+
+
+def council_values(drawn: Draws, draw: int, *, warmup_only: bool = False) -> dict[str, float]:
+    """The council's own drawn values in ``draw``, by path (``warmup_only``: those at levels)."""
+    return {
+        c.path: float(drawn.values[draw, j])
+        for j, c in enumerate(drawn.columns)
+        if c.option == COUNCIL and (acts_in_warmup(c) or not warmup_only)
     }
 
 

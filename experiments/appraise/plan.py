@@ -26,7 +26,9 @@ from typing import Any
 
 import numpy as np
 from carepath.experiments.appraise.draws import (
+    COUNCIL,
     Column,
+    council_values,
     current_values,
     level_of,
     make_draws,
@@ -34,9 +36,10 @@ from carepath.experiments.appraise.draws import (
 )
 from carepath.experiments.appraise.forking import MODEL as FORKING_MODEL
 from carepath.experiments.appraise.spec import Appraisal, AppraisalError, read_appraisal
-from carepath.experiments.design import PRESET_PATH
+from carepath.experiments.design import PRESET_PATH, resolve_arms
 from carepath.experiments.spec import DEFAULT_MODEL, ExperimentError, parse_experiment
 from carepath.experiments.sweep import Plan, plan_experiment
+from carepath.sim.evidence import Distribution
 
 # What the analysis needs besides the KPIs appraised: spend and the decision's terms.
 NEEDED_KPIS = (
@@ -70,12 +73,12 @@ class AppraisalPlan:
     unit: np.ndarray
     values: np.ndarray
     arm_of: dict[tuple[int, str], int]
+    levels: int = 0
 
     @property
     def current_levels(self) -> int:
         """How many levels of the current arrangement's values were drawn (0: none)."""
-        levels = {self.arm_of[(d, self.appraisal.current)] for d in range(self.appraisal.draws)}
-        return len(levels) if any(c.option == self.appraisal.current for c in self.columns) else 0
+        return self.levels
 
     @property
     def options(self) -> list[str]:
@@ -133,7 +136,8 @@ def plan_appraisal(appraisal: Appraisal, text: str, source: str) -> AppraisalPla
         AppraisalError: naming the field, for a council or option the scenario refuses.
     """
     a = appraisal
-    drawn = make_draws(a.options, a.current, a.draws, a.current_levels, a.seed)
+    council = council_columns(a, source)
+    drawn = make_draws(a.options, a.current, a.draws, a.current_levels, a.seed, council)
     arms: list[dict[str, Any]] = []
     arm_of: dict[tuple[int, str], int] = {}
     width = max(3, len(str(a.draws - 1)))
@@ -141,9 +145,15 @@ def plan_appraisal(appraisal: Appraisal, text: str, source: str) -> AppraisalPla
         level = level_of(draw, a.draws, drawn.levels)
         if draw == 0 or level != level_of(draw - 1, a.draws, drawn.levels):
             own = current_values(drawn, draw, a.current)
+            place = council_values(drawn, draw, warmup_only=True)
             label = f"{a.current} level {level:0{width}d}" if drawn.levels else a.current
             # The level's values both before and after the change day: no change at all.
-            arms.append({"label": label, "set": {PRESET_PATH: a.current, **own, **_warmed(own)}})
+            arms.append(
+                {
+                    "label": label,
+                    "set": {PRESET_PATH: a.current, **own, **place, **_warmed(own)},
+                }
+            )
             current_arm = len(arms) - 1
         arm_of[(draw, a.current)] = current_arm
         for option in a.options:
@@ -154,7 +164,12 @@ def plan_appraisal(appraisal: Appraisal, text: str, source: str) -> AppraisalPla
             arms.append(
                 {
                     "label": f"{option} draw {draw:0{width}d}",
-                    "set": {PRESET_PATH: option, **values, **_warmed(own)},
+                    "set": {
+                        PRESET_PATH: option,
+                        **values,
+                        **council_values(drawn, draw),
+                        **_warmed(own),
+                    },
                 }
             )
     kpis = list(dict.fromkeys([*appraisal.kpis, *NEEDED_KPIS]))
@@ -168,7 +183,47 @@ def plan_appraisal(appraisal: Appraisal, text: str, source: str) -> AppraisalPla
         "columns": [c.name for c in drawn.columns],
         "current_levels": drawn.levels,
     }
-    return AppraisalPlan(appraisal, plan, drawn.columns, drawn.unit, drawn.values, arm_of)
+    return AppraisalPlan(
+        appraisal, plan, drawn.columns, drawn.unit, drawn.values, arm_of, drawn.levels
+    )
+
+
+def council_columns(appraisal: Appraisal, source: str) -> list[Column]:
+    """The council's own uncertain values (``[uncertain]``), centred on the council's values.
+
+    Raises:
+        AppraisalError: naming the entry, when its distribution does not hold its value.
+    """
+    if not appraisal.uncertain:
+        return []
+    one = [{"label": appraisal.current, "set": {PRESET_PATH: appraisal.current}}]
+    try:
+        experiment = parse_experiment(_experiment_data(appraisal, one, list(NEEDED_KPIS)))
+        ((_, scenario),) = resolve_arms(experiment, Path(source).parent)
+    except ExperimentError as exc:
+        raise AppraisalError(str(exc)) from None
+    columns = []
+    for path, entry in appraisal.uncertain.items():
+        value = scenario
+        for key in path.split("."):
+            value = value[key]
+        if entry.value is not None:
+            point = entry.value
+        elif entry.shape == "uniform":
+            point = (entry.low + entry.high) / 2
+        else:
+            point = float(value)
+        if not entry.low <= point <= entry.high:
+            raise AppraisalError(
+                f"uncertain.{path}: [{entry.low:g}, {entry.high:g}] does not hold the "
+                f"council's value {point:g}; widen it or give `value`"
+            )
+        try:
+            distribution = Distribution(entry.shape, entry.low, entry.high, point)
+        except ValueError as exc:
+            raise AppraisalError(f"uncertain.{path}: {exc}") from None
+        columns.append(Column(COUNCIL, path, "assumption", distribution))
+    return columns
 
 
 def _warmed(level: dict[str, float]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from carepath.experiments.appraise.analysis import (
     sensitivity,
     verdict,
 )
+from carepath.experiments.appraise.draws import COUNCIL
 from carepath.experiments.appraise.plan import AppraisalPlan
 from carepath.experiments.store import read_runs, read_timeseries, write_atomic
 from carepath.sim.measure.kpis import CATALOGUE, DASH
@@ -73,10 +74,26 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def value_name(option: str, value_of: str, path: str) -> str:
-    """An uncertain value as a councillor would name it: the option's own, or the current's."""
-    name = MECHANISM_NOTES[path].title.lower()
-    return name if value_of == option else f"{title(value_of)}'s {name}"
+def parameter_title(path: str, planned: AppraisalPlan) -> str:
+    """A mechanism's title, or the title an appraisal gives a council value (else its path)."""
+    if path in MECHANISM_NOTES:
+        return MECHANISM_NOTES[path].title
+    entry = planned.appraisal.uncertain.get(path)
+    return entry.title if entry is not None and entry.title else path
+
+
+def parameter_unit(path: str) -> str:
+    """What a value measures, for a threshold (empty for a council value)."""
+    return f" ({MECHANISM_NOTES[path].unit})" if path in MECHANISM_NOTES else ""
+
+
+def value_name(option: str, value_of: str, path: str, planned: AppraisalPlan) -> str:
+    """An uncertain value as a councillor would name it: the option's, the current's, the council's."""
+    name = parameter_title(path, planned)
+    name = name[0].lower() + name[1:]
+    if value_of == option:
+        return name
+    return f"the council's {name}" if value_of == COUNCIL else f"{title(value_of)}'s {name}"
 
 
 def _svg(fig) -> str:
@@ -129,7 +146,9 @@ def _bars_chart(names: list[str], values: list[float], heading: str, xlabel: str
     return _svg(fig)
 
 
-def _tornado_chart(tornado: pd.DataFrame, kpi: str, top: int = 12) -> str | None:
+def _tornado_chart(
+    tornado: pd.DataFrame, kpi: str, planned: AppraisalPlan, top: int = 12
+) -> str | None:
     rows = tornado[tornado["kpi"] == kpi]
     rows = rows.loc[rows["swing"].astype(float).sort_values(ascending=False).index[:top]]
     if rows.empty:
@@ -145,7 +164,7 @@ def _tornado_chart(tornado: pd.DataFrame, kpi: str, top: int = 12) -> str | None
     ax.barh(y, high - low, left=low, color="#2e75b6")
     ax.axvline(0.0, color="grey", lw=0.8)
     names = [
-        f"{title(o)}: {value_name(o, v, p)}"
+        f"{title(o)}: {value_name(o, v, p, planned)}"
         for o, v, p in zip(rows["option"], rows["value_of"], rows["parameter"], strict=True)
     ]
     ax.set_yticks(y, names, fontsize=8)
@@ -250,25 +269,29 @@ def committee_summary(
         )
     elif top is not None and found.evpi > 0:
         deciding.append(
-            f"The assumption that most decides the choice is {MECHANISM_NOTES[top['parameter']].title.lower()}: "
+            "The assumption that most decides the choice is "
+            f"{parameter_title(top['parameter'], planned).lower()}: "
             f"knowing it before deciding is worth {fmt(NET_BENEFIT, top['evppi'])} in expected net "
             f"benefit (of {fmt(NET_BENEFIT, found.evpi)} for knowing everything)."
         )
     # The clearest thresholds (smallest p-value) first: what a committee should ask about.
     for _, row in found.thresholds.sort_values("p_value").head(4).iterrows():
-        note = MECHANISM_NOTES[row["parameter"]]
-        whose = "its" if row["value_of"] == row["option"] else "the"
-        name = value_name(row["option"], row["value_of"], row["parameter"])
+        name = value_name(row["option"], row["value_of"], row["parameter"], planned)
+        if row["value_of"] == row["option"]:
+            name = f"its {name}"
         deciding.append(
             f"{title(row['option'])} is expected to do better than {current} on "
-            f"{plain(row['kpi'])} only if {whose} {name} is "
-            f"{row['better_when']} {row['threshold']:.3g} ({note.unit})."
+            f"{plain(row['kpi'])} only if {name} is "
+            f"{row['better_when']} {row['threshold']:.3g}{parameter_unit(row['parameter'])}."
         )
     if deciding:
         lines.append(" ".join(deciding))
     own = sorted(
         {MECHANISM_NOTES[c.path].title.lower() for c in planned.columns if c.option == a.current}
     )
+    council = [
+        parameter_title(c.path, planned).lower() for c in planned.columns if c.option == COUNCIL
+    ]
     lines.append(
         "Every option's value here is an assumption graded in docs/organisational_models.md. "
         + (
@@ -278,6 +301,12 @@ def committee_summary(
             if levels
             else f"{current}'s own values are held at their point values in every draw, so the "
             "ranges leave out how unsure those are."
+        )
+        + (
+            f" The council's own uncertain values ({listed(council)}) are drawn too "
+            "(appraisal file, [uncertain])."
+            if council
+            else ""
         )
     )
     return lines
@@ -370,7 +399,7 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
     )
     card = scorecard(table, names)
     evppi_rows = found.evppi.assign(
-        parameter=[MECHANISM_NOTES[p].title for p in found.evppi["parameter"]],
+        parameter=[parameter_title(p, planned) for p in found.evppi["parameter"]],
         evppi=[fmt(NET_BENEFIT, v) for v in found.evppi["evppi"]],
         share_of_evpi=[f"{v:.0%}" for v in found.evppi["share_of_evpi"]],
     )
@@ -380,7 +409,7 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
     threshold_rows = threshold_rows.assign(
         option=[title(o) for o in found.thresholds["option"]],
         parameter=[
-            value_name(o, v, p)
+            value_name(o, v, p, planned)
             for o, v, p in zip(
                 found.thresholds["option"],
                 found.thresholds["value_of"],
@@ -394,7 +423,7 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
     )
     failed = int((runs["status"] != "ok").sum())
     charts = [("Differences", _differences_chart(table, names))]
-    tornado = _tornado_chart(found.tornado, NET_BENEFIT)
+    tornado = _tornado_chart(found.tornado, NET_BENEFIT, planned)
     if tornado:
         charts.append(("Tornado: net benefit", tornado))
     if not found.evppi.empty:

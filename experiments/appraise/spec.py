@@ -19,6 +19,9 @@ An appraisal file is TOML::
     file = "my_council.toml"          # optional, relative to this file
     set = { "population.total" = 50000 }
 
+    [uncertain]                       # council values no preset sets, drawn too
+    "approval.checker_fte" = { title = "Council checking officers", low = 1, high = 4 }
+
     [decision]                        # the net benefit EVPPI and the ranking weigh
     count_nhs_delay_cost = true       # add the NHS cost of delayed discharges to council spend
     value_per_person_waiting_day = 0  # £ a day a person waits for assessment (no source)
@@ -27,11 +30,11 @@ An appraisal file is TOML::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from carepath.experiments.spec import ExperimentError, read_named_file
 from carepath.sim.measure.kpis import CATALOGUE, Better
-from carepath.sim.presets import MECHANISMS, ORGANISATIONAL_MODELS, PRESETS
+from carepath.sim.presets import MECHANISMS, ORGANISATIONAL_MODELS, PRESETS, field_bounds
 from carepath.sim.scenario import describe_errors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -84,6 +87,25 @@ class Decision(_Strict):
     value_per_person_waiting_day: Annotated[float, Field(ge=0, le=10_000)] = 0.0
 
 
+class Uncertain(_Strict):
+    """A council value no preset sets whose size is uncertain, drawn in every appraisal.
+
+    The distribution's ``value`` (the mode of a triangular one, the centre of a uniform one)
+    is the council scenario's own value unless given.
+    """
+
+    title: str = Field("", description="what a councillor would call it (default: its path)")
+    shape: Literal["triangular", "uniform"] = "triangular"
+    low: float
+    high: float
+    value: float | None = None
+
+
+# Paths an [uncertain] table may not draw: what the appraisal or the options set, or what
+# decides the run's identity rather than a size.
+_NOT_DRAWN = ("change.enabled", "change.current", "change.current_values", "change.day")
+
+
 class Appraisal(_Strict):
     """A whole appraisal file."""
 
@@ -111,6 +133,12 @@ class Appraisal(_Strict):
     )
     scenario: Council = Field(default_factory=Council)
     decision: Decision = Field(default_factory=Decision)
+    uncertain: dict[str, Uncertain] = Field(
+        default_factory=dict,
+        description="council values no preset sets, by scenario path, drawn like the options' "
+        "(those of the change event, change.*, in every draw; the rest with the current "
+        "arrangement's levels, as they act in the warm-up)",
+    )
 
     @model_validator(mode="after")
     def _known(self) -> Appraisal:
@@ -140,6 +168,36 @@ class Appraisal(_Strict):
                 raise ValueError(
                     f"scenario.set: {path} is an option's value, drawn from its distribution; "
                     "edit sim/presets.toml or appraise a variant instead"
+                )
+        for path, entry in self.uncertain.items():
+            where = f"uncertain.{path}"
+            if path in OWNED_PATHS or path in _NOT_DRAWN or path in MECHANISMS:
+                raise ValueError(
+                    f"{where}: set by the appraisal or by the options; allowed: a number of "
+                    "the council's scenario that no preset sets"
+                )
+            bounds = field_bounds(path)
+            if bounds is None or path.startswith(("clients.", "population.age_shares")):
+                raise ValueError(f"{where}: not a number in the scenario (see docs/ODD.md)")
+            if path in self.scenario.set:
+                raise ValueError(f"{where}: also in scenario.set; give it in one place")
+            low, low_in, high, high_in = bounds
+            if not entry.low < entry.high:
+                raise ValueError(f"{where}: low {entry.low:g} must be below high {entry.high:g}")
+            if (
+                entry.low < low
+                or (entry.low == low and not low_in)
+                or entry.high > high
+                or (entry.high == high and not high_in)
+            ):
+                raise ValueError(
+                    f"{where}: [{entry.low:g}, {entry.high:g}] must lie inside the field's "
+                    f"limits {low:g} to {high:g}"
+                )
+            if not path.startswith("change.") and self.current_levels == 0:
+                raise ValueError(
+                    f"{where}: acts in the warm-up, so it is drawn at the current "
+                    "arrangement's levels; set current_levels to 1 or more"
                 )
         return self
 

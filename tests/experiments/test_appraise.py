@@ -75,6 +75,70 @@ def test_bad_fields_are_refused_in_one_line_naming_them():
         parse_appraisal({"seed": 1, "name": "x", "discount_rate": -0.1})
 
 
+@pytest.mark.parametrize(
+    ("path", "entry", "message"),
+    [
+        ("workforce.admin_share", {"low": 0.2, "high": 0.4}, "set by the appraisal or by the"),
+        ("change.current", {"low": 0, "high": 1}, "set by the appraisal or by the options"),
+        ("approval.nope", {"low": 0, "high": 1}, "not a number in the scenario"),
+        ("approval.checker_fte", {"low": 3, "high": 1}, "low 3 must be below high 1"),
+        ("change.staff_leaving_share", {"low": 0, "high": 2}, "inside the field's limits 0 to 1"),
+        ("approval.checker_fte", {"low": 1, "high": 3, "shape": "normal"}, "triangular"),
+    ],
+)
+def test_bad_uncertain_council_values_are_refused_naming_them(path, entry, message):
+    with pytest.raises(AppraisalError, match=rf"uncertain.*{message}") as caught:
+        parse_appraisal({"seed": 1, "name": "x", "uncertain": {path: entry}})
+    assert len(str(caught.value).splitlines()) == 1
+
+
+def test_a_council_value_drawn_before_the_change_needs_levels(tmp_path):
+    entry = {"approval.checker_fte": {"low": 1, "high": 3}}
+    with pytest.raises(AppraisalError, match=r"uncertain.approval.checker_fte: acts in the warm"):
+        parse_appraisal({"seed": 1, "name": "x", "current_levels": 0, "uncertain": entry})
+    # A council value whose distribution misses the council's own value is refused on planning.
+    path = _write(tmp_path)
+    text = path.read_text().replace('"approval.checker_fte" = 0.4\n', "")
+    path.write_text(
+        text.replace(
+            "[scenario.set]",
+            '[uncertain."approval.checker_fte"]\nlow = 3\nhigh = 5\n[scenario.set]',
+        )
+    )
+    with pytest.raises(
+        AppraisalError,
+        match=r"uncertain.approval.checker_fte: \[3, 5\] does not hold the council's value 0.4;",
+    ):
+        load_appraisal(path)
+
+
+def test_council_values_are_drawn_with_the_levels_or_in_every_draw(tmp_path):
+    path = _write(tmp_path)
+    text = path.read_text().replace('"approval.checker_fte" = 0.4\n', "")
+    path.write_text(
+        text.replace(
+            "[scenario.set]",
+            '[uncertain."approval.checker_fte"]\nlow = 0.2\nhigh = 1\n'
+            '[uncertain."change.staff_leaving_share"]\nshape = "uniform"\nlow = 0\nhigh = 0.2\n'
+            "[scenario.set]",
+        )
+    )
+    planned = load_appraisal(path)
+    names = [c.name for c in planned.columns]
+    checkers = planned.values[:, names.index("council:approval.checker_fte")]
+    leaving = planned.values[:, names.index("council:change.staff_leaving_share")]
+    # Officers act in the warm-up: one value per level (draws 0 and 1 share level 0).
+    assert checkers[0] == checkers[1] != checkers[2]
+    assert len(set(leaving)) == 3 and ((leaving >= 0) & (leaving <= 0.2)).all()
+    for draw in range(3):
+        arm = planned.plan.arms[planned.arm_of[(draw, "social_work_practice")]][0]
+        assert arm.values["approval.checker_fte"] == checkers[draw]
+        assert arm.values["change.staff_leaving_share"] == leaving[draw]
+        level = planned.plan.arms[planned.arm_of[(draw, "in_house")]][0]
+        assert level.values["approval.checker_fte"] == checkers[draw]
+        assert "change.staff_leaving_share" not in level.values
+
+
 def test_the_command_exits_2_with_the_field_named(tmp_path, capsys):
     path = tmp_path / "bad.toml"
     path.write_text('seed = 1\ncurrent = "council"\n')
