@@ -22,7 +22,8 @@ class Commissioner(mesa.Agent):
     """Holds the budget (in every organisational model) and signs off care packages.
 
     Approval runs in up to three stages: a council check of the assessment when assessment is
-    done outside the council (limited by checking officers' hours), a chance of being sent
+    done outside the council (limited by checking officers' hours; people waiting in a
+    hospital bed are checked first, as teams assess them first), a chance of being sent
     back for more work, then a manager's sign-off or, for costly packages, the next funding
     panel. Under budget pressure the commissioner interprets eligibility more strictly: at
     each budget review the need threshold is set in proportion to the overspend, from the
@@ -36,7 +37,10 @@ class Commissioner(mesa.Agent):
         self.policy_need = cfg.eligibility.threshold_need
         self.max_need = max(self.policy_need, FACS_THRESHOLDS[cfg.commissioning.max_threshold])
         self.threshold_need = self.policy_need
-        self.checks: deque[tuple[ServiceUser, int]] = deque()
+        # Checks, like assessments, take people waiting in a hospital bed first
+        # (``workforce.WORK_KINDS``); each queue is first come, first served.
+        self.hospital_checks: deque[tuple[ServiceUser, int]] = deque()
+        self.community_checks: deque[tuple[ServiceUser, int]] = deque()
         self.panel: list[tuple[ServiceUser, int]] = []
         self._check_hours = 0.0
         self._spend_at_review = 0.0
@@ -58,14 +62,15 @@ class Commissioner(mesa.Agent):
 
     @property
     def checks_waiting(self) -> int:
-        """Assessments in the council's checking queue (including stale entries)."""
-        return len(self.checks)
+        """Assessments in the council's checking queues (including stale entries)."""
+        return len(self.hospital_checks) + len(self.community_checks)
 
     def request_approval(self, person: ServiceUser) -> None:
         """A social worker proposes (or, after rework, resubmits) a package for ``person``."""
         if self.model.config.approval.council_checks_assessments:
             person.ticket += 1
-            self.checks.append((person, person.ticket))
+            queue = self.hospital_checks if person.in_hospital else self.community_checks
+            queue.append((person, person.ticket))
         else:
             self._after_check(person)
 
@@ -74,22 +79,29 @@ class Commissioner(mesa.Agent):
         cfg = self.model.config
         if not cfg.approval.council_checks_assessments:
             return
-        daily = approval.checking_hours_per_day(cfg.approval, cfg.workforce)
-        self._check_hours = min(self._check_hours + daily, daily)
-        while self.checks and self._check_hours >= cfg.approval.check_hours:
-            person, ticket = self.checks.popleft()
+        # Hours left from a check in progress carry over (else an officer with fewer hours a
+        # day than one check takes would never finish one); idle hours do not.
+        self._check_hours += approval.checking_hours_per_day(cfg.approval, cfg.workforce)
+        while self._check_hours >= cfg.approval.check_hours:
+            queue = self.hospital_checks or self.community_checks
+            if not queue:
+                break
+            person, ticket = queue.popleft()
             if ticket != person.ticket:
                 continue
             self._check_hours -= cfg.approval.check_hours
             self.checks_done += 1
             self._after_check(person)
+        if not (self.hospital_checks or self.community_checks):
+            self._check_hours = 0.0
 
     def checks_ended(self) -> None:
         """The council stops checking assessments: those waiting for a check go on to a decision.
 
         After an organisational change that brings assessment back under the council.
         """
-        waiting, self.checks = self.checks, deque()
+        waiting = [*self.hospital_checks, *self.community_checks]
+        self.hospital_checks, self.community_checks = deque(), deque()
         self._check_hours = 0.0
         for person, ticket in waiting:
             if ticket == person.ticket:

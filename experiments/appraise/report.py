@@ -378,7 +378,9 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
     found = sensitivity(pairs, planned, [*a.kpis, NET_BENEFIT])
     summary = committee_summary(planned, table, pairs, found)
     ranked = ranking(pairs, a.current, options)
+    kept = measures.merge(runs[["run_id", "arm_label", "checksum"]], on="run_id")
     for name, frame in (
+        ("measures.csv", kept),
         ("ranking.csv", ranked),
         ("differences.csv", table),
         ("pairs.csv", pairs),
@@ -509,7 +511,8 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         "",
         method,
         "",
-        "Tables: ranking.csv, differences.csv, evppi.csv, tornado.csv, thresholds.csv, pairs.csv.",
+        "Tables: ranking.csv, differences.csv, evppi.csv, tornado.csv, thresholds.csv, "
+        "pairs.csv, and measures.csv (each run's measures and content checksum).",
     ]
     write_atomic(out / "report.md", "\n".join(md).encode())
     body = [

@@ -3,7 +3,8 @@
 When assessment is done outside the council (a social enterprise, a practice, a mutual, an
 outsourced supplier), the council must still check each assessment before it commits money
 (seed 001: it has no power to outsource resource allocation). Checking officers have limited
-hours, so checks queue. Some decisions are sent back for more work; costly packages wait for
+hours, so checks queue; people waiting in a hospital bed are checked first, as social work
+teams assess them first (an assumption: no source describes how councils order checks). Some decisions are sent back for more work; costly packages wait for
 the next funding panel; the rest are signed off by a manager.
 """
 

@@ -1,5 +1,7 @@
 """Approval: council checks of assessments made outside the council, rework, and the panel."""
 
+import pytest
+
 from tests.sim.mechanisms.council import SEEDS, mean_over, run_full_council
 
 
@@ -21,6 +23,38 @@ def test_council_checking_every_assessment_lengthens_referral_to_service():
         return summary["assessment"]["referral_to_service_mean_days"]
 
     assert referral_to_service(True) > referral_to_service(False)
+
+
+def test_short_of_checking_officers_the_council_checks_people_in_hospital_first():
+    from carepath.sim import CarePathwayModel
+
+    from tests.sim.mechanisms.council import small_council
+
+    # Three quarters of the small council's 0.4 officers: checks pile up.
+    scenario = small_council({"approval.checker_fte": 0.3}, preset="social_enterprise")
+    model = CarePathwayModel(scenario=scenario, rng=1)
+    model.run()
+    queues = model.commissioner
+    assert len(queues.community_checks) > 20
+    assert len(queues.hospital_checks) <= 2
+    assert all(person.in_hospital for person, _ in queues.hospital_checks)
+
+
+def test_an_officer_with_fewer_hours_a_day_than_a_check_takes_still_finishes_checks():
+    from carepath.sim import CarePathwayModel
+
+    from tests.sim.mechanisms.council import small_council
+
+    # 0.25 officers give about an hour a day; a check takes 1.5 hours.
+    scenario = small_council({"approval.checker_fte": 0.25}, preset="social_enterprise")
+    hours = scenario.approval.checker_fte * scenario.workforce.working_hours_per_day
+    assert hours < scenario.approval.check_hours
+    model = CarePathwayModel(scenario=scenario, rng=1)
+    results = model.run()
+    days = scenario.run.years * 365
+    # Busy all run, so every hour given goes into checks (one check at most is in progress).
+    done = results.summary["commissioning"]["council_checks"]
+    assert done == pytest.approx(days * hours / scenario.approval.check_hours, rel=0.02)
 
 
 def approval_wait(results) -> float:
