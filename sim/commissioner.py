@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
@@ -63,7 +64,7 @@ class Commissioner(mesa.Agent):
 
     def request_approval(self, person: ServiceUser) -> None:
         """A social worker proposes (or, after rework, resubmits) a package for ``person``."""
-        if self.model.config.approval.council_checks_assessments:
+        if self.model.arrangement(person).approval.council_checks_assessments:
             person.ticket += 1
             self.checks.append((person, person.ticket))
         else:
@@ -71,8 +72,8 @@ class Commissioner(mesa.Agent):
 
     def check_assessments(self) -> None:
         """Daily: council officers check assessments made outside the council."""
-        cfg = self.model.config
-        if not cfg.approval.council_checks_assessments:
+        cfg = self.model.checking
+        if cfg is None:
             return
         daily = approval.checking_hours_per_day(cfg.approval, cfg.workforce)
         self._check_hours = min(self._check_hours + daily, daily)
@@ -84,19 +85,26 @@ class Commissioner(mesa.Agent):
             self.checks_done += 1
             self._after_check(person)
 
-    def checks_ended(self) -> None:
+    def checks_ended(self, only: Callable[[ServiceUser], bool] | None = None) -> None:
         """The council stops checking assessments: those waiting for a check go on to a decision.
 
         After an organisational change that brings assessment back under the council.
+
+        Args:
+            only: whose checks end (after a scoped change, the people in scope); None: all.
         """
-        waiting, self.checks = self.checks, deque()
-        self._check_hours = 0.0
+        if only is None:
+            waiting, self.checks = self.checks, deque()
+            self._check_hours = 0.0
+        else:
+            waiting = deque(entry for entry in self.checks if only(entry[0]))
+            self.checks = deque(entry for entry in self.checks if not only(entry[0]))
         for person, ticket in waiting:
             if ticket == person.ticket:
                 self._after_check(person)
 
     def _after_check(self, person: ServiceUser) -> None:
-        cfg = self.model.config.approval
+        cfg = self.model.arrangement(person).approval
         decision = approval.decide(cfg, self.model.streams["assessment"], self.weekly_cost(person))
         if decision is Decision.REWORK:
             self.reworks += 1
