@@ -76,7 +76,9 @@ class Commissioner(mesa.Agent):
         if cfg is None:
             return
         daily = approval.checking_hours_per_day(cfg.approval, cfg.workforce)
-        self._check_hours = min(self._check_hours + daily, daily)
+        # Hours do not pile up over idle days, but officers with less than a check's time a
+        # day (a scoped change checks a small team's assessments) save up for the next one.
+        self._check_hours = min(self._check_hours + daily, max(daily, cfg.approval.check_hours))
         while self.checks and self._check_hours >= cfg.approval.check_hours:
             person, ticket = self.checks.popleft()
             if ticket != person.ticket:

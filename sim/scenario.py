@@ -892,7 +892,9 @@ class Scope(Section):
     option's own team (its own establishment, workforce, organisation, approval and practice
     values, turnover and morale) holds and works the cases in scope from the change day; the
     current arrangement's team keeps the rest, with the current arrangement's values. The
-    default, every group and every case, is the whole service.
+    council's own settings (budget, eligibility, the care market, and so any purchasing
+    discount) stay the current arrangement's. The default, every group and every case, is the
+    whole service.
     """
 
     groups: tuple[str, ...] = Field(
@@ -919,8 +921,10 @@ class Scope(Section):
             "Share of the establishment (posts, and the permanent staff in them) that moves "
             "to the option's team on the change day; the current arrangement's team keeps the "
             "rest. Default (empty): derived, the share of the social-work hours the team gave "
-            "in the year before the change to people of the scoped groups, times `share`, so "
-            "staff follow the work. A value set is an assumption (for example a practice "
+            "before the change to people of the scoped groups, times `share`, so staff follow "
+            "the work. The option's set-up cost and the council's checking officers are scaled "
+            "by the same share (an assumption: they grow with the staff moved and the "
+            "assessments checked). A value set is an assumption (for example a practice "
             "staffed more or less generously than the work it takes over)."
         ),
     )
@@ -1027,8 +1031,8 @@ class Change(Section):
         # silently ignored.
         if not self.enabled and not self.scope.whole:
             raise ValueError(
-                "scope: a scope other than the whole service needs enabled = true (the option "
-                "takes its part over on the change day)"
+                "a scope (scope.groups, scope.share) other than the whole service needs "
+                "enabled = true: the option takes its part over on the change day"
             )
         return self
 
