@@ -347,32 +347,32 @@ class CarePathwayModel(CalendarModel):
         """
         scope = option.change.scope
         groups = scoping.scoped_groups(scope)
-        staff_share = scope.staff_share
-        if staff_share is None:
-            # Before any work was done (a change on day 1): the groups' mix of new requests.
-            fallback = [0.0] * len(self.groups)
-            for rate, weights in zip(
-                self._community_rates, self._group_weights[False], strict=True
-            ):
-                for g, w in enumerate(weights):
-                    fallback[g] += rate * w / (sum(weights) or 1.0)
-            staff_share = scoping.derived_staff_share(
-                self.team.hours_by_group, groups, scope.share, fallback
-            )
-        rest = self.team
+        # Before any work was done (a change on day 1): the groups' mix of new requests.
+        fallback = [0.0] * len(self.groups)
+        for rate, weights in zip(self._community_rates, self._group_weights[False], strict=True):
+            for g, w in enumerate(weights):
+                fallback[g] += rate * w / (sum(weights) or 1.0)
+        work_share = scoping.scoped_work_share(
+            self.team.hours_by_group, groups, scope.share, fallback
+        )
+        staff_share = work_share if scope.staff_share is None else scope.staff_share
         checking_before = self._checking_cost()
         teams = ScopedTeams(
             self,
-            rest,
-            SocialWorkTeam(self, scoping.team_settings(option, staff_share), staffed=False),
+            self.team,
+            SocialWorkTeam(
+                self, scoping.team_settings(option, staff_share, work_share), staffed=False
+            ),
             groups=groups,
             share=scope.share,
             offset=scoping.scope_offset(self.seed),
             staff_share=staff_share,
+            work_share=work_share,
         )
         self.scope = teams
         self.team = teams  # type: ignore[assignment]  # the same interface, passed on
-        teams.split(scoping.team_settings(current, 1.0 - staff_share), self.streams["workforce"])
+        rest = scoping.team_settings(current, 1.0 - staff_share, 1.0 - work_share)
+        teams.split(rest, self.streams["workforce"])
         delta = self._checking_cost() - checking_before
         if delta != 0.0:
             self.ledger.change_rate("council_checking", delta, self.now)
@@ -397,7 +397,8 @@ class CarePathwayModel(CalendarModel):
             self._switch_to(faded)
         else:
             team = self.scope.option
-            self._retune(team, scoping.team_settings(faded, self.scope.staff_share))
+            shares = (self.scope.staff_share, self.scope.work_share)
+            self._retune(team, scoping.team_settings(faded, *shares))
 
     def _switch_to(self, new: Scenario) -> None:
         """Run under ``new`` from now: re-rate what was priced or sized under the old settings.

@@ -920,11 +920,12 @@ class Scope(Section):
         description=(
             "Share of the establishment (posts, and the permanent staff in them) that moves "
             "to the option's team on the change day; the current arrangement's team keeps the "
-            "rest. Default (empty): derived, the share of the social-work hours the team gave "
-            "before the change to people of the scoped groups, times `share`, so staff follow "
-            "the work. The option's set-up cost and the council's checking officers are scaled "
-            "by the same share (an assumption: they grow with the staff moved and the "
-            "assessments checked). A value set is an assumption (for example a practice "
+            "rest. Default (empty): derived, the share of the work in scope (the social-work "
+            "hours the team gave before the change to people of the scoped groups, times "
+            "`share`), so staff follow the work. The option's set-up cost is scaled by this "
+            "share (an assumption: IT, legal and transfer work grow with the staff moved); the "
+            "council's checking officers by the share of the work (derived: it checks the "
+            "scoped team's assessments only). A value set is an assumption (for example a practice "
             "staffed more or less generously than the work it takes over)."
         ),
     )

@@ -44,6 +44,7 @@ class ScopedTeams:
         share: the share of their people in scope (``change.scope.share``).
         offset: the seed's offset of the in-scope draw (``scope.scope_offset``).
         staff_share: the share of the establishment the option's team holds.
+        work_share: the share of the work in scope (``scope.scoped_work_share``).
     """
 
     def __init__(
@@ -56,6 +57,7 @@ class ScopedTeams:
         share: float,
         offset: float,
         staff_share: float,
+        work_share: float,
     ) -> None:
         self.model = model
         self.rest = rest
@@ -64,6 +66,7 @@ class ScopedTeams:
         self.share = share
         self.offset = offset
         self.staff_share = staff_share
+        self.work_share = work_share
         self.waiting_in_scope = 0
         rest.waits = Columns("time", "days", "urgent")
         option.waits = Columns("time", "days", "urgent")
@@ -262,7 +265,7 @@ class ScopedTeams:
         days = self._days
         years = days / 365.0
         mean = {k: v / days if days else math.nan for k, v in self._sums.items()}
-        out: dict[str, Any] = {"staff_share": self.staff_share}
+        out: dict[str, Any] = {"work_share": self.work_share, "staff_share": self.staff_share}
         for suffix, team, index in (("in_scope", self.option, 0), ("rest", self.rest, 1)):
             waits = team.waits.frame() if team.waits is not None else None
             community = (

@@ -868,6 +868,16 @@ _TEAMS = {
 
 
 def _scope_entries() -> tuple[Kpi, ...]:
+    work = Kpi(
+        "scope.work_share",
+        "Share of the social work in scope",
+        "share of social-work hours",
+        "Share of the social-work hours given before the change that went to people of the "
+        "scoped client groups, times the share of their people in scope: the part of the work "
+        "the option takes over.",
+        number_format=PERCENT,
+        only_when=_SCOPED,
+    )
     staff = Kpi(
         "scope.staff_share",
         "Share of the establishment moved to the option",
@@ -945,7 +955,7 @@ def _scope_entries() -> tuple[Kpi, ...]:
             ),
         )
     )
-    return (staff, *people, *teams)
+    return (work, staff, *people, *teams)
 
 
 def _in_summary_order(entries: tuple[Kpi, ...]) -> dict[str, Kpi]:

@@ -8,10 +8,12 @@ module holds the rules, with their parameters passed in:
 
 - who is in scope: a person of a scoped client group, and within it a fixed share of people,
   chosen by a draw from their id that every option of a seed shares (``in_scope``);
-- how the establishment is shared: by default in proportion to the work, the share of the
-  team's hours that went to the scoped groups before the change (``derived_staff_share``);
-- what each team's settings are: its arrangement's, with the establishment and the council's
-  checking officers scaled to its share (``team_settings``);
+- how much of the work is in scope: the share of the team's hours that went to the scoped
+  groups before the change, times the share of their people (``scoped_work_share``); the
+  establishment follows it unless ``change.scope.staff_share`` says otherwise;
+- what each team's settings are: its arrangement's, with the establishment scaled to its
+  staff share and the council's checking officers to its share of the work
+  (``team_settings``);
 - which permanent staff move (``movers``).
 """
 
@@ -64,13 +66,13 @@ def in_scope(
     return (person_id * _GOLDEN + offset) % 1.0 < share
 
 
-def derived_staff_share(
+def scoped_work_share(
     hours_by_group: Sequence[float],
     groups: frozenset[int] | None,
     share: float,
     fallback: Sequence[float],
 ) -> float:
-    """The share of the establishment that follows the scoped work to the option's team.
+    """The share of the social-work service's work that is in scope.
 
     Args:
         hours_by_group: social-work hours given to each client group before the change.
@@ -91,19 +93,20 @@ def derived_staff_share(
     return share * scoped / total
 
 
-def team_settings(scenario: Scenario, staff_share: float) -> Scenario:
+def team_settings(scenario: Scenario, staff_share: float, work_share: float) -> Scenario:
     """``scenario`` for a team holding ``staff_share`` of the establishment.
 
-    The establishment (``workforce.establishment_fte``) is scaled to the share, and so are
-    the council's checking officers (``approval.checker_fte``): when the council checks this
-    team's assessments only, it staffs the checks in proportion (derived, not sourced).
-    Everything else is the arrangement's own.
+    The establishment (``workforce.establishment_fte``) is scaled to ``staff_share``; the
+    council's checking officers (``approval.checker_fte``) to ``work_share``, the team's
+    share of the work: when the council checks this team's assessments only, it staffs the
+    checks in proportion to them (derived, not sourced). Everything else is the
+    arrangement's own.
     """
     workforce = scenario.workforce.model_copy(
         update={"establishment_fte": scenario.workforce.establishment_fte * staff_share}
     )
     approval = scenario.approval.model_copy(
-        update={"checker_fte": scenario.approval.checker_fte * staff_share}
+        update={"checker_fte": scenario.approval.checker_fte * work_share}
     )
     return scenario.model_copy(update={"workforce": workforce, "approval": approval})
 

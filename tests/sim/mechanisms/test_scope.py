@@ -52,22 +52,20 @@ def test_who_is_in_scope_follows_the_groups_and_the_share_by_a_fixed_draw():
     assert scope.scoped_groups(Scope(groups=("mental_health",))) == {GROUPS.index("mental_health")}
 
 
-def test_the_staff_share_follows_the_scoped_work():
+def test_the_work_in_scope_is_the_scoped_groups_hours_times_the_share():
     hours = [60.0, 0.0, 20.0, 10.0, 10.0, 0.0]
-    assert scope.derived_staff_share(hours, None, 0.5, [1.0] * 6) == 0.5
-    assert scope.derived_staff_share(hours, frozenset({LD}), 1.0, [1.0] * 6) == pytest.approx(0.1)
-    assert scope.derived_staff_share(hours, frozenset({2, 3}), 0.5, [1.0] * 6) == pytest.approx(
-        0.15
-    )
+    assert scope.scoped_work_share(hours, None, 0.5, [1.0] * 6) == 0.5
+    assert scope.scoped_work_share(hours, frozenset({LD}), 1.0, [1.0] * 6) == pytest.approx(0.1)
+    assert scope.scoped_work_share(hours, frozenset({2, 3}), 0.5, [1.0] * 6) == pytest.approx(0.15)
     # No work done yet: the mix of new requests instead.
-    assert scope.derived_staff_share([0.0] * 6, frozenset({LD}), 1.0, [3, 0, 0, 1, 0, 0]) == 0.25
+    assert scope.scoped_work_share([0.0] * 6, frozenset({LD}), 1.0, [3, 0, 0, 1, 0, 0]) == 0.25
 
 
 def test_each_team_holds_its_share_of_the_establishment_and_of_the_checking_officers():
     option = small_council(preset="outsourced")
-    team = scope.team_settings(option, 0.25)
+    team = scope.team_settings(option, 0.25, 0.4)
     assert team.workforce.establishment_fte == 16 * 0.25
-    assert team.approval.checker_fte == pytest.approx(option.approval.checker_fte * 0.25)
+    assert team.approval.checker_fte == pytest.approx(option.approval.checker_fte * 0.4)
     assert team.workforce.admin_share == option.workforce.admin_share == 0.37
     assert team.organisation == option.organisation
 
@@ -249,6 +247,7 @@ def test_a_larger_staff_share_shortens_waits_in_scope_and_lengthens_the_rest():
     generous = [split(0.7, s) for s in SEEDS]
     lean = [split(0.3, s) for s in SEEDS]
     assert generous[0]["staff_share"] == 0.7
+    assert generous[0]["work_share"] == lean[0]["work_share"] == 0.5
     assert generous[0]["funded_posts_in_scope"] == round(16 * 0.7 * (1 - 0.04)) == 11
     assert generous[0]["funded_posts_rest"] == round(16 * 0.3) == 5
     key = "people_waiting_mean_{}"
