@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from carepath.sim.measure.tallies import Columns
 from carepath.sim.mechanisms import scope as scoping
-from carepath.sim.mechanisms.workforce import funded_posts
+from carepath.sim.mechanisms.workforce import funded_posts, pay_per_day
 from carepath.sim.states import State
 from carepath.sim.workforce import REVIEW, WORK_KINDS, SocialWorker, SocialWorkTeam
 
@@ -82,6 +82,8 @@ class ScopedTeams:
                 "permanent_rest",
                 "morale_in_scope",
                 "morale_rest",
+                "staff_cost_in_scope",
+                "staff_cost_rest",
             ),
             0.0,
         )
@@ -252,9 +254,15 @@ class ScopedTeams:
         sums["waiting_in_scope"] += self.waiting_in_scope
         sums["waiting_rest"] += model.state_counts[_WAITING] - self.waiting_in_scope
         for suffix, team in (("in_scope", self.option), ("rest", self.rest)):
+            permanent = team.permanent_staff()
             sums[f"workers_{suffix}"] += team.headcount
-            sums[f"permanent_{suffix}"] += team.permanent_staff()
+            sums[f"permanent_{suffix}"] += permanent
             sums[f"morale_{suffix}"] += team.mean_morale()
+            # Pay, agency premium, overhead and margin under the team's own settings.
+            wf, org = team.config.workforce, team.config.organisation
+            sums[f"staff_cost_{suffix}"] += permanent * sum(pay_per_day(wf, org, agency=False)) + (
+                team.headcount - permanent
+            ) * sum(pay_per_day(wf, org, agency=True))
 
     def summary(self, start: float) -> dict[str, Any]:
         """The split's KPIs over the measured days after the change (``scope.*``).
@@ -285,4 +293,5 @@ class ScopedTeams:
             out[f"turnover_rate_{suffix}"] = (
                 left / years / permanent if years and permanent else math.nan
             )
+            out[f"staff_cost_per_year_{suffix}"] = mean[f"staff_cost_{suffix}"] * 365.0
         return out

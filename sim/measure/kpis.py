@@ -944,6 +944,17 @@ def _scope_entries() -> tuple[Kpi, ...]:
                 only_when=_SCOPED,
             ),
             Kpi(
+                f"scope.staff_cost_per_year_{side}",
+                f"Spend on social work staff, {name}",
+                "£ a year",
+                f"Pay, agency premium, overhead and margin of the workers in post in {which}, "
+                "under its own settings, from daily counts over the measured days after the "
+                "change (set-up is in cost.one_off_setup_total).",
+                _LOWER,
+                number_format=MONEY,
+                only_when=_SCOPED,
+            ),
+            Kpi(
                 f"scope.turnover_rate_{side}",
                 f"Staff turnover, {name}",
                 "share of permanent staff a year",

@@ -194,6 +194,19 @@ def test_each_team_works_and_is_paid_under_its_own_arrangement():
     assert results.summary["cost"]["one_off_setup_total"] == pytest.approx(
         0.5 * scenario.organisation.setup_cost
     )
+    # Each team's staff cost, counted daily, adds up to the ledger's staff components.
+    spend = results.summary["cost"]["by_component_per_year"]
+    staff = sum(spend[c] for c in ("social_work_staff", "agency_premium", "contract_margin"))
+    staff += spend["organisation_overhead"]
+    split = results.summary["scope"]
+    both = split["staff_cost_per_year_in_scope"] + split["staff_cost_per_year_rest"]
+    assert both == pytest.approx(staff, rel=0.02)
+    # A contractor's worker costs more: its overhead and margin.
+    per_worker = {
+        side: split[f"staff_cost_per_year_{side}"] / split[f"social_workers_mean_{side}"]
+        for side in ("in_scope", "rest")
+    }
+    assert per_worker["in_scope"] > per_worker["rest"]
 
 
 def test_a_scoped_option_changes_the_waits_of_people_in_scope_more_than_of_the_rest():
