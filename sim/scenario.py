@@ -923,10 +923,12 @@ class Scope(Section):
             "rest. Default (empty): derived, the share of the work in scope (the social-work "
             "hours the team gave before the change to people of the scoped groups, times "
             "`share`), so staff follow the work. The option's set-up cost is scaled by this "
-            "share (an assumption: IT, legal and transfer work grow with the staff moved); the "
+            "share (an assumption: IT, legal and transfer work grow with the staff moved; with "
+            "change.setup_on_change_day off it is paid in full from day 0); the "
             "council's checking officers by the share of the work (derived: it checks the "
             "scoped team's assessments only). A value set is an assumption (for example a practice "
-            "staffed more or less generously than the work it takes over)."
+            "staffed more or less generously than the work it takes over). Not used when the "
+            "scope is the whole service."
         ),
     )
 
