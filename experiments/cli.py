@@ -313,6 +313,13 @@ def kpis_command(args: argparse.Namespace, console: Console) -> int:
     console.print("[bold]KPIs[/] ([outputs] kpis = [...]):")
     for name in kpis:
         console.print(f"  {name}")
+    from carepath.sim.measure.kpis import CATALOGUE
+
+    some = {k: kpi.only_when for k, kpi in CATALOGUE.items() if kpi.only_when and k not in kpis}
+    if some:
+        console.print("[bold]KPIs of some runs only[/] (a run without them fails to keep them):")
+        for name, when in some.items():
+            console.print(f"  {name}  [dim]({when})[/]")
     console.print("[bold]Time series[/] ([outputs] timeseries = [...]):")
     for name in series:
         console.print(f"  {name}")

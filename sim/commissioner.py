@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
@@ -67,7 +68,7 @@ class Commissioner(mesa.Agent):
 
     def request_approval(self, person: ServiceUser) -> None:
         """A social worker proposes (or, after rework, resubmits) a package for ``person``."""
-        if self.model.config.approval.council_checks_assessments:
+        if self.model.arrangement(person).approval.council_checks_assessments:
             person.ticket += 1
             queue = self.hospital_checks if person.in_hospital else self.community_checks
             queue.append((person, person.ticket))
@@ -76,11 +77,12 @@ class Commissioner(mesa.Agent):
 
     def check_assessments(self) -> None:
         """Daily: council officers check assessments made outside the council."""
-        cfg = self.model.config
-        if not cfg.approval.council_checks_assessments:
+        cfg = self.model.checking
+        if cfg is None:
             return
         # Hours left from a check in progress carry over (else an officer with fewer hours a
-        # day than one check takes would never finish one); idle hours do not.
+        # day than one check takes, as for a scoped change's small team, would never finish
+        # one); idle hours do not.
         self._check_hours += approval.checking_hours_per_day(cfg.approval, cfg.workforce)
         while self._check_hours >= cfg.approval.check_hours:
             queue = self.hospital_checks or self.community_checks
@@ -95,20 +97,31 @@ class Commissioner(mesa.Agent):
         if not (self.hospital_checks or self.community_checks):
             self._check_hours = 0.0
 
-    def checks_ended(self) -> None:
+    def checks_ended(self, only: Callable[[ServiceUser], bool] | None = None) -> None:
         """The council stops checking assessments: those waiting for a check go on to a decision.
 
         After an organisational change that brings assessment back under the council.
+
+        Args:
+            only: whose checks end (after a scoped change, the people in scope); None: all.
         """
-        waiting = [*self.hospital_checks, *self.community_checks]
-        self.hospital_checks, self.community_checks = deque(), deque()
-        self._check_hours = 0.0
+        queued = [*self.hospital_checks, *self.community_checks]
+        if only is None:
+            waiting = queued
+            self.hospital_checks, self.community_checks = deque(), deque()
+            self._check_hours = 0.0
+        else:
+            waiting = [entry for entry in queued if only(entry[0])]
+            for queue in (self.hospital_checks, self.community_checks):
+                kept = [entry for entry in queue if not only(entry[0])]
+                queue.clear()
+                queue.extend(kept)
         for person, ticket in waiting:
             if ticket == person.ticket:
                 self._after_check(person)
 
     def _after_check(self, person: ServiceUser) -> None:
-        cfg = self.model.config.approval
+        cfg = self.model.arrangement(person).approval
         decision = approval.decide(cfg, self.model.streams["assessment"], self.weekly_cost(person))
         if decision is Decision.REWORK:
             self.reworks += 1

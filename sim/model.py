@@ -28,7 +28,8 @@ from carepath.sim.measure.tallies import (
     Tally,
 )
 from carepath.sim.mechanisms import change, front_door, groups, organisation, prices, routes
-from carepath.sim.mechanisms.workforce import backlog_pressure, funded_posts, pay_per_day
+from carepath.sim.mechanisms import scope as scoping
+from carepath.sim.mechanisms.workforce import funded_posts, pay_per_day
 from carepath.sim.person import ServiceUser, Traits
 from carepath.sim.presets import preset_values
 from carepath.sim.scenario import (
@@ -42,6 +43,7 @@ from carepath.sim.scenario import (
 from carepath.sim.services import CareService
 from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import State
+from carepath.sim.teams import ScopedTeams
 from carepath.sim.workforce import SocialWorkTeam
 
 # Keyword levers of the constructor (for batch_run and dashboards) and the fields they set.
@@ -144,13 +146,13 @@ class CarePathwayModel(CalendarModel):
         self.option = option
         self._change_at: int | None = None
         self.changed_at: float | None = None
+        # After a scoped change, the two teams that share the service (`_split_service`).
+        self.scope: ScopedTeams | None = None
         if option.change.enabled:
             config = warmup_of(option)
             self._change_at = change.change_day(option.change, option.run)
         self._warmup_config = config
         self.config = config
-        # Share of usual pathway hours social workers give; below 1 in a transition.
-        self.productivity = 1.0
         self.seed = seed
         self.streams: dict[str, Stream] = make_streams(seed)
         self.horizon = round(config.run.years * 365)
@@ -273,34 +275,127 @@ class CarePathwayModel(CalendarModel):
         # (which act from the change day): taken from ``scenario`` so that a fork holds no
         # setting of the run it was forked from.
         self._warmup_config = self.config = warmup_of(scenario)
+        self.team.config = self.config
+
+    @property
+    def productivity(self) -> float:
+        """Share of usual pathway hours the changing team gives; below 1 in a transition."""
+        return self.team.productivity
+
+    def arrangement(self, person: ServiceUser) -> Scenario:
+        """The settings ``person`` is assessed, approved and supported under.
+
+        The model's own, unless a scoped change split the service: then their team's.
+        """
+        scope = self.scope
+        return self.config if scope is None else scope.settings_for(person)
+
+    @property
+    def checking(self) -> Scenario | None:
+        """The settings under which the council checks assessments now (None: it checks none).
+
+        After a scoped change, those of the team whose assessments are checked, its checking
+        officers scaled to its share; the council's whole settings if it checks both teams'.
+        """
+        teams = self.scope.teams if self.scope is not None else (self.team,)
+        checked = [t.config for t in teams if t.config.approval.council_checks_assessments]
+        if self.scope is not None and len(checked) > 1:
+            return self.config
+        return checked[0] if checked else None
 
     def _change_arrangement(self) -> None:
         """The change day: switch to the option; staff transfer, a dip, set-up, fading."""
         option, before = self.option, self.config
         self._change_at = None
         self.changed_at = self.now
-        self._switch_to(option)
         settings = option.change
-        if not change.is_change(before, option):
-            return  # the same arrangement under another name: nothing happens
-        permanent = [w for w in self.team.workers.values() if not w.agency]
+        if settings.scope.nobody:
+            return  # the option takes no case over: nothing changes
+        if not settings.scope.whole and change.is_change(before, option):
+            self._split_service(option, before)
+        else:
+            self._switch_to(option)
+            if not change.is_change(before, option):
+                return  # the same arrangement under another name: nothing happens
+        changing = self.team if self.scope is None else self.scope.option
+        permanent = [w for w in changing.workers.values() if not w.agency]
         stream = self.streams["workforce"]
         for worker in change.transfer_leavers(permanent, settings.staff_leaving_share, stream):
-            self.team.worker_leaves(worker)
-        self.productivity = change.productivity(0.0, settings)
-        if self.productivity != 1.0:
+            changing.worker_leaves(worker)
+        changing.productivity = change.productivity(0.0, settings)
+        if changing.productivity != 1.0:
             self.calendar.schedule(self.now + settings.transition_days, self._end_transition)
         if settings.setup_on_change_day:
-            self._start_setup(option.organisation)
+            setup = option.organisation
+            if self.scope is not None:
+                # Set-up grows with the staff moved (IT, legal, transfer work): an assumption.
+                scaled = setup.setup_cost * self.scope.staff_share
+                setup = setup.model_copy(update={"setup_cost": scaled})
+            self._start_setup(setup)
         if settings.fade_per_year > 0.0:
             self.calendar.every(_FADE_INTERVAL, self.now + _FADE_INTERVAL, self._fade)
 
+    def _split_service(self, option: Scenario, current: Scenario) -> None:
+        """A scoped change: the option's team takes over the cases in scope, with its staff.
+
+        The model's settings stay the current arrangement's (the council's market, budget and
+        commissioning, and everyone out of scope); the option's team and the people in scope
+        follow the option's (``arrangement``).
+        """
+        scope = option.change.scope
+        groups = scoping.scoped_groups(scope)
+        # Before any work was done (a change on day 1): the groups' mix of new requests.
+        fallback = [0.0] * len(self.groups)
+        for rate, weights in zip(self._community_rates, self._group_weights[False], strict=True):
+            for g, w in enumerate(weights):
+                fallback[g] += rate * w / (sum(weights) or 1.0)
+        work_share = scoping.scoped_work_share(
+            self.team.hours_by_group, groups, scope.share, fallback
+        )
+        staff_share = work_share if scope.staff_share is None else scope.staff_share
+        checking_before = self._checking_cost()
+        teams = ScopedTeams(
+            self,
+            self.team,
+            SocialWorkTeam(
+                self, scoping.team_settings(option, staff_share, work_share), staffed=False
+            ),
+            groups=groups,
+            share=scope.share,
+            offset=scoping.scope_offset(self.seed),
+            staff_share=staff_share,
+            work_share=work_share,
+        )
+        self.scope = teams
+        self.team = teams  # type: ignore[assignment]  # the same interface, passed on
+        rest = scoping.team_settings(current, 1.0 - staff_share, 1.0 - work_share)
+        teams.split(rest, self.streams["workforce"])
+        delta = self._checking_cost() - checking_before
+        if delta != 0.0:
+            self.ledger.change_rate("council_checking", delta, self.now)
+        if not option.approval.council_checks_assessments:
+            self.commissioner.checks_ended(only=teams.covers)
+
+    def _checking_cost(self) -> float:
+        """Pay a day of the council's officers checking assessments, for every team."""
+        teams = self.scope.teams if self.scope is not None else (self.team,)
+        return sum(
+            organisation.checking_cost_per_day(t.config.approval, t.config.workforce) for t in teams
+        )
+
     def _end_transition(self) -> None:
-        self.productivity = change.productivity(self.now - self.changed_at, self.option.change)
+        changing = self.team if self.scope is None else self.scope.option
+        changing.productivity = change.productivity(self.now - self.changed_at, self.option.change)
 
     def _fade(self) -> None:
         days = self.now - self.changed_at
-        self._switch_to(change.faded_scenario(self._warmup_config, self.option, days))
+        faded = change.faded_scenario(self._warmup_config, self.option, days)
+        if self.scope is None:
+            self._switch_to(faded)
+        else:
+            team = self.scope.option
+            shares = (self.scope.staff_share, self.scope.work_share)
+            self._retune(team, scoping.team_settings(faded, *shares))
 
     def _switch_to(self, new: Scenario) -> None:
         """Run under ``new`` from now: re-rate what was priced or sized under the old settings.
@@ -308,10 +403,18 @@ class CarePathwayModel(CalendarModel):
         Everything else reads ``config`` when it acts. Spells of care already bought keep
         their price (a contract is not re-let on the change day); new ones get the new price.
         """
-        old, self.config = self.config, new
+        self.config = new
+        self._retune(self.team, new)
+        self.home_care.capacity = prices.home_care_capacity(
+            new.home_care, new.organisation.purchasing_discount
+        )
+
+    def _retune(self, team: SocialWorkTeam, new: Scenario) -> None:
+        """``team`` works under ``new`` from now: re-rate its pay and checking, resize posts."""
+        old, team.config = team.config, new
         now = self.now
         deltas = dict.fromkeys(_PAY_COMPONENTS, 0.0)
-        for worker in self.team.workers.values():
+        for worker in team.workers.values():
             before = pay_per_day(old.workforce, old.organisation, agency=worker.agency)
             after = pay_per_day(new.workforce, new.organisation, agency=worker.agency)
             for component, b, a in zip(_PAY_COMPONENTS, before, after, strict=True):
@@ -327,10 +430,7 @@ class CarePathwayModel(CalendarModel):
                 self.ledger.change_rate(component, delta, now)
         if old.approval.council_checks_assessments and not new.approval.council_checks_assessments:
             self.commissioner.checks_ended()
-        self.team.set_posts(funded_posts(new.workforce, new.organisation))
-        self.home_care.capacity = prices.home_care_capacity(
-            new.home_care, new.organisation.purchasing_discount
-        )
+        team.set_posts(funded_posts(new.workforce, new.organisation))
 
     def _populate_long_term_care(self) -> None:
         """The caseload at day 0: care homes, supported living and home care filled as set.
@@ -522,6 +622,8 @@ class CarePathwayModel(CalendarModel):
         self.log.record(person.person_id, self.now, person.state, state, cause, cost)
         self.state_counts[person.state] -= 1
         self.state_counts[state] += 1
+        if self.scope is not None:
+            self.scope.moved(person, state)
 
     def person_exits(self, person: ServiceUser, state: State) -> None:
         """The episode has ended: follow up outcomes, maybe plan a repeat contact, remove."""
@@ -575,8 +677,11 @@ class CarePathwayModel(CalendarModel):
     def pay_staff(self, worker: Any, *, starting: bool) -> None:
         """Start or stop a worker's pay, with the overhead and margin it carries."""
         sign = 1.0 if starting else -1.0
+        # The worker's own team's settings: after a scoped change, an overhead or margin
+        # falls on the organisation that employs them.
+        settings = worker.team.config
         base, premium, overhead, margin = pay_per_day(
-            self.config.workforce, self.config.organisation, agency=worker.agency
+            settings.workforce, settings.organisation, agency=worker.agency
         )
         now = self.now
         self.ledger.change_rate("social_work_staff", sign * base, now)
@@ -602,6 +707,8 @@ class CarePathwayModel(CalendarModel):
         self.supported_living.allocate()
         self.home_care.allocate()
         self.team.allocate()
+        if self.scope is not None:
+            self.scope.record_day()
         self.datacollector.collect(self)
         if self.now >= self.horizon:
             self.running = False
@@ -676,16 +783,8 @@ class CarePathwayModel(CalendarModel):
         self._maybe_return(person_id, traits, traits.need, leaves)
 
     def review_workforce(self) -> None:
-        """Weekly: each social worker's morale moves and some leave."""
-        workers = list(self.team.workers.values())
-        if not workers:
-            return
-        backlog = self.state_counts[State.AWAITING_ASSESSMENT] + self.team.reviews_waiting
-        pressure = backlog_pressure(
-            backlog / len(workers), self.config.workforce.typical_backlog_per_worker
-        )
-        for worker in workers:
-            worker.review_week(pressure)
+        """Weekly: each social worker's morale moves with their team's backlog; some leave."""
+        self.team.review_week(self.state_counts[State.AWAITING_ASSESSMENT])
 
     def run(
         self, progress: Callable[[int], None] | None = None, *, until: int | None = None

@@ -214,7 +214,7 @@ class ServiceUser(mesa.Agent):
 
     def arrive_in_hospital(self, pathway: int, length_of_stay: float) -> None:
         """An emergency admission of someone not yet known to social care."""
-        integration = self.model.config.integration
+        integration = self.model.arrangement(self).integration
         self.hospital_route = True
         self.pathway = pathway
         self.d2a = discharge.discharge_to_assess(integration, pathway, self.traits.u_d2a)
@@ -250,7 +250,9 @@ class ServiceUser(mesa.Agent):
             self._after("_hold", cfg.hospital.package_hold_days, self.release_held_package)
         self.set_need(self.need + cfg.hospital.need_rise_on_admission)
         self.pathway = discharge.readmission_pathway(cfg.eligibility, self.need, self.group)
-        self.d2a = discharge.readmission_discharge_to_assess(cfg.integration, self.traits.u_d2a)
+        self.d2a = discharge.readmission_discharge_to_assess(
+            self.model.arrangement(self).integration, self.traits.u_d2a
+        )
         self.had_reablement = False
         los = self.model.streams["hospital"].lognormal(
             cfg.hospital.length_of_stay_mean_days, cfg.hospital.length_of_stay_sd_days
@@ -367,7 +369,7 @@ class ServiceUser(mesa.Agent):
 
     def work_hours(self, kind: int) -> float:
         """Social-worker hours this piece of work takes."""
-        cfg = self.model.config
+        cfg = self.model.arrangement(self)
         if kind == REVIEW:
             return cfg.assessment.review_hours
         if kind == REWORK:
@@ -390,7 +392,7 @@ class ServiceUser(mesa.Agent):
     def complete_assessment(self) -> None:
         """Eligibility and the choice of support, from the need found now."""
         self._timer = None
-        cfg = self.model.config
+        cfg = self.model.arrangement(self)
         need = self.need
         self.assessed = True
         traits = self.traits
@@ -444,7 +446,7 @@ class ServiceUser(mesa.Agent):
 
     def package_hours(self, need: float) -> float:
         """Weekly home-care hours this person would get at ``need``."""
-        cfg = self.model.config
+        cfg = self.model.arrangement(self)
         return assessment.package_hours(
             cfg.home_care, cfg.practice, need, has_carer=self.traits.has_carer
         )

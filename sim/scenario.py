@@ -884,6 +884,75 @@ class Organisation(Section):
     )
 
 
+class Scope(Section):
+    """Which part of the service the option takes over (``sim/mechanisms/scope.py``).
+
+    A social work practice serves "a specified group of adults" (seed 003), not the whole
+    council; Swindon and Birmingham moved whole services (seeds 000, 001). With a scope, the
+    option's own team (its own establishment, workforce, organisation, approval and practice
+    values, turnover and morale) holds and works the cases in scope from the change day; the
+    current arrangement's team keeps the rest, with the current arrangement's values. The
+    council's own settings (budget, eligibility, the care market, and so any purchasing
+    discount) stay the current arrangement's. The default, every group and every case, is the
+    whole service.
+    """
+
+    groups: tuple[str, ...] = Field(
+        (),
+        description=(
+            "Client groups (primary support reason: physical_support, sensory_support, "
+            "memory_and_cognition, learning_disability, mental_health, social_support) whose "
+            "cases the option takes over; empty: every group. A choice of the scenario, not "
+            "an estimate."
+        ),
+    )
+    share: Share = Field(
+        1.0,
+        description=(
+            "Share of the people in those groups whose cases the option takes over, existing "
+            "clients and new requests alike: each person is in or out for the whole run, by a "
+            "fixed draw from their id and the seed (the same people under every option). 1: "
+            "all of them; 0: nobody, which is no change. A choice of the scenario."
+        ),
+    )
+    staff_share: Annotated[float | None, Field(ge=0.0, le=1.0)] = Field(
+        None,
+        description=(
+            "Share of the establishment (posts, and the permanent staff in them) that moves "
+            "to the option's team on the change day; the current arrangement's team keeps the "
+            "rest. Default (empty): derived, the share of the work in scope (the social-work "
+            "hours the team gave before the change to people of the scoped groups, times "
+            "`share`), so staff follow the work. The option's set-up cost is scaled by this "
+            "share (an assumption: IT, legal and transfer work grow with the staff moved; with "
+            "change.setup_on_change_day off it is paid in full from day 0); the "
+            "council's checking officers by the share of the work (derived: it checks the "
+            "scoped team's assessments only). A value set is an assumption (for example a practice "
+            "staffed more or less generously than the work it takes over). Not used when the "
+            "scope is the whole service."
+        ),
+    )
+
+    @field_validator("groups")
+    @classmethod
+    def _known_groups(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [g for g in value if g not in GROUPS]
+        if unknown:
+            raise ValueError(f"unknown client group {unknown[0]!r}; allowed: {', '.join(GROUPS)}")
+        if len(set(value)) != len(value):
+            raise ValueError("a client group is named twice")
+        return value
+
+    @property
+    def whole(self) -> bool:
+        """The whole service: every group, every case."""
+        return self.share >= 1.0 and (not self.groups or set(self.groups) == set(GROUPS))
+
+    @property
+    def nobody(self) -> bool:
+        """No case is in scope: the option takes nothing over."""
+        return self.share <= 0.0
+
+
 class Change(Section):
     """Organisational change as an event on a change day (``sim/mechanisms/change.py``).
 
@@ -965,6 +1034,18 @@ class Change(Section):
             "not fade. 0: no fading. Assumption: no figure in the seeds."
         ),
     )
+    scope: Scope = Scope()
+
+    @model_validator(mode="after")
+    def _scope_needs_a_change(self) -> Change:
+        # Without a change day the option runs the whole service from day 0: a scope would be
+        # silently ignored.
+        if not self.enabled and not self.scope.whole:
+            raise ValueError(
+                "a scope (scope.groups, scope.share) other than the whole service needs "
+                "enabled = true: the option takes its part over on the change day"
+            )
+        return self
 
 
 GROUPS = (

@@ -7,17 +7,21 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 import mesa
+from carepath.sim.measure.tallies import Columns
 from carepath.sim.mechanisms.workforce import (
+    backlog_pressure,
     funded_posts,
     morale_target,
     next_morale,
     pathway_hours_per_day,
     weekly_leaving_chance,
 )
+from carepath.sim.scenario import GROUPS
 
 if TYPE_CHECKING:
     from carepath.sim.model import CarePathwayModel
     from carepath.sim.person import ServiceUser
+    from carepath.sim.scenario import Scenario
 
 # Kinds of work, in the order a team picks them up: people stuck in hospital first.
 HOSPITAL_ASSESSMENT, REWORK, COMMUNITY_ASSESSMENT, REVIEW = range(4)
@@ -32,16 +36,23 @@ _CREDIT_CAP = 40.0
 class SocialWorker(mesa.Agent):
     """A social worker employed by the provider organisation (or an agency locum).
 
+    A worker's behaviour follows the settings of the team they work in (``team.config``):
+    after a scoped change two teams work side by side under different arrangements.
+
     Attributes:
+        team: the team the worker works in.
         agency: True for an agency locum covering a vacancy.
         morale: 0-1; falls with caseload and risk to terms, rises with autonomy.
         cases: the people whose cases this worker holds, by person id.
         free_at: the time from which this worker has no booked work.
     """
 
-    def __init__(self, model: CarePathwayModel, *, agency: bool, experienced: bool) -> None:
+    def __init__(
+        self, model: CarePathwayModel, team: SocialWorkTeam, *, agency: bool, experienced: bool
+    ) -> None:
         super().__init__(model)
-        wf = model.config.workforce
+        wf = team.config.workforce
+        self.team = team
         self.agency = agency
         self.started_at = model.time - (365.0 if experienced else 0.0)
         self.morale = wf.base_morale
@@ -55,12 +66,12 @@ class SocialWorker(mesa.Agent):
 
     def daily_pathway_hours(self) -> float:
         """Hours a day this worker gives to assessments, reviews and rework."""
-        model = self.model
+        team = self.team
         # `productivity` is below 1 only in the transition after an organisational change.
-        return model.productivity * pathway_hours_per_day(
-            model.config.workforce,
+        return team.productivity * pathway_hours_per_day(
+            team.config.workforce,
             self.morale,
-            new_starter=model.now - self.started_at < 180.0,
+            new_starter=self.model.now - self.started_at < 180.0,
         )
 
     def review_week(self, backlog: float) -> None:
@@ -69,14 +80,14 @@ class SocialWorker(mesa.Agent):
         Args:
             backlog: the team's backlog pressure (``backlog_pressure``), the same for everyone.
         """
-        cfg = self.model.config
+        cfg = self.team.config
         target = morale_target(cfg.workforce, cfg.organisation, self.caseload, backlog)
         stream = self.model.streams["workforce"]
         self.morale = next_morale(self.morale, target, stream.normal())
         if self.agency:
             return  # locums leave when a permanent recruit arrives
         if stream.chance(weekly_leaving_chance(cfg.workforce, self.morale)):
-            self.model.team.worker_leaves(self)
+            self.team.worker_leaves(self)
 
 
 class Vacancy:
@@ -86,7 +97,7 @@ class Vacancy:
         self.team = team
         self.locum: SocialWorker | None = None
         model = team.model
-        wf = model.config.workforce
+        wf = team.config.workforce
         stream = model.streams["workforce"]
         model.calendar.schedule(
             now + stream.exponential(wf.recruitment_mean_days), self.fill_permanently
@@ -112,11 +123,34 @@ class Vacancy:
 
 
 class SocialWorkTeam:
-    """The provider's social workers, their queues of work, and allocation of that work."""
+    """The provider's social workers, their queues of work, and allocation of that work.
 
-    def __init__(self, model: CarePathwayModel) -> None:
+    Args:
+        model: the model.
+        config: the settings of the arrangement the team works under (its establishment,
+            workforce, organisation, assessment values); by default the model's.
+        staffed: fill the posts as on day 0 (False: no one yet, for a team formed on the
+            change day, whose staff move in from the current team).
+
+    Attributes:
+        config: the team's settings, which its workers read.
+        productivity: share of usual pathway hours the team's workers give; below 1 in the
+            transition after an organisational change.
+        hours_by_group: pathway hours given to each client group (``GROUPS``), to size a
+            scoped change's establishment by the work it takes.
+        waits: assessment waits of the people this team assessed, kept only after a scoped
+            change (None otherwise: ``Tally.waits`` holds everyone's).
+    """
+
+    def __init__(
+        self, model: CarePathwayModel, config: Scenario | None = None, *, staffed: bool = True
+    ) -> None:
         self.model = model
-        wf = model.config.workforce
+        self.config = model.config if config is None else config
+        wf = self.config.workforce
+        self.productivity = 1.0
+        self.hours_by_group = [0.0] * len(GROUPS)
+        self.waits: Columns | None = None
         self.workers: dict[int, SocialWorker] = {}
         self.vacancies: list[Vacancy] = []
         self.queues: tuple[deque[tuple[ServiceUser, int]], ...] = tuple(deque() for _ in WORK_KINDS)
@@ -125,8 +159,10 @@ class SocialWorkTeam:
         self.reviews_waiting = 0
         # Hours owed to reviews under the planned split (see _next_case), within +-_CREDIT_CAP.
         self.review_credit = 0.0
-        self._review_share = model.config.assessment.review_time_share
-        self.posts = funded_posts(wf, model.config.organisation)
+        self._review_share = self.config.assessment.review_time_share
+        self.posts = funded_posts(wf, self.config.organisation)
+        if not staffed:
+            return
         filled = round(self.posts * (1.0 - wf.initial_vacancy_rate))
         for _ in range(filled):
             self.hire(agency=False, experienced=True)
@@ -136,7 +172,7 @@ class SocialWorkTeam:
     # -- staffing -------------------------------------------------------------------------
     def hire(self, *, agency: bool, experienced: bool) -> SocialWorker:
         """A new worker starts; their pay starts too."""
-        worker = SocialWorker(self.model, agency=agency, experienced=experienced)
+        worker = SocialWorker(self.model, self, agency=agency, experienced=experienced)
         self.workers[worker.unique_id] = worker
         self.model.pay_staff(worker, starting=True)
         return worker
@@ -183,6 +219,46 @@ class SocialWorkTeam:
             colleague = min(self.workers.values(), key=lambda w: (w.caseload, w.unique_id))
             colleague.cases[person.person_id] = person
             person.worker = colleague
+
+    def take_on(self, worker: SocialWorker) -> None:
+        """``worker`` moves from their team to this one, with their cases; pay follows.
+
+        Their pay stops under their old team's settings and starts under this team's, so an
+        overhead or margin falls on the organisation they now work for.
+        """
+        old = worker.team
+        del old.workers[worker.unique_id]
+        self.model.pay_staff(worker, starting=False)
+        worker.team = self
+        self.workers[worker.unique_id] = worker
+        self.model.pay_staff(worker, starting=True)
+
+    def hand_over(self, person: ServiceUser) -> None:
+        """This team takes over ``person``'s open case: its least-loaded worker holds it."""
+        if person.worker is not None:
+            person.worker.cases.pop(person.person_id, None)
+        if not self.workers:
+            person.worker = None
+            return
+        colleague = min(self.workers.values(), key=lambda w: (w.caseload, w.unique_id))
+        colleague.cases[person.person_id] = person
+        person.worker = colleague
+
+    def review_week(self, waiting: int) -> None:
+        """Weekly: each worker's morale moves with the team's backlog, and some leave.
+
+        Args:
+            waiting: people waiting for this team's assessments.
+        """
+        workers = list(self.workers.values())
+        if not workers:
+            return
+        pressure = backlog_pressure(
+            (waiting + self.reviews_waiting) / len(workers),
+            self.config.workforce.typical_backlog_per_worker,
+        )
+        for worker in workers:
+            worker.review_week(pressure)
 
     @property
     def headcount(self) -> int:
@@ -234,7 +310,7 @@ class SocialWorkTeam:
     def allocate(self) -> None:
         """Give queued work to workers with time to spare today, most urgent work first."""
         now = self.model.now
-        cfg = self.model.config
+        cfg = self.config
         max_cases = cfg.workforce.max_caseload
         # Workers booked up beyond today could never reach the head of the heap today.
         tomorrow = now + 1.0
@@ -253,10 +329,13 @@ class SocialWorkTeam:
             hours = person.work_hours(kind)
             worker.free_at = start + hours / worker.daily_pathway_hours()
             self.hours_delivered += hours
+            self.hours_by_group[person.traits.group] += hours
             self._charge(kind, hours)
             done = worker.free_at
             if kind in (HOSPITAL_ASSESSMENT, COMMUNITY_ASSESSMENT):
                 done = max(done, now + cfg.assessment.min_elapsed_days)
+                if self.waits is not None:
+                    self.waits.add(now, now - person.queued_at, person.in_hospital)
             if person.worker is not None and person.worker is not worker:
                 person.worker.cases.pop(person.person_id, None)
             worker.cases[person.person_id] = person

@@ -88,6 +88,7 @@ class Kpi:
         better: which way is better (``lower``, ``higher`` or ``neither``).
         headline: shown by default (the ``carepath run`` table, reports, the explorer).
         number_format: how to print its value.
+        only_when: the runs that report it, when not every run does (``None``: every run).
     """
 
     key: str
@@ -97,6 +98,7 @@ class Kpi:
     better: Better = Better.NEITHER
     headline: bool = False
     number_format: NumberFormat = ONE_DECIMAL
+    only_when: str | None = None
 
     @property
     def section(self) -> str:
@@ -148,6 +150,7 @@ AREAS: dict[str, str] = {
     "cost": "Cost",
     "workforce": "Workforce",
     "commissioning": "Commissioning",
+    "scope": "Scope of the change",
 }
 
 _LOWER, _HIGHER = Better.LOWER, Better.HIGHER
@@ -852,6 +855,120 @@ def _group_entries() -> tuple[Kpi, ...]:
     return (*clients, *spend)
 
 
+# A scoped change (change.scope): the option's team and the current arrangement's, apart.
+_SCOPED = "runs with a scoped organisational change (change.scope), from the change day on"
+_SIDES = {
+    "in_scope": ("in scope", "people whose cases the option took over (change.scope)"),
+    "rest": ("rest", "people whose cases the current arrangement kept"),
+}
+_TEAMS = {
+    "in_scope": ("option's team", "the option's team, which holds the cases in scope"),
+    "rest": ("current team", "the current arrangement's team, which holds the rest"),
+}
+
+
+def _scope_entries() -> tuple[Kpi, ...]:
+    work = Kpi(
+        "scope.work_share",
+        "Share of the social work in scope",
+        "share of social-work hours",
+        "Share of the social-work hours given before the change that went to people of the "
+        "scoped client groups, times the share of their people in scope: the part of the work "
+        "the option takes over.",
+        number_format=PERCENT,
+        only_when=_SCOPED,
+    )
+    staff = Kpi(
+        "scope.staff_share",
+        "Share of the establishment moved to the option",
+        "share of posts",
+        "Share of the social-work establishment and permanent staff that moved to the option's "
+        "team on the change day (change.scope.staff_share, or derived from the scoped work).",
+        number_format=PERCENT,
+        only_when=_SCOPED,
+    )
+    people = tuple(
+        kpi
+        for side, (name, who) in _SIDES.items()
+        for kpi in (
+            Kpi(
+                f"scope.wait_median_days_community_{side}",
+                f"Median wait for assessment from the community, {name}",
+                "days",
+                f"Median days from request to the start of an assessment for {who}, of "
+                "assessments started in the measured period after the change, community "
+                "requests only.",
+                _LOWER,
+                only_when=_SCOPED,
+            ),
+            Kpi(
+                f"scope.people_waiting_mean_{side}",
+                f"People waiting for assessment, {name}",
+                "people",
+                f"Mean number of {who} waiting for an assessment on a day, over the measured "
+                "days after the change.",
+                _LOWER,
+                number_format=COUNT,
+                only_when=_SCOPED,
+            ),
+        )
+    )
+    teams = tuple(
+        kpi
+        for side, (name, which) in _TEAMS.items()
+        for kpi in (
+            Kpi(
+                f"scope.social_workers_mean_{side}",
+                f"Social workers in post, {name}",
+                "workers",
+                f"Mean social workers in post (permanent and agency) in {which}, over the "
+                "measured days after the change.",
+                only_when=_SCOPED,
+            ),
+            Kpi(
+                f"scope.funded_posts_{side}",
+                f"Funded posts, {name}",
+                "posts",
+                f"Funded social-work posts of {which} at the end of the run.",
+                number_format=COUNT,
+                only_when=_SCOPED,
+            ),
+            Kpi(
+                f"scope.morale_mean_{side}",
+                f"Staff morale, {name}",
+                "0-1",
+                f"Mean morale of the workers in post in {which}, over the measured days after "
+                "the change.",
+                _HIGHER,
+                number_format=TWO_DECIMALS,
+                only_when=_SCOPED,
+            ),
+            Kpi(
+                f"scope.staff_cost_per_year_{side}",
+                f"Spend on social work staff, {name}",
+                "£ a year",
+                f"Pay, agency premium, overhead and margin of the workers in post in {which}, "
+                "under its own settings, from daily counts over the measured days after the "
+                "change (set-up is in cost.one_off_setup_total).",
+                _LOWER,
+                number_format=MONEY,
+                only_when=_SCOPED,
+            ),
+            Kpi(
+                f"scope.turnover_rate_{side}",
+                f"Staff turnover, {name}",
+                "share of permanent staff a year",
+                f"Permanent staff of {which} who left in the measured period after the change, "
+                "a year, over its mean permanent staff.",
+                _LOWER,
+                number_format=PERCENT,
+                only_when=_SCOPED,
+            ),
+        )
+    )
+    return (work, staff, *people, *teams)
+
+
 def _in_summary_order(entries: tuple[Kpi, ...]) -> dict[str, Kpi]:
     order = list(AREAS)
     ranked = sorted(enumerate(entries), key=lambda pair: (order.index(pair[1].section), pair[0]))
@@ -859,7 +976,13 @@ def _in_summary_order(entries: tuple[Kpi, ...]) -> dict[str, Kpi]:
 
 
 CATALOGUE: dict[str, Kpi] = _in_summary_order(
-    (*_ENTRIES, *_outcome_entries(), *_component_entries(), *_group_entries())
+    (
+        *_ENTRIES,
+        *_outcome_entries(),
+        *_component_entries(),
+        *_group_entries(),
+        *_scope_entries(),
+    )
 )
 HEADLINE: tuple[str, ...] = tuple(key for key, kpi in CATALOGUE.items() if kpi.headline)
 

@@ -268,6 +268,9 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "returned_for_rework": model.commissioner.reworks,
         },
     }
+    if model.scope is not None:  # a scoped change: the option's part and the rest, apart
+        summary["run"]["scoped_option"] = model.option.organisation.preset
+        summary["scope"] = model.scope.summary(start)
     return _clean(summary)
 
 

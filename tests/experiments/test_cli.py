@@ -44,3 +44,5 @@ def test_kpis_lists_the_names_experiments_accept(capsys):
     assert main(["kpis"]) == 0
     out = capsys.readouterr().out
     assert "assessment.wait_median_days" in out and "waiting_for_assessment" in out
+    # KPIs only some runs report are listed with the runs that do.
+    assert "scope.people_waiting_mean_in_scope" in out and "scoped organisational change" in out

@@ -20,7 +20,7 @@ from typing import Any
 import annotated_types as at
 from carepath.sim import CarePathwayModel, build_scenario
 from carepath.sim.presets import PRESETS
-from carepath.sim.scenario import Scenario, ScenarioError
+from carepath.sim.scenario import GROUPS, Scenario, ScenarioError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -103,6 +103,10 @@ def _strategy(path: str, field: FieldInfo) -> st.SearchStrategy[Any]:
         return _integers(field.metadata)
     if annotation == int | None:
         return st.one_of(st.none(), _integers(field.metadata))
+    if annotation == float | None:
+        return st.one_of(st.none(), _floats(field.metadata, None))
+    if annotation == tuple[str, ...]:  # client groups, a few of them, perhaps one twice
+        return st.lists(st.sampled_from(GROUPS), max_size=len(GROUPS) + 1).map(tuple)
     if typing.get_origin(annotation) is tuple:
         items = typing.get_args(annotation)
         metadata = typing.get_args(items[0])[1].metadata

@@ -185,3 +185,31 @@ def test_a_fork_is_refused_once_its_change_day_has_passed(tmp_path):
     later = small_council(CHANGE | {"change.day": 50}, preset="care_trust_plus")
     with pytest.raises(SnapshotError, match=r"the change on day 50 must come after day 100"):
         load_snapshot(path, scenario=later)
+
+
+def test_scoped_options_forked_from_one_warm_up_are_their_unbroken_runs(tmp_path):
+    # One warm-up serves the whole-service option and options that take over part of it.
+    whole = small_council(CHANGE, preset="social_work_practice")
+    scoped = [
+        small_council(
+            CHANGE | {"change.scope.groups": ["learning_disability", "mental_health"]},
+            preset="social_work_practice",
+        ),
+        small_council(
+            CHANGE | {"change.scope.share": 0.4, "change.fade_per_year": 0.5},
+            preset="outsourced",
+        ),
+    ]
+    warm = CarePathwayModel(scenario=whole, rng=SEED)
+    warm.run(until=warm.change_day - 1)
+    path = save_snapshot(warm, tmp_path / "eve.snapshot")
+    for scenario in scoped:
+        model = load_snapshot(path, scenario=scenario)
+        results = model.run()
+        assert model.scope is not None and "scope" in results.summary
+        assert_same(results, CarePathwayModel(scenario=scenario, rng=SEED).run())
+    # A snapshot taken after the split carries the two teams on as the unbroken run.
+    split = CarePathwayModel(scenario=scoped[1], rng=SEED)
+    split.run(until=split.change_day + 30)
+    later = save_snapshot(split, tmp_path / "split.snapshot")
+    assert_same(load_snapshot(later).run(), CarePathwayModel(scenario=scoped[1], rng=SEED).run())

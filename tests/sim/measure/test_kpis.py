@@ -34,17 +34,35 @@ def _leaves(node: dict, prefix: str = "") -> dict:
     return found
 
 
+EVERY_RUN = {key for key, kpi in kpis.CATALOGUE.items() if kpi.only_when is None}
+
+
 def test_catalogue_holds_exactly_the_kpis_a_run_reports(summary):
     reported = {k: v for k, v in _leaves(summary).items() if not k.startswith("run.")}
     missing = sorted(set(reported) - set(kpis.CATALOGUE))
-    stale = sorted(set(kpis.CATALOGUE) - set(reported))
+    stale = sorted(EVERY_RUN - set(reported))
     assert not missing, f"KPIs the summary reports but the catalogue lacks: {missing}"
     assert not stale, f"catalogue entries no run reports: {stale}"
 
 
 def test_numeric_entries_are_the_kpis_experiments_can_keep(summary):
-    numeric = {key for key, kpi in kpis.CATALOGUE.items() if kpi.numeric}
+    numeric = {key for key in EVERY_RUN if kpis.CATALOGUE[key].numeric}
     assert numeric == set(flatten_kpis(summary))
+
+
+def test_a_scoped_change_reports_its_entries_too():
+    scenario = {
+        "run": {"warmup_days": 10},
+        "population": {"total": 60_000},
+        "change": {"enabled": True, "scope": {"share": 0.5}},
+        "organisation": {"preset": "social_work_practice"},
+    }
+    summary = CarePathwayModel(years=0.2, rng=3, scenario=scenario).run().summary
+    reported = {k for k in _leaves(summary) if not k.startswith("run.")}
+    assert reported == set(kpis.CATALOGUE)
+    scoped = {key for key, kpi in kpis.CATALOGUE.items() if kpi.only_when is not None}
+    assert scoped and all(key.startswith("scope.") for key in scoped)
+    assert summary["run"]["scoped_option"] == "social_work_practice"
 
 
 def test_every_entry_is_complete_and_labels_are_unique():

@@ -65,6 +65,10 @@ MECHANISM_TESTS: dict[str, str] = {
     # organisational change
     "organisation.setup_cost": "test_organisation.py::test_the_setup_cost_is_spread_over_the_setup_days",
     "organisation.setup_days": "test_organisation.py::test_the_setup_cost_is_spread_over_the_setup_days",
+    # the scope of a change: the part of the service the option takes over
+    "change.scope.groups": "test_scope.py::test_the_change_day_splits_staff_posts_cases_and_queues_by_scope",
+    "change.scope.share": "test_scope.py::test_a_scoped_option_changes_the_waits_of_people_in_scope_more_than_of_the_rest",
+    "change.scope.staff_share": "test_scope.py::test_a_larger_staff_share_shortens_waits_in_scope_and_lengthens_the_rest",
     # client groups (the largest group, physical support, unless a field is another's)
     "clients.physical_support.request_share": "test_groups.py::test_a_larger_request_share_makes_a_group_more_of_the_clients_and_spending",
     "clients.learning_disability.request_share": "test_groups.py::test_a_larger_request_share_makes_a_group_more_of_the_clients_and_spending",

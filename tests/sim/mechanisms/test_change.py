@@ -135,9 +135,10 @@ def test_drawn_current_values_replace_the_presets_own_in_the_warm_up_only():
     warm = warmup_of(option)
     assert warm.workforce.admin_share == 0.3 and warm.integration.early_referral_days == 0.5
     assert warm.approval.rework_share == preset_values("in_house")["approval.rework_share"]
-    assert option.workforce.admin_share == preset_values("social_work_practice")[
-        "workforce.admin_share"
-    ]
+    assert (
+        option.workforce.admin_share
+        == preset_values("social_work_practice")["workforce.admin_share"]
+    )
     # Another draw of the current arrangement is another warm-up.
     plain = small_council(ON, preset="social_work_practice")
     assert change.warmup_identity(option, warm) != change.warmup_identity(plain, warmup_of(plain))
