@@ -169,6 +169,7 @@ def plan_appraisal(appraisal: Appraisal, text: str, source: str) -> AppraisalPla
                         **values,
                         **council_values(drawn, draw),
                         **_warmed(own),
+                        **_scoped(a, option),
                     },
                 }
             )
@@ -224,6 +225,17 @@ def council_columns(appraisal: Appraisal, source: str) -> list[Column]:
             raise AppraisalError(f"uncertain.{path}: {exc}") from None
         columns.append(Column(COUNCIL, path, "assumption", distribution))
     return columns
+
+
+def _scoped(appraisal: Appraisal, option: str) -> dict[str, Any]:
+    """The option's scope as scenario paths (none for the whole service)."""
+    scope = appraisal.scope.get(option)
+    if scope is None:
+        return {}
+    return {
+        f"change.scope.{k}": list(v) if isinstance(v, tuple) else v
+        for k, v in scope.model_dump(exclude_unset=True).items()
+    }
 
 
 def _warmed(level: dict[str, float]) -> dict[str, Any]:

@@ -64,6 +64,19 @@ def plain(kpi: str) -> str:
     return re.sub(r" \([^)]*\)$", "", label(kpi)).lower()
 
 
+def scope_note(planned: AppraisalPlan, option: str) -> str:
+    """`` (taking over learning disability and half the cases)``; empty for the whole service."""
+    scope = planned.appraisal.scope.get(option)
+    if scope is None or scope.whole:
+        return ""
+    parts = []
+    if scope.groups:
+        parts.append(listed([g.replace("_", " ") for g in scope.groups]))
+    if scope.share < 1.0:
+        parts.append(f"{scope.share:.0%} of {'their' if scope.groups else 'the'} cases")
+    return f" (taking over {', '.join(parts)} only)"
+
+
 def listed(items: list[str]) -> str:
     """``a, b and c``."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
@@ -241,7 +254,7 @@ def committee_summary(
         ]
         word = "more" if cost["mean_difference"] > 0 else "less"
         sentence = (
-            f"{title(option)} would cost {fmt(COST_PV, abs(cost['mean_difference']))} {word} "
+            f"{title(option)}{scope_note(planned, option)} would cost {fmt(COST_PV, abs(cost['mean_difference']))} {word} "
             f"than {current} (90% range {fmt(COST_PV, cost['low'], signed=True)} to "
             f"{fmt(COST_PV, cost['high'], signed=True)}); its chance of better net benefit is "
             f"{mine.loc[NET_BENEFIT, 'p_better']:.0%}."

@@ -19,6 +19,9 @@ An appraisal file is TOML::
     file = "my_council.toml"          # optional, relative to this file
     set = { "population.total" = 50000 }
 
+    [scope.social_work_practice]      # an option that takes over part of the service
+    groups = ["learning_disability", "mental_health"]   # and/or share = 0.5
+
     [uncertain]                       # council values no preset sets, drawn too
     "approval.checker_fte" = { title = "Council checking officers", low = 1, high = 4 }
 
@@ -35,7 +38,7 @@ from typing import Annotated, Any, Literal
 from carepath.experiments.spec import ExperimentError, read_named_file
 from carepath.sim.measure.kpis import CATALOGUE, Better
 from carepath.sim.presets import MECHANISMS, ORGANISATIONAL_MODELS, PRESETS, field_bounds
-from carepath.sim.scenario import describe_errors
+from carepath.sim.scenario import Scope, describe_errors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 # HM Treasury Green Book: the social time preference rate for the first 30 years.
@@ -133,6 +136,11 @@ class Appraisal(_Strict):
     )
     scenario: Council = Field(default_factory=Council)
     decision: Decision = Field(default_factory=Decision)
+    scope: dict[str, Scope] = Field(
+        default_factory=dict,
+        description="the part of the service an option takes over, by option (client groups, "
+        "a share of cases, the staff who move: change.scope); default: the whole service",
+    )
     uncertain: dict[str, Uncertain] = Field(
         default_factory=dict,
         description="council values no preset sets, by scenario path, drawn like the options' "
@@ -168,6 +176,12 @@ class Appraisal(_Strict):
                 raise ValueError(
                     f"scenario.set: {path} is an option's value, drawn from its distribution; "
                     "edit sim/presets.toml or appraise a variant instead"
+                )
+        for option in self.scope:
+            if option not in self.options or option == self.current:
+                raise ValueError(
+                    f"scope.{option}: not an option of this appraisal (the current "
+                    "arrangement keeps the rest of the service, so it has no scope)"
                 )
         for path, entry in self.uncertain.items():
             where = f"uncertain.{path}"

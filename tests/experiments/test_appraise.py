@@ -112,6 +112,37 @@ def test_a_council_value_drawn_before_the_change_needs_levels(tmp_path):
         load_appraisal(path)
 
 
+def test_an_option_may_take_over_part_of_the_service(tmp_path):
+    from carepath.experiments.appraise.report import scope_note
+
+    path = _write(tmp_path)
+    path.write_text(
+        path.read_text().replace(
+            "[scenario.set]",
+            '[scope.social_work_practice]\ngroups = ["learning_disability"]\nshare = 0.5\n'
+            "[scenario.set]",
+        )
+    )
+    planned = load_appraisal(path)
+    arm = planned.plan.arms[planned.arm_of[(0, "social_work_practice")]][0]
+    assert arm.values["change.scope.groups"] == ["learning_disability"]
+    assert arm.values["change.scope.share"] == 0.5
+    level = planned.plan.arms[planned.arm_of[(0, "in_house")]][0]
+    assert not any(k.startswith("change.scope") for k in level.values)
+    note = scope_note(planned, "social_work_practice")
+    assert note == " (taking over learning disability, 50% of their cases only)"
+    with pytest.raises(AppraisalError, match=r"^scope.in_house: not an option of this appraisal"):
+        parse_appraisal({"seed": 1, "name": "x", "scope": {"in_house": {"share": 0.5}}})
+    with pytest.raises(AppraisalError, match=r"scope.outsourced.groups.*unknown client group"):
+        parse_appraisal(
+            {
+                "seed": 1,
+                "name": "x",
+                "scope": {"outsourced": {"groups": ["elderly"]}},
+            }
+        )
+
+
 def test_council_values_are_drawn_with_the_levels_or_in_every_draw(tmp_path):
     path = _write(tmp_path)
     text = path.read_text().replace('"approval.checker_fte" = 0.4\n', "")
