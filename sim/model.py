@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import mesa
 import numpy as np
 from carepath.sim.commissioner import Commissioner
 from carepath.sim.engine.calendar import CalendarModel
@@ -19,6 +18,7 @@ from carepath.sim.engine.ledger import Ledger
 from carepath.sim.engine.streams import Stream, make_streams
 from carepath.sim.hospital import Hospital
 from carepath.sim.measure.breakdown import Breakdown
+from carepath.sim.measure.collector import DailyCollector
 from carepath.sim.measure.reporters import DAILY_REPORTERS
 from carepath.sim.measure.summary import RunResults, summarise
 from carepath.sim.measure.tallies import (
@@ -214,7 +214,7 @@ class CarePathwayModel(CalendarModel):
         )
         self._populate_waiting_list()
         self.calendar.every(7.0, 7.0, self.review_workforce)
-        self.datacollector = mesa.DataCollector(model_reporters=dict(DAILY_REPORTERS))
+        self.datacollector = DailyCollector(dict(DAILY_REPORTERS))
         self.datacollector.collect(self)
 
     # -- set-up ---------------------------------------------------------------------------
