@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from carepath.sim.commissioner import Commissioner
 from carepath.sim.engine.calendar import CalendarModel
-from carepath.sim.engine.events import EventLog
+from carepath.sim.engine.events import EventCount, EventLog
 from carepath.sim.engine.gcpolicy import fewer_collections
 from carepath.sim.engine.ledger import Ledger
 from carepath.sim.engine.streams import Stream, make_streams
@@ -709,12 +709,24 @@ class CarePathwayModel(CalendarModel):
                     progress(self.steps)
         return self.results()
 
+    def keep_only(self, *, events: bool) -> None:
+        """Say what the caller will read of the results, so that the rest is not kept.
+
+        Args:
+            events: False when no one will read the per-person event log: from now on only
+                its length is kept (the summary's ``events_logged``), and ``results().events``
+                is None. A run's summary and daily series are the same either way.
+        """
+        if not events and isinstance(self.log, EventLog):
+            self.log = EventCount(len(self.log))
+
     def results(self) -> RunResults:
         """Summary KPIs, daily time series and the event log of the run so far."""
+        log = self.log
         return RunResults(
             summary=summarise(self),
             timeseries=self.datacollector.get_model_vars_dataframe().rename_axis("day"),
-            events=self.log.to_frame(),
+            events=log.to_frame() if isinstance(log, EventLog) else None,
         )
 
 
