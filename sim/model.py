@@ -531,6 +531,8 @@ class CarePathwayModel(CalendarModel):
         self.log.record(person.person_id, self.now, person.state, state, cause, cost)
         self.state_counts[person.state] -= 1
         self.state_counts[state] += 1
+        if person.delayed:
+            self.hospital.delayed_moved(person.state, state)
 
     def person_exits(self, person: ServiceUser, state: State) -> None:
         """The episode has ended: follow up outcomes, maybe plan a repeat contact, remove."""
