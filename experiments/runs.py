@@ -256,6 +256,11 @@ def execute(task: RunTask) -> RunOutcome:
         model = model_class(
             scenario=task.scenario, rng=replication_seed(task.seed, task.replication)
         )
+        # A run's row holds KPIs and kept series, never the event log: a model that can
+        # (``CarePathwayModel.keep_only``) does not keep it.
+        keep_only = getattr(model, "keep_only", None)
+        if keep_only is not None:
+            keep_only(events=False)
         results = model.run()
         kpis = _select(task, flatten_kpis(results.summary))
         series = _keep_series(task, results.timeseries)

@@ -38,6 +38,9 @@ class Hospital(mesa.Agent):
         self.daily_admission_rates = [n * r / 365.0 for n, r in zip(sizes, rates, strict=True)]
         self.admissions = 0
         self.delayed_people: set[ServiceUser] = set()
+        # Of them, those waiting for long-term support: kept as people move (`delayed_moved`)
+        # rather than counted each day, when the daily series asks for it.
+        self._delayed_awaiting = 0
         self.in_beds = 0
         self.delayed_bed_days = Integrator()
 
@@ -77,14 +80,23 @@ class Hospital(mesa.Agent):
 
     def delayed_awaiting_long_term_care(self) -> int:
         """Delayed patients whose discharge waits for long-term support (at home or in a home)."""
-        return sum(p.state in _AWAITING_LONG_TERM_CARE for p in self.delayed_people)
+        return self._delayed_awaiting
+
+    def delayed_moved(self, before: State, after: State) -> None:
+        """A delayed patient moves from state ``before`` to ``after`` (the model tells)."""
+        self._delayed_awaiting += (after in _AWAITING_LONG_TERM_CARE) - (
+            before in _AWAITING_LONG_TERM_CARE
+        )
 
     def set_delayed(self, person: ServiceUser, delayed: bool) -> None:
         """Start or stop counting ``person``'s bed-days as delayed."""
         if delayed != person.delayed:
             person.delayed = delayed
+            awaiting = person.state in _AWAITING_LONG_TERM_CARE
             if delayed:
                 self.delayed_people.add(person)
+                self._delayed_awaiting += awaiting
             else:
                 self.delayed_people.discard(person)
+                self._delayed_awaiting -= awaiting
             self.delayed_bed_days.change(1.0 if delayed else -1.0, self.model.now)

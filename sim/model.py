@@ -9,16 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import mesa
 import numpy as np
 from carepath.sim.commissioner import Commissioner
 from carepath.sim.engine.calendar import CalendarModel
-from carepath.sim.engine.events import EventLog
+from carepath.sim.engine.events import EventCount, EventLog
 from carepath.sim.engine.gcpolicy import fewer_collections
 from carepath.sim.engine.ledger import Ledger
 from carepath.sim.engine.streams import Stream, make_streams
 from carepath.sim.hospital import Hospital
 from carepath.sim.measure.breakdown import Breakdown
+from carepath.sim.measure.collector import DailyCollector
 from carepath.sim.measure.reporters import DAILY_REPORTERS
 from carepath.sim.measure.summary import RunResults, summarise
 from carepath.sim.measure.tallies import (
@@ -33,6 +33,8 @@ from carepath.sim.mechanisms.workforce import funded_posts, pay_per_day
 from carepath.sim.person import ServiceUser, Traits
 from carepath.sim.presets import preset_values
 from carepath.sim.scenario import (
+    ClientGroup,
+    Demand,
     Organisation,
     Scenario,
     ScenarioError,
@@ -166,6 +168,10 @@ class CarePathwayModel(CalendarModel):
         self._dormant: list[tuple[float, int, Traits, float, float, int]] = []
 
         self.groups = config.clients.as_tuple()
+        # What new people's traits are drawn with, by age band and group, and the demand
+        # settings they were worked out from (`draw_traits`).
+        self._traits_for: Demand | None = None
+        self._trait_table: list[list[tuple[float, float, float, float]]] = []
         self._group_weights = {
             hospital: [
                 groups.group_weights(config.clients, band, hospital=hospital) for band in range(3)
@@ -213,7 +219,7 @@ class CarePathwayModel(CalendarModel):
         )
         self._populate_waiting_list()
         self.calendar.every(7.0, 7.0, self.review_workforce)
-        self.datacollector = mesa.DataCollector(model_reporters=dict(DAILY_REPORTERS))
+        self.datacollector = DailyCollector(dict(DAILY_REPORTERS))
         self.datacollector.collect(self)
 
     # -- set-up ---------------------------------------------------------------------------
@@ -580,32 +586,32 @@ class CarePathwayModel(CalendarModel):
             hospital: a patient referred on discharge (the mix leans to groups admitted more).
         """
         demand = self.config.demand
+        if demand is not self._traits_for:  # a new scenario (a change, a fade, adopt)
+            self._trait_table = _trait_table(demand, self.groups)
+            self._traits_for = demand
         u_group = stream.uniform()
         if group is None:
             group = groups.choose(self._group_weights[hospital][band], u_group)
-        kind = self.groups[group]
+        mean, drift, scale, self_funder = self._trait_table[band][group]
         if need is None:
-            mean = contact_need_mean(demand, kind)
             need = _beta(stream, mean, demand.need_at_contact.concentration)
-        drift = demand.deterioration_per_year * kind.drift_factor / 365.0
-        if drift > 0:  # frailty speeds up with age; recovery between crises does not
-            drift *= demand.deterioration_by_age.as_tuple()[band]
         # Individual rates vary about the group's (gamma, shape 2); an episodic group's drift is
         # a recovery, so the rate keeps its sign.
-        rate = math.copysign(float(stream.generator.gamma(2.0, abs(drift) / 2.0 or 1.0)), drift)
+        rate = math.copysign(float(stream.generator.gamma(2.0, scale)), drift)
+        uniform = stream.uniform
+        # Positional, in the fields' order: the draws are made in that order.
         return Traits(
-            band=band,
-            group=group,
-            need=need,
-            deterioration_per_day=rate if drift else 0.0,
-            has_carer=stream.uniform() < demand.informal_carer_share,
-            self_funder=stream.uniform()
-            < demand.self_funder_share.as_tuple()[band] * kind.self_funder_factor,
-            u_resolve=stream.uniform(),
-            u_offer=stream.uniform(),
-            u_reable=stream.uniform(),
-            u_d2a=stream.uniform(),
-            u_setting=stream.uniform(),
+            band,
+            group,
+            need,
+            rate if drift else 0.0,
+            uniform() < demand.informal_carer_share,  # has_carer
+            uniform() < self_funder,
+            uniform(),  # u_resolve
+            uniform(),  # u_offer
+            uniform(),  # u_reable
+            uniform(),  # u_d2a
+            uniform(),  # u_setting
         )
 
     def _new_person_id(self) -> int:
@@ -624,6 +630,8 @@ class CarePathwayModel(CalendarModel):
         self.state_counts[state] += 1
         if self.scope is not None:
             self.scope.moved(person, state)
+        if person.delayed:
+            self.hospital.delayed_moved(person.state, state)
 
     def person_exits(self, person: ServiceUser, state: State) -> None:
         """The episode has ended: follow up outcomes, maybe plan a repeat contact, remove."""
@@ -805,13 +813,47 @@ class CarePathwayModel(CalendarModel):
                     progress(self.steps)
         return self.results()
 
+    def keep_only(self, *, events: bool) -> None:
+        """Say what the caller will read of the results, so that the rest is not kept.
+
+        Args:
+            events: False when no one will read the per-person event log: from now on only
+                its length is kept (the summary's ``events_logged``), and ``results().events``
+                is None. A run's summary and daily series are the same either way.
+        """
+        if not events and isinstance(self.log, EventLog):
+            self.log = EventCount(len(self.log))
+
     def results(self) -> RunResults:
         """Summary KPIs, daily time series and the event log of the run so far."""
+        log = self.log
         return RunResults(
             summary=summarise(self),
             timeseries=self.datacollector.get_model_vars_dataframe().rename_axis("day"),
-            events=self.log.to_frame(),
+            events=log.to_frame() if isinstance(log, EventLog) else None,
         )
+
+
+def _trait_table(
+    demand: Demand, kinds: tuple[ClientGroup, ...]
+) -> list[list[tuple[float, float, float, float]]]:
+    """By age band and group: mean need at contact, drift a day, its gamma scale, self-funder share.
+
+    Worked out once per scenario rather than for each new person (a city has a hundred
+    thousand new contacts a year), with the same arithmetic, so the same numbers.
+    """
+    table = []
+    for band in range(3):
+        row = []
+        for kind in kinds:
+            drift = demand.deterioration_per_year * kind.drift_factor / 365.0
+            if drift > 0:  # frailty speeds up with age; recovery between crises does not
+                drift *= demand.deterioration_by_age.as_tuple()[band]
+            self_funder = demand.self_funder_share.as_tuple()[band] * kind.self_funder_factor
+            mean = contact_need_mean(demand, kind)
+            row.append((mean, drift, abs(drift) / 2.0 or 1.0, self_funder))
+        table.append(row)
+    return table
 
 
 def _beta(stream: Stream, mean: float, concentration: float) -> float:

@@ -7,12 +7,11 @@ ends. They are never woken daily: everything that happens to them is a scheduled
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
-from carepath.sim.engine.calendar import Calendar, Timer
+from carepath.sim.engine.calendar import Timer
 from carepath.sim.mechanisms import (
     assessment,
     discharge,
@@ -76,13 +75,6 @@ class Spell:
     units: float
     start: float
     rate: float  # £ a day
-
-
-def _replace(old: Timer | None, calendar: Calendar, delay: float, action) -> Timer | None:
-    """Cancel ``old`` and schedule ``action`` after ``delay`` days (never, if infinite)."""
-    if old is not None:
-        old.cancel()
-    return calendar.after(delay, action) if math.isfinite(delay) else None
 
 
 class ServiceUser(mesa.Agent):
@@ -168,7 +160,7 @@ class ServiceUser(mesa.Agent):
             setattr(self, slot, None)
 
     def _after(self, slot: str, delay: float, action) -> None:
-        setattr(self, slot, _replace(getattr(self, slot), self.model.calendar, delay, action))
+        setattr(self, slot, self.model.calendar.replace(getattr(self, slot), delay, action))
 
     def refresh_risks(self) -> None:
         """Redraw the times of death, of leaving long-term care and of hospital admission.
@@ -201,7 +193,7 @@ class ServiceUser(mesa.Agent):
             admission = model.streams["hospital"].time_to_event(rate)
             if admission < first:
                 first, action = admission, self.be_admitted
-        self._risk = _replace(self._risk, model.calendar, first, action)
+        self._risk = model.calendar.replace(self._risk, first, action)
 
     # -- arrival --------------------------------------------------------------------------
     def contact(self) -> None:

@@ -26,6 +26,9 @@ REVIEW_CAUSES = ("reviewed", "review_needs_care_home")
 class CalibrationModel(CarePathwayModel):
     """``CarePathwayModel`` with a ``balance`` section in its run summary."""
 
+    def keep_only(self, *, events: bool) -> None:
+        """Keep everything: the ``balance`` section reads the event log (reviews done)."""
+
     def results(self) -> RunResults:
         """The usual results, with ``summary["balance"]``."""
         results = super().results()

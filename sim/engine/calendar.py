@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import mesa
     from mesa.time import Event
 
+_isfinite = math.isfinite
 # Compact when cancelled entries outnumber live ones two to one, and are at least this many.
 _COMPACT_MIN = 20_000
 
@@ -140,6 +141,24 @@ class Calendar:
             raise ValueError(f"cannot schedule {delay} days ago")
         return self._add(self._model.now + delay, action)
 
+    def replace(self, old: Timer | None, delay: float, action: Callable[[], None]) -> Timer | None:
+        """Cancel ``old`` (if any) and run ``action()`` ``delay`` days from now (never, if infinite).
+
+        The way a person redraws a timer, hundreds of thousands of times a run: ``old.cancel()``
+        and ``after`` in one call.
+
+        Raises:
+            ValueError: if ``delay`` is negative.
+        """
+        if old is not None and old[2] is not None:
+            old[2] = None
+            old[3]._cancelled += 1
+        if not _isfinite(delay):
+            return None
+        if delay < 0:
+            raise ValueError(f"cannot schedule {delay} days ago")
+        return self._add(self._model.now + delay, action)
+
     def every(self, interval: float, start: float, action: Callable[[], None]) -> Recurring:
         """Run ``action()`` at ``start`` and then every ``interval`` (like Mesa's Schedule).
 
@@ -189,7 +208,15 @@ class Calendar:
         bound = self._bound()
         pop = heapq.heappop
         try:
-            while (timer := self._head()) is not None:
+            while True:
+                today = self._today
+                if today and today[0][2] is not None:
+                    timer = today[0]  # the usual case, without a call to `_head`
+                else:
+                    timer = self._head()
+                    if timer is None:
+                        break
+                    today = self._today
                 at = timer[0]
                 if at > now:
                     if at >= bound:
@@ -198,7 +225,7 @@ class Calendar:
                     last = math.inf  # no other Mesa event can be pending at this instant
                 elif timer[1] > last:
                     break
-                pop(self._today)
+                pop(today)
                 self._size -= 1
                 action = timer[2]
                 timer[2] = None

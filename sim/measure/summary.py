@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class RunResults:
-    """The three outputs of a run."""
+    """The three outputs of a run (``events`` is None when the run kept none: ``keep_only``)."""
 
     summary: dict[str, Any]
     timeseries: pd.DataFrame
-    events: pd.DataFrame
+    events: pd.DataFrame | None
 
 
 def _percentile(values: np.ndarray, q: float) -> float:

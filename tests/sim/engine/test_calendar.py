@@ -150,3 +150,19 @@ class _Probe:
 
     def __call__(self):
         self.seen.append((self.model.now, self.model.time))
+
+
+def test_replace_cancels_the_old_timer_and_schedules_the_new_one():
+    model = Recorder()
+    calendar = model.calendar
+    first = calendar.after(1.0, model.note("first"))
+    second = calendar.replace(first, 2.5, model.note("second"))
+    assert first.cancelled and not second.cancelled and second.time == 2.5
+    assert calendar.replace(None, 0.5, model.note("third")).time == 0.5
+    # An infinite delay only cancels (a hazard of zero: the event never comes).
+    assert calendar.replace(second, float("inf"), model.note("never")) is None
+    assert second.cancelled and len(calendar) == 1
+    model.run_for(5)
+    assert model.ran == [("third", 0.5)]
+    with pytest.raises(ValueError, match="days ago"):
+        calendar.replace(None, -1.0, model.note("past"))
