@@ -1,15 +1,84 @@
 """ECharts options for the dashboards (rendered by ``solara.FigureEcharts``).
 
 ECharts is drawn in the browser from a small JSON option, and Solara serves its script from
-the local asset cache, so charts cost little to update and need no internet.
+the local asset cache, so charts cost little to update and need no internet. Solara passes
+the option as JSON, so no JavaScript function can format a label: times are written as
+category names (``2y 3m``) and units go into string templates instead.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 PALETTE = ("#1565c0", "#e65100", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457")
+WEEK = 7
+DAYS_PER_MONTH = 365 / 12
+WARMUP_FILL = "rgba(120, 120, 120, 0.12)"
+WARMUP_LABEL = "warm-up: left out of results"
+
+
+def elapsed(day: int) -> str:
+    """Time since the start, to the nearest month: ``0m``, ``3m``, ``1y``, ``2y 5m``."""
+    years, months = divmod(round(day / DAYS_PER_MONTH), 12)
+    if not years:
+        return f"{months}m"
+    return f"{years}y {months}m" if months else f"{years}y"
+
+
+def time_axis(horizon: int) -> list[str]:
+    """The x-axis of a run's charts: a category a week from day 0 to ``horizon``."""
+    return [elapsed(day) for day in range(0, horizon + WEEK, WEEK)]
+
+
+def label_every(horizon: int) -> int:
+    """Weeks between time-axis labels: a year (52 weeks) on long runs, a quarter on short ones.
+
+    52 weeks is 364 days, so label ``k`` falls ``k`` days before the ``k``-th anniversary and
+    still rounds to ``ky`` for ten years and more.
+    """
+    return 52 if horizon > 2 * 365 else 13
+
+
+def slug(text: str) -> str:
+    """A file name made of ``text``: ``People waiting`` -> ``people-waiting``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def png_toolbox(title: str) -> dict[str, Any]:
+    """ECharts' own save-as-image button: the chart as a PNG named after its title."""
+    return {
+        "right": 8,
+        "top": 0,
+        "feature": {
+            "saveAsImage": {
+                "title": "Download PNG",
+                "name": slug(title),
+                "type": "png",
+                "pixelRatio": 2,
+                "backgroundColor": "#ffffff",
+            }
+        },
+    }
+
+
+def axis_template(unit: str) -> str:
+    """The y-axis labels' template for ``unit``: ``£{value}m``, ``{value}%`` or ``{value}``."""
+    if unit.startswith("£ million"):
+        return "£{value}m"
+    if unit.startswith("%"):
+        return "{value}%"
+    return "{value}"
+
+
+def short_unit(unit: str) -> str:
+    """``unit`` as a series name carries it: ``£ million`` -> ``£m``, ``% of ...`` -> ``%``."""
+    if unit.startswith("£ million"):
+        return "£m" + unit.removeprefix("£ million")
+    if unit.startswith("%"):
+        return "%"
+    return unit
 
 
 def line_option(
@@ -17,52 +86,115 @@ def line_option(
     unit: str,
     days: Sequence[int],
     lines: dict[str, Sequence[float | None]],
+    *,
+    horizon: int | None = None,
+    warmup: int = 0,
 ) -> dict[str, Any]:
-    """A line chart over simulated days (x in years), one line per entry of ``lines``."""
-    series = [
+    """A line chart over simulated days, one line per entry of ``lines``.
+
+    The x-axis is time since the start in years and months (``1y 3m``), a category a week,
+    drawn to ``horizon`` so the run's end is in view. Each line's name carries the unit, as
+    the tooltip prints names beside values.
+
+    Args:
+        title: the chart's title.
+        unit: what the values count (``people``, ``£ million``, ``% of working hours``).
+        days: the simulated day of each value.
+        lines: name -> values, one per day of ``days``.
+        horizon: the run's last day (default: the last of ``days``).
+        warmup: days at the start shaded as the warm-up the run's results leave out.
+    """
+    end = max(horizon if horizon is not None else 0, days[-1] if len(days) else 0)
+    suffix = short_unit(unit)
+    series: list[dict[str, Any]] = [
         {
-            "name": name,
+            "name": f"{name} ({suffix})" if suffix else name,
             "type": "line",
             "showSymbol": False,
             "connectNulls": True,
-            "data": [[round(d / 365, 3), v] for d, v in zip(days, values, strict=True)],
+            # x is the week's index, fractional for a day between weeks.
+            "data": [[round(d / WEEK, 3), v] for d, v in zip(days, values, strict=True)],
         }
         for name, values in lines.items()
     ]
+    if warmup > 0 and series:
+        series[0]["markArea"] = {
+            "silent": True,
+            "itemStyle": {"color": WARMUP_FILL},
+            "label": {"position": "insideTopLeft", "color": "#555", "fontSize": 11},
+            "data": [[{"name": WARMUP_LABEL, "xAxis": 0}, {"xAxis": round(warmup / WEEK, 3)}]],
+        }
     return {
         # Redrawn on every update: animation would only lag behind the run.
         "animation": False,
         "color": list(PALETTE),
         "title": {"text": title, "subtext": unit, "left": 8, "textStyle": {"fontSize": 14}},
+        "toolbox": png_toolbox(title),
         "legend": {"bottom": 0, "type": "scroll"},
-        "grid": {"left": 56, "right": 40, "top": 52, "bottom": 56},
+        "grid": {"left": 8, "right": 24, "top": 56, "bottom": 36, "containLabel": True},
         "tooltip": {"trigger": "axis"},
-        "xAxis": {"type": "value", "name": "years", "nameGap": 6, "min": 0},
-        "yAxis": {"type": "value", "scale": False},
+        "xAxis": {
+            "type": "category",
+            "data": time_axis(end),
+            "boundaryGap": False,
+            "axisLabel": {"interval": label_every(end) - 1, "hideOverlap": True},
+            "axisTick": {"interval": label_every(end) - 1},
+        },
+        "yAxis": {"type": "value", "axisLabel": {"formatter": axis_template(unit)}},
         "series": series,
     }
 
 
 def sankey_option(edges: Sequence[tuple[str, str, int]], title: str) -> dict[str, Any]:
-    """A Sankey diagram of ``(source, target, count)`` moves."""
-    names = sorted({n for src, dst, _ in edges for n in (src, dst)})
-    note = "" if edges else "no moves yet: press Play or Step"
+    """A Sankey diagram of ``(source, target, count)`` moves; each stage's label has its count.
+
+    A stage's count is the larger of the moves into it and out of it, so the first stage
+    (contacts) shows its outflow and the exits their inflow.
+    """
+    inflow: dict[str, int] = {}
+    outflow: dict[str, int] = {}
+    for src, dst, n in edges:
+        outflow[src] = outflow.get(src, 0) + n
+        inflow[dst] = inflow.get(dst, 0) + n
+    names = sorted(set(inflow) | set(outflow))
+    note = (
+        "moves between stages; hover a band for its count"
+        if edges
+        else ("no moves yet: press Play or Step")
+    )
     return {
         "animation": False,
         "title": {"text": title, "subtext": note, "left": 8, "textStyle": {"fontSize": 14}},
+        "toolbox": png_toolbox(title),
         "tooltip": {"trigger": "item"},
         "series": [
             {
                 "type": "sankey",
-                "top": 40,
+                "top": 48,
                 "left": 8,
-                "right": 150,
+                "right": 190,
                 "bottom": 8,
-                "nodeGap": 10,
+                # Room between stages keeps one stage's label off the next one's.
+                "nodeGap": 14,
+                "layoutIterations": 64,
                 "emphasis": {"focus": "adjacency"},
                 "lineStyle": {"color": "gradient", "curveness": 0.5, "opacity": 0.35},
-                "label": {"fontSize": 11},
-                "data": [{"name": n} for n in names],
+                # A pale backing keeps a label readable where it crosses the bands.
+                "label": {
+                    "fontSize": 11,
+                    "backgroundColor": "rgba(255, 255, 255, 0.8)",
+                    "padding": [1, 3],
+                    "borderRadius": 2,
+                },
+                "data": [
+                    {
+                        "name": n,
+                        "label": {
+                            "formatter": f"{n}: {max(inflow.get(n, 0), outflow.get(n, 0)):,}"
+                        },
+                    }
+                    for n in names
+                ],
                 "links": [{"source": s, "target": t, "value": n} for s, t, n in edges],
             }
         ],
@@ -102,10 +234,17 @@ def interval_option(
             + "mean (line) and 95% interval (box); dots: runs",
             "left": 8,
         },
+        "toolbox": png_toolbox(title),
         "tooltip": {"trigger": "item"},
         "grid": {"left": 8, "right": 24, "top": 60, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value", "scale": True},
-        "yAxis": {"type": "category", "data": list(labels), "inverse": True},
+        "xAxis": {"type": "value", "scale": True, "axisLabel": {"formatter": axis_template(unit)}},
+        "yAxis": {
+            "type": "category",
+            "data": list(labels),
+            "inverse": True,
+            # Long arm names wrap at this width rather than push the plot off the card.
+            "axisLabel": {"width": 220, "overflow": "break"},
+        },
         "series": [
             {
                 "name": "95% interval",

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from html import escape
 
 import solara
@@ -16,6 +18,7 @@ from carepath.dashboards.widgets import (
     ChartGrid,
     Heading,
     RunControls,
+    WarmupNote,
     restart_simulation,
     use_play_loop,
     use_simulation,
@@ -39,9 +42,50 @@ def build(presets: list[str], seed: int, years: int) -> Simulation:
     return Simulation({preset_title(p): make_model(p, {"years": years}, seed) for p in presets})
 
 
+def table_rows(snapshot: Snapshot) -> list[dict[str, str]]:
+    """The KPI table as plain rows, for the page and its CSV: one row per KPI.
+
+    Each row has the KPI, its unit, which way is better, what it measures, and per model its
+    value and (after the first model, the baseline) the difference from the baseline.
+    """
+    labels = list(snapshot.runs)
+    base = snapshot.runs[labels[0]].kpis
+    rows = []
+    for kpi in indicators.KPIS:
+        row = {
+            "KPI": kpi.label,
+            "unit": kpi.entry.unit,
+            "better": kpi.entry.better.value,
+            "definition": kpi.definition,
+        }
+        for i, label in enumerate(labels):
+            value = snapshot.runs[label].kpis[kpi.key]
+            row[label] = indicators.format_kpi(kpi, value)
+            if i:
+                row[f"{label}: difference from {labels[0]}"] = indicators.difference(
+                    kpi, value, base[kpi.key]
+                )[0]
+        rows.append(row)
+    return rows
+
+
+def table_csv(snapshot: Snapshot) -> str:
+    """The KPI table as CSV text (values as printed on the page, units in their own column)."""
+    out = io.StringIO()
+    rows = table_rows(snapshot)
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
 @solara.component
 def KpiTable(snapshot: Snapshot):
-    """KPIs per model, with the difference from the first model under each value."""
+    """KPIs per model, with the difference from the first model under each value.
+
+    Each KPI's name carries its unit and which way is better; resting the pointer on it shows
+    what it measures.
+    """
     labels = list(snapshot.runs)
     base = snapshot.runs[labels[0]].kpis
     header = "".join(f"<th>{escape(label)}</th>" for label in labels)
@@ -56,15 +100,52 @@ def KpiTable(snapshot: Snapshot):
                 f"<td>{indicators.format_kpi(kpi, value)}"
                 f"<div style='font-size:12px;color:{colour}'>{text}</div></td>"
             )
-        rows.append(
-            f"<tr><th style='text-align:left'>{escape(kpi.label)}</th>{''.join(cells)}</tr>"
+        name = (
+            f"<th class='kpi-name' title='{escape(kpi.definition, quote=True)}'>"
+            f"{escape(kpi.label)}<div class='kpi-unit'>{escape(kpi.entry.unit)} \u00b7 "
+            f"{escape(kpi.direction)}</div></th>"
         )
+        rows.append(f"<tr>{name}{''.join(cells)}</tr>")
     solara.HTML(
         tag="table",
         unsafe_innerHTML=f"<thead><tr><th></th>{header}</tr></thead><tbody>{''.join(rows)}</tbody>",
         classes=["kpi-table"],
         style="width: 100%; border-spacing: 12px 6px;",
     )
+
+
+def compare_lines(key: str, snapshot: Snapshot) -> tuple[str, dict[str, list[float | None]]]:
+    """The title and the lines of chart ``key`` with one line per model.
+
+    A chart of several lines in the live page becomes, per model, the line its title is about:
+    long-term care sums its four settings, and spend keeps the budget as a line of its own
+    (one per model only if their budgets differ).
+    """
+    views = snapshot.runs
+    if key == "long_term":
+        return "People in long-term care (all settings)", {
+            label: _sum(view.lines[key].values()) for label, view in views.items()
+        }
+    if key == "spend":
+        lines = {label: view.lines[key]["spend"] for label, view in views.items()}
+        budgets = {label: view.lines[key]["budget"] for label, view in views.items()}
+        if len({tuple(b) for b in budgets.values()}) == 1:
+            lines["budget"] = next(iter(budgets.values()))
+        else:
+            lines.update({f"{label}: budget": b for label, b in budgets.items()})
+        return "Spend against budget (to date)", lines
+    chart = next(c for c in indicators.CHARTS if c.key == key)
+    first = next(iter(chart.lines))
+    title = chart.title if len(chart.lines) == 1 else f"{chart.title} {first}"
+    return title, {label: view.lines[key][first] for label, view in views.items()}
+
+
+def _sum(lines) -> list[float | None]:
+    """Point-by-point sum of equally long lines (a missing point is missing in the sum)."""
+    return [
+        None if any(v is None for v in values) else round(sum(values), 3)
+        for values in zip(*lines, strict=True)
+    ]
 
 
 @solara.component
@@ -101,7 +182,7 @@ def ComparePage():
             )
         with solara.Card("Models to compare", margin=0):
             solara.SelectMultiple(
-                "Organisational models (2 to 4; the first is the baseline)",
+                "Organisational models (2 to 4)",
                 values=[preset_title(p) for p in presets.value],
                 all_values=[preset_title(p) for p in PRESETS],
                 on_value=on_presets,
@@ -117,28 +198,30 @@ def ComparePage():
                 on_value=lambda y: (years.set(y), restart(presets.value, seed_text.value, y)),
             )
             solara.Text(
-                "Every model sees the same people arrive with the same luck, so differences "
-                "come from the organisational model.",
-                style={"font-size": "12px", "color": "#555"},
+                "The first model chosen is the baseline the others are compared with. Every "
+                "model sees the same people arrive with the same luck (one run each, on one "
+                "seed), so a difference is the organisational model's and this seed's: try "
+                "other seeds, or a sweep with replications, before trusting a small one.",
+                classes=["compare-rule"],
+                style={"font-size": "12px", "color": "#555", "display": "block"},
             )
     Heading("Compare organisational models")
     if error.value:
         solara.Error(error.value)
     snap = snapshot.value
+    WarmupNote(snap)
     with solara.Card(margin=0):
         KpiTable(snap)
-    ChartGrid(
-        {
-            chart.key: charts.line_option(
-                chart.title,
-                chart.unit,
-                snap.days,
-                # The chart's first line for each model, e.g. people waiting for assessment.
-                {
-                    label: next(iter(view.lines[chart.key].values()))
-                    for label, view in snap.runs.items()
-                },
-            )
-            for chart in indicators.CHARTS
-        }
-    )
+        solara.FileDownload(
+            lambda: table_csv(snap),
+            filename="carepath-compare.csv",
+            label="Download table (CSV)",
+            mime_type="text/csv",
+        )
+    options = {}
+    for chart in indicators.CHARTS:
+        title, lines = compare_lines(chart.key, snap)
+        options[chart.key] = charts.line_option(
+            title, chart.unit, snap.days, lines, horizon=snap.horizon, warmup=snap.warmup
+        )
+    ChartGrid(options)

@@ -150,7 +150,7 @@ def test_live_page_plays_and_switches_preset(server, page):
     page.get_by_text("Day 0 of 3,650").wait_for()
     for label in ("Play", "Step", "Reset"):
         assert page.get_by_role("button", name=label).is_visible()
-    assert page.get_by_text("Social workers (funded posts): 80").is_visible()
+    assert page.get_by_text("Funded social-worker posts: 80").is_visible()
     _charts_drawn(page, 9)
     before = _canvas(page, "waiting")
 

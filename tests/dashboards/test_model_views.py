@@ -57,7 +57,26 @@ def test_every_chart_line_has_a_point_per_sampled_day(year_run):
             values = line(year_run, days)
             assert len(values) == len(days), (chart.key, name)
     option = charts.line_option("t", "u", days.tolist(), {"a": [1.0] * len(days)})
-    assert option["series"][0]["data"][-1] == [round(120 / 365, 3), 1.0]
+    assert option["series"][0]["data"][-1] == [round(120 / 7, 3), 1.0]
+
+
+def test_time_axis_reads_in_years_and_months():
+    assert [charts.elapsed(d) for d in (0, 91, 364, 365 + 91, 3640)] == [
+        "0m",
+        "3m",
+        "1y",
+        "1y 3m",
+        "10y",
+    ]
+    # Labels a year apart on long runs land on whole years for ten years.
+    axis = charts.time_axis(3650)
+    assert [axis[k * 52] for k in range(11)] == ["0m", *(f"{k}y" for k in range(1, 11))]
+    assert charts.label_every(3650) == 52 and charts.label_every(365) == 13
+    option = charts.line_option("Spend", "£ million", [0, 7], {"spend": [0.0, 1.5]}, horizon=365)
+    assert option["series"][0]["name"] == "spend (£m)"
+    assert option["yAxis"]["axisLabel"]["formatter"] == "£{value}m"
+    assert option["toolbox"]["feature"]["saveAsImage"]["name"] == "spend"
+    assert "markArea" not in option["series"][0]  # no warm-up given, none drawn
 
 
 def test_kpis_are_numbers(year_run):
