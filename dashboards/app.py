@@ -57,6 +57,15 @@ TABLES_AND_CARDS = """
 .kpi-card .kpi-value { font-size: 22px; font-weight: 500; }
 .kpi-card .kpi-note, .kpi-card .kpi-better { font-size: 12px; color: #555; }
 .kpi-card .kpi-definition { display: none; }
+/* On a phone a table's rows stack: each value under its KPI, named by its column. */
+@media (max-width: 600px) {
+  .kpi-table thead { display: none; }
+  .kpi-table tr, .kpi-table th, .kpi-table td { display: block; text-align: left !important; }
+  .kpi-table tr { padding: 6px 0; border-bottom: 1px solid #e0e0e0; }
+  .kpi-table td[data-label]::before {
+    content: attr(data-label) ": "; color: #555; font-size: 12px;
+  }
+}
 """
 
 # A flex item is at least as wide as its content unless told otherwise: the charts' canvases,

@@ -97,7 +97,7 @@ def KpiTable(snapshot: Snapshot):
             text, tone = indicators.difference(kpi, value, base[kpi.key]) if i else ("baseline", "")
             colour = {"good": "#2e7d32", "bad": "#c62828"}.get(tone, "#777")
             cells.append(
-                f"<td>{indicators.format_kpi(kpi, value)}"
+                f"<td data-label='{escape(label, quote=True)}'>{indicators.format_kpi(kpi, value)}"
                 f"<div style='font-size:12px;color:{colour}'>{text}</div></td>"
             )
         name = (

@@ -17,6 +17,7 @@ from carepath.dashboards.levers import (
     preset_title,
 )
 from carepath.dashboards.simulation import Simulation, Snapshot
+from carepath.dashboards.upload import TextFileUpload
 from carepath.dashboards.widgets import (
     DEFAULT_SPEED,
     CardRow,
@@ -78,20 +79,14 @@ def LiveView(snapshot: Snapshot):
 @solara.component
 def ScenarioFiles(preset: str, levers: dict[str, Any], seed: str, on_scenario, error: str | None):
     """Download the scenario as a TOML scenario file, or upload one to run it."""
-
-    def received(file: dict) -> None:
-        data = file.get("data") or b""
-        on_scenario(data, file.get("name", "the file"))
-
-    solara.FileDownload(
-        lambda: address.to_toml(preset, levers, seed),
-        filename=f"carepath-{preset}-seed-{seed.strip() or 'none'}.toml",
-        label="Download scenario (TOML)",
-        mime_type="application/toml",
-    )
-    solara.FileDrop(
-        label="Drop a scenario file (TOML) here to run it", on_file=received, lazy=False
-    )
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.FileDownload(
+            lambda: address.to_toml(preset, levers, seed),
+            filename=f"carepath-{preset}-seed-{seed.strip() or 'none'}.toml",
+            label="Download scenario (TOML)",
+            mime_type="application/toml",
+        )
+        TextFileUpload("Upload scenario (TOML)", on_scenario, accept=".toml,text/plain")
     if error:
         solara.Error(error, classes=["upload-error"])
 
@@ -153,9 +148,12 @@ def LivePage():
 
     solara.use_effect(follow_address, [router.search])
 
-    def on_upload(data: bytes, name: str) -> None:
+    def on_upload(name: str, text: str | None) -> None:
+        if text is None:
+            upload_error.set(f"{name} not applied: larger than a scenario file can be")
+            return
         try:
-            scenario = address.from_toml(data)
+            scenario = address.from_toml(text)
         except ScenarioError as exc:
             upload_error.set(f"{name} not applied: {exc}")
             return

@@ -258,12 +258,13 @@ def table_html(table: pd.DataFrame, kpi: str, names: dict[str, str] | None = Non
     rows = table[table["kpi"] == kpi]
     body = "".join(
         "<tr>"
-        f"<th>{escape(names.get(str(r.arm_label), str(r.arm_label)))}</th><td>{r.n}</td>"
-        f"<td>{escape(value(r.mean))}</td>"
-        f"<td>[{escape(value(r.ci_low))}, {escape(value(r.ci_high))}]"
+        f"<th>{escape(names.get(str(r.arm_label), str(r.arm_label)))}</th>"
+        f"<td data-label='runs'>{r.n}</td>"
+        f"<td data-label='mean'>{escape(value(r.mean))}</td>"
+        f"<td data-label='95% interval'>[{escape(value(r.ci_low))}, {escape(value(r.ci_high))}]"
         + ("*" if getattr(r, "cut", False) else "")
         + "</td>"
-        f"<td>{escape(value(r.diff, signed=True))}"
+        f"<td data-label='difference (95%)'>{escape(value(r.diff, signed=True))}"
         + (
             ""
             if math.isnan(r.diff_low)

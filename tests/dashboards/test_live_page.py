@@ -8,7 +8,8 @@ import time
 import carepath.dashboards.live
 import ipyvuetify as v
 import pytest
-from carepath.dashboards import indicators, levers
+from carepath.dashboards import address, indicators, levers
+from carepath.dashboards.upload import TextFileWidget
 from carepath.sim.presets import PRESETS
 
 from tests.dashboards.helpers import (
@@ -174,4 +175,24 @@ def test_a_bad_address_is_one_message_and_the_default_run(built):
     errors = [w for w in widgets(rc, v.Alert) if w.type == "error"]
     assert errors and "unknown setting 'colour'" in str(errors[0].children)
     assert built[-1].config.organisation.preset == "in_house"
+    rc.close()
+
+
+def test_an_uploaded_scenario_file_runs_and_a_bad_one_is_one_message(built):
+    rc = render_page("/")
+    [upload] = widgets(rc, TextFileWidget)
+    chosen = {**levers.preset_levers("care_trust_plus"), "funded_posts": 95}
+    upload.vue_received(
+        {"name": "mine.toml", "text": address.to_toml("care_trust_plus", chosen, "11")}
+    )
+    model = built[-1]
+    assert model.config.organisation.preset == "care_trust_plus" and model.seed == 11
+    assert model.config.workforce.establishment_fte == 95
+    assert location(rc) == "/?preset=care_trust_plus&seed=11&funded_posts=95"
+    upload.vue_received({"name": "other.toml", "text": "[population]\ntotal = 5000\n"})
+    errors = [w for w in widgets(rc, v.Alert) if "upload-error" in (w.class_ or "")]
+    assert "other.toml not applied: population.total: the live run cannot show" in str(
+        errors[0].children
+    )
+    assert built[-1] is model, "a refused file builds nothing"
     rc.close()
