@@ -8,6 +8,7 @@ category names (``2y 3m``) and units go into string templates instead.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -27,9 +28,15 @@ def elapsed(day: int) -> str:
     return f"{years}y {months}m" if months else f"{years}y"
 
 
+@functools.cache
+def _time_axis(horizon: int) -> tuple[str, ...]:
+    return tuple(elapsed(day) for day in range(0, horizon + WEEK, WEEK))
+
+
 def time_axis(horizon: int) -> list[str]:
     """The x-axis of a run's charts: a category a week from day 0 to ``horizon``."""
-    return [elapsed(day) for day in range(0, horizon + WEEK, WEEK)]
+    # Every chart of every update draws the same axis: it is worked out once per horizon.
+    return list(_time_axis(horizon))
 
 
 def label_every(horizon: int) -> int:
@@ -175,7 +182,7 @@ def sankey_option(edges: Sequence[tuple[str, str, int]], title: str) -> dict[str
                 "right": 190,
                 "bottom": 8,
                 # Room between stages keeps one stage's label off the next one's.
-                "nodeGap": 14,
+                "nodeGap": 18,
                 "layoutIterations": 64,
                 "emphasis": {"focus": "adjacency"},
                 "lineStyle": {"color": "gradient", "curveness": 0.5, "opacity": 0.35},
@@ -243,7 +250,7 @@ def interval_option(
             "data": list(labels),
             "inverse": True,
             # Long arm names wrap at this width rather than push the plot off the card.
-            "axisLabel": {"width": 220, "overflow": "break"},
+            "axisLabel": {"width": 220, "overflow": "break", "lineHeight": 13, "fontSize": 11},
         },
         "series": [
             {

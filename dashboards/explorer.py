@@ -92,7 +92,7 @@ def ExperimentView(experiment: results.Experiment):
         label="Download table (CSV)",
         mime_type="text/csv",
     )
-    height = 120 + 28 * ok["arm"].nunique()
+    height = 120 + 40 * ok["arm"].nunique()  # room for an arm name on two lines
     with solara.ColumnsResponsive(default=12, xlarge=6):
         for kpi in kpis.value:
             rows = table[table["kpi"] == kpi]

@@ -58,7 +58,7 @@ def LiveView(snapshot: Snapshot):
     with solara.Card(margin=0, classes=["chart-card"]):
         solara.FigureEcharts(
             option=charts.sankey_option(view.flows, "Where people have gone (moves since day 1)"),
-            attributes={"style": "height: 480px;", "class": "chart-flows"},
+            attributes={"style": "height: 560px;", "class": "chart-flows"},
             responsive=True,
         )
     ChartGrid(
