@@ -180,3 +180,39 @@ def from_toml(text: str | bytes) -> tuple[str, dict[str, Any], str]:
         if path in flat:
             levers[lever.name] = lever_value(lever, flat[path])
     return preset, levers, seed
+
+
+def to_compare_query(presets: list[str], seed: str, years: int) -> str:
+    """The Compare page's address query: the models in order (the first is the baseline)."""
+    return urlencode({"models": ",".join(presets), "seed": str(seed).strip(), "years": years})
+
+
+def from_compare_query(search: str, allowed_years: tuple[int, ...]) -> tuple[list[str], str, int]:
+    """The comparison an address names: ``(presets, seed text, years)``.
+
+    Raises:
+        ScenarioError: for an unknown key or preset, a bad seed, or years not offered.
+    """
+    given = dict(parse_qsl(search.lstrip("?"), keep_blank_values=True))
+    unknown = [k for k in given if k not in ("models", "seed", "years")]
+    if unknown:
+        raise ScenarioError(
+            f"address: unknown setting {unknown[0]!r}; allowed: models, seed, years"
+        )
+    presets = [
+        _check_preset(name.strip(), "address: models")
+        for name in given.get("models", "").split(",")
+        if name.strip()
+    ]
+    seed = given.get("seed", "1")
+    parse_seed(seed)
+    try:
+        years = int(given.get("years", "5"))
+    except ValueError:
+        years = -1
+    if years not in allowed_years:
+        raise ScenarioError(
+            f"address: years must be one of {', '.join(map(str, allowed_years))}, "
+            f"not {given.get('years')!r}"
+        )
+    return presets, seed, years

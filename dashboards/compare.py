@@ -9,7 +9,7 @@ import io
 from html import escape
 
 import solara
-from carepath.dashboards import charts, indicators
+from carepath.dashboards import address, charts, indicators
 from carepath.dashboards.controls import SeedInput
 from carepath.dashboards.levers import make_model, parse_seed, preset_title
 from carepath.dashboards.simulation import Simulation, Snapshot
@@ -160,10 +160,35 @@ def ComparePage():
     speed = solara.use_reactive(DEFAULT_SPEED)
     use_play_loop(sim, snapshot, playing, speed, error)
 
+    router = solara.use_router()
+    # As on the live page: the query last shown; a different one came from outside.
+    shown_query = solara.use_ref("")
+
     def restart(chosen: list[str], text: str, n_years: int) -> None:
         restart_simulation(
             sim, snapshot, playing, error, lambda: build(chosen, parse_seed(text), n_years).models
         )
+        query = address.to_compare_query(chosen, text, n_years)
+        if error.value is None and query != shown_query.current:
+            shown_query.current = query
+            router.push(f"{router.path}?{query}")
+
+    def follow_address() -> None:
+        search = router.search or ""
+        if not search or search == shown_query.current:
+            return
+        shown_query.current = search
+        try:
+            chosen, text, n_years = address.from_compare_query(search, YEARS)
+        except ScenarioError as exc:
+            error.set(f"The address was not applied: {exc}")
+            return
+        presets.set(chosen)
+        seed_text.set(text)
+        years.set(n_years)
+        restart(chosen, text, n_years)
+
+    solara.use_effect(follow_address, [router.search])
 
     def on_presets(chosen: list[str]) -> None:
         # Titles in the order they were picked: the first is the baseline.

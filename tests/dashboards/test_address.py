@@ -75,3 +75,12 @@ def test_a_bad_toml_file_is_one_line_naming_the_field(text, message):
     with pytest.raises(ScenarioError) as caught:
         address.from_toml(text)
     assert str(caught.value).startswith(message)
+
+
+def test_the_compare_address_round_trips_and_refuses_bad_values():
+    query = address.to_compare_query(["outsourced", "in_house"], "4", 10)
+    assert address.from_compare_query(query, (1, 5, 10)) == (["outsourced", "in_house"], "4", 10)
+    with pytest.raises(ScenarioError, match="years must be one of 1, 5, 10, not '7'"):
+        address.from_compare_query("models=in_house&years=7", (1, 5, 10))
+    with pytest.raises(ScenarioError, match="unknown setting 'preset'"):
+        address.from_compare_query("preset=in_house", (1, 5, 10))

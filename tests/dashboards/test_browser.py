@@ -197,7 +197,10 @@ def test_live_page_plays_and_switches_preset(server, page):
         assert re.fullmatch(r"[\d,.]+(%| [a-z][a-z -]*)", value), value
         assert "better" in card.locator(".kpi-better").inner_text()
         assert len(card.locator("[title]").first.get_attribute("title")) > 40
-    assert "of 80 funded posts" in page.locator(".kpi-card", has_text="Social workers in post, today").inner_text()
+    assert (
+        "of 80 funded posts"
+        in page.locator(".kpi-card", has_text="Social workers in post, today").inner_text()
+    )
     page.get_by_text("Warm-up until 5y (shaded on the charts)").wait_for()
     _shot(page, "live.png")
 

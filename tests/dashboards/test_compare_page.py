@@ -12,7 +12,7 @@ from carepath.dashboards.levers import make_model, preset_title
 from carepath.sim.measure.reporters import LONG_TERM_CLIENT_SERIES
 from solara.widgets import HTML
 
-from tests.dashboards.helpers import button, charts, render_page, text_with, widgets
+from tests.dashboards.helpers import button, charts, location, render_page, text_with, widgets
 
 
 def _kpi_table(rc) -> str:
@@ -74,4 +74,30 @@ def test_fewer_than_two_presets_are_refused_with_a_message():
     assert errors and "two to four" in str(errors[0].children)
     # The run on screen is still the previous three models.
     assert len(charts(rc)["People waiting for assessment"]["series"]) == 3
+    rc.close()
+
+
+def test_the_address_sets_the_models_seed_and_years(monkeypatch):
+    built = []
+
+    def recording(preset, chosen, seed):
+        built.append(make_model(preset, chosen, seed))
+        return built[-1]
+
+    monkeypatch.setattr(carepath.dashboards.compare, "make_model", recording)
+    rc = render_page("/compare?models=outsourced,in_house&seed=4&years=1")
+    assert [m.config.organisation.preset for m in built[-2:]] == ["outsourced", "in_house"]
+    assert {m.seed for m in built[-2:]} == {4}
+    assert text_with(rc, "run-day").startswith("Day 0 of 365")
+    [years] = [s for s in widgets(rc, v.Select) if s.label == "Years to simulate"]
+    years.v_model = 2
+    assert location(rc) == "/compare?models=outsourced%2Cin_house&seed=4&years=2"
+    rc.close()
+
+
+def test_a_bad_compare_address_is_one_message():
+    rc = render_page("/compare?models=in_house,nonesuch")
+    errors = [w for w in widgets(rc, v.Alert) if w.type == "error"]
+    assert errors and "address: models: unknown preset 'nonesuch'" in str(errors[0].children)
+    assert len(charts(rc)["People waiting for assessment"]["series"]) == 3  # the default run
     rc.close()

@@ -68,7 +68,7 @@ def test_page_opens_a_folder_and_filters_by_factor(experiment_dir):
         for w in widgets(rc, HTML)
         if "arm-table" in w.attributes.get("class", "") and "£" in w.unsafe_innerHTML
     ]
-    assert "<td>£75." in table.unsafe_innerHTML and "[+£" in table.unsafe_innerHTML
+    assert "<td data-label='mean'>£75." in table.unsafe_innerHTML and "[+£" in table.unsafe_innerHTML
     [preset_filter] = [s for s in widgets(rc, v.Select) if s.label == "Organisational model"]
     assert preset_filter.items == ["Council in-house (reformed)", "Social enterprise"]
     preset_filter.v_model = ["Council in-house (reformed)"]
