@@ -70,6 +70,21 @@ def png_toolbox(title: str) -> dict[str, Any]:
     }
 
 
+LEGEND_ROW = 22  # pixels
+NARROWEST_CHART = 340  # pixels: a chart on a phone
+
+
+def legend_rows(names: Sequence[str]) -> int:
+    """Rows a legend of ``names`` may take in the narrowest chart (about 6.5 px a character)."""
+    widths = [len(name) * 6.5 + 40 for name in names]
+    rows, used = 1, 0.0
+    for width in widths:
+        if used and used + width > NARROWEST_CHART:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
+
+
 def axis_template(unit: str) -> str:
     """The y-axis labels' template for ``unit``: ``£{value}m``, ``{value}%`` or ``{value}``."""
     if unit.startswith("£ million"):
@@ -137,8 +152,15 @@ def line_option(
         "color": list(PALETTE),
         "title": {"text": title, "subtext": unit, "left": 8, "textStyle": {"fontSize": 14}},
         "toolbox": png_toolbox(title),
-        "legend": {"bottom": 0, "type": "scroll"},
-        "grid": {"left": 8, "right": 24, "top": 56, "bottom": 36, "containLabel": True},
+        # A plain legend wraps onto more rows instead of hiding names behind a pager.
+        "legend": {"bottom": 0, "type": "plain"},
+        "grid": {
+            "left": 8,
+            "right": 24,
+            "top": 56,
+            "bottom": 12 + LEGEND_ROW * legend_rows([s["name"] for s in series]),
+            "containLabel": True,
+        },
         "tooltip": {"trigger": "axis"},
         "xAxis": {
             "type": "category",

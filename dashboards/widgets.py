@@ -264,6 +264,12 @@ def CardRow(children: list[Any] = []):  # noqa: B006 (Solara passes children thi
     solara.Row(children=children, gap="8px", style={"flex-wrap": "wrap", "margin-bottom": "8px"})
 
 
+def _legend_room(option: dict[str, Any]) -> int:
+    """Pixels a chart grows by so that a legend of several rows leaves the plot its height."""
+    bottom = option.get("grid", {}).get("bottom", 0)
+    return max(0, int(bottom) - 12 - charts.LEGEND_ROW)
+
+
 @solara.component
 def ChartGrid(options: dict[str, dict[str, Any]], height: int = 260):
     """Charts two to a row (one on narrow screens); each chart's element has class ``chart-KEY``."""
@@ -272,7 +278,10 @@ def ChartGrid(options: dict[str, dict[str, Any]], height: int = 260):
             with solara.Card(margin=0, classes=["chart-card"]):
                 solara.FigureEcharts(
                     option=option,
-                    attributes={"style": f"height: {height}px;", "class": f"chart-{key}"},
+                    attributes={
+                        "style": f"height: {height + _legend_room(option)}px;",
+                        "class": f"chart-{key}",
+                    },
                     responsive=True,
                 )
 

@@ -147,3 +147,11 @@ def test_advance_is_serialised_by_the_lock():
     for t in threads:
         t.join()
     assert sim.day == 60
+
+
+def test_a_long_legend_wraps_and_the_chart_makes_room_for_it():
+    names = [f"Organisational model number {i} (people)" for i in range(4)]
+    assert charts.legend_rows(names[:1]) == 1 and charts.legend_rows(names) == 4
+    option = charts.line_option("t", "people", [0], {n: [1.0] for n in names})
+    assert option["legend"]["type"] == "plain"
+    assert option["grid"]["bottom"] == 12 + 4 * charts.LEGEND_ROW
