@@ -56,7 +56,7 @@ def table_rows(snapshot: Snapshot) -> list[dict[str, str]]:
             "KPI": kpi.label,
             "unit": kpi.entry.unit,
             "better": kpi.entry.better.value,
-            "definition": kpi.definition,
+            "definition": kpi.definition + (f" Caveat: {kpi.caveat}." if kpi.caveat else ""),
         }
         for i, label in enumerate(labels):
             value = snapshot.runs[label].kpis[kpi.key]
@@ -103,7 +103,9 @@ def KpiTable(snapshot: Snapshot):
         name = (
             f"<th class='kpi-name' title='{escape(kpi.definition, quote=True)}'>"
             f"{escape(kpi.label)}<div class='kpi-unit'>{escape(kpi.entry.unit)} \u00b7 "
-            f"{escape(kpi.direction)}</div></th>"
+            f"{escape(kpi.direction)}</div>"
+            + (f"<div class='kpi-unit kpi-caveat'>{escape(kpi.caveat)}</div>" if kpi.caveat else "")
+            + "</th>"
         )
         rows.append(f"<tr>{name}{''.join(cells)}</tr>")
     solara.HTML(

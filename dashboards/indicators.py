@@ -47,6 +47,7 @@ class LiveKpi:
         when: the days it covers, in words (``today``, ``last 13 weeks``).
         value: computes it from a model.
         note: computes a line of context for the card (``of 80 funded posts``), if any.
+        caveat: how the number can mislead, said wherever it is shown.
     """
 
     key: str
@@ -54,6 +55,7 @@ class LiveKpi:
     when: str
     value: Callable[[CarePathwayModel], float]
     note: Callable[[CarePathwayModel], str] | None = None
+    caveat: str = ""
 
     @property
     def entry(self) -> catalogue.Kpi:
@@ -234,7 +236,14 @@ def _recent_client_facing(model: CarePathwayModel) -> float:
 
 KPIS: tuple[LiveKpi, ...] = (
     LiveKpi("waiting", "assessment.people_waiting_mean", "today", _last("waiting_for_assessment")),
-    LiveKpi("wait", "assessment.wait_median_days", "last 13 weeks", _recent_wait),
+    LiveKpi(
+        "wait",
+        "assessment.wait_median_days",
+        "last 13 weeks",
+        _recent_wait,
+        caveat="of assessments started: a list not being worked through shows short waits, "
+        "so read it with the people waiting",
+    ),
     LiveKpi(
         "delayed", "hospital.delayed_bed_days_per_year", "last 13 weeks", _recent_delayed_per_year
     ),

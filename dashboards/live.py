@@ -53,7 +53,7 @@ def LiveView(snapshot: Snapshot):
                 indicators.format_kpi(kpi, view.kpis[kpi.key]),
                 definition=kpi.definition,
                 direction=kpi.direction,
-                note=view.notes.get(kpi.key, ""),
+                note="; ".join(n for n in (view.notes.get(kpi.key, ""), kpi.caveat) if n),
             )
     with solara.Card(margin=0, classes=["chart-card"]):
         solara.FigureEcharts(

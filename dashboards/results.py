@@ -263,6 +263,8 @@ def table_html(table: pd.DataFrame, kpi: str, names: dict[str, str] | None = Non
         f"<td data-label='mean'>{escape(value(r.mean))}</td>"
         f"<td data-label='95% interval'>[{escape(value(r.ci_low))}, {escape(value(r.ci_high))}]"
         + ("*" if getattr(r, "cut", False) else "")
+        # Every replication gave the same value: the interval is honest but says so.
+        + (" (all runs equal)" if r.n > 1 and r.ci_low == r.ci_high else "")
         + "</td>"
         f"<td data-label='difference (95%)'>{escape(value(r.diff, signed=True))}"
         + (

@@ -68,7 +68,9 @@ def test_page_opens_a_folder_and_filters_by_factor(experiment_dir):
         for w in widgets(rc, HTML)
         if "arm-table" in w.attributes.get("class", "") and "£" in w.unsafe_innerHTML
     ]
-    assert "<td data-label='mean'>£75." in table.unsafe_innerHTML and "[+£" in table.unsafe_innerHTML
+    assert (
+        "<td data-label='mean'>£75." in table.unsafe_innerHTML and "[+£" in table.unsafe_innerHTML
+    )
     [preset_filter] = [s for s in widgets(rc, v.Select) if s.label == "Organisational model"]
     assert preset_filter.items == ["Council in-house (reformed)", "Social enterprise"]
     preset_filter.v_model = ["Council in-house (reformed)"]
@@ -102,3 +104,9 @@ def test_intervals_stay_within_what_a_kpi_can_be(experiment_dir):
     assert results.bounds("cost.spend_to_budget")[1] == float("inf")  # an overspend passes 1
     csv_text = results.table_csv(table, results.arm_names(experiment))
     assert csv_text.splitlines()[0].startswith("arm_name,arm_label,kpi_label,unit,kpi")
+
+
+def test_an_interval_of_equal_runs_says_so(experiment_dir):
+    runs = results.load(experiment_dir).runs.assign(**{"workforce.turnover_rate": 0.1})
+    table = results.summary(runs, ["workforce.turnover_rate"])
+    assert "[10.0%, 10.0%] (all runs equal)" in results.table_html(table, "workforce.turnover_rate")
