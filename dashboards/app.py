@@ -57,6 +57,12 @@ TABLES_AND_CARDS = """
 .kpi-card .kpi-value { font-size: 22px; font-weight: 500; }
 .kpi-card .kpi-note, .kpi-card .kpi-better { font-size: 12px; color: #555; }
 .kpi-card .kpi-definition { display: none; }
+.kpi-card--warmup { background: #f4f4f4 !important; }
+.kpi-card--warmup .kpi-value { color: #666; }
+.kpi-warmup-tag {
+  font-size: 11px; color: #555; text-transform: uppercase; letter-spacing: 0.04em;
+  text-align: left !important; font-weight: normal;
+}
 /* On a phone a table's rows stack: each value under its KPI, named by its column. */
 @media (max-width: 600px) {
   .kpi-table thead { display: none; }

@@ -89,6 +89,12 @@ def KpiTable(snapshot: Snapshot):
     labels = list(snapshot.runs)
     base = snapshot.runs[labels[0]].kpis
     header = "".join(f"<th>{escape(label)}</th>" for label in labels)
+    # Readings taken in the warm-up are not results: the corner cell says so.
+    corner = (
+        "<th class='kpi-warmup-tag'>warm-up: not results yet</th>"
+        if snapshot.day < snapshot.warmup
+        else "<th></th>"
+    )
     rows = []
     for kpi in indicators.KPIS:
         cells = []
@@ -110,7 +116,7 @@ def KpiTable(snapshot: Snapshot):
         rows.append(f"<tr>{name}{''.join(cells)}</tr>")
     solara.HTML(
         tag="table",
-        unsafe_innerHTML=f"<thead><tr><th></th>{header}</tr></thead><tbody>{''.join(rows)}</tbody>",
+        unsafe_innerHTML=f"<thead><tr>{corner}{header}</tr></thead><tbody>{''.join(rows)}</tbody>",
         classes=["kpi-table"],
         style="width: 100%; border-spacing: 12px 6px;",
     )

@@ -54,6 +54,7 @@ def LiveView(snapshot: Snapshot):
                 definition=kpi.definition,
                 direction=kpi.direction,
                 note="; ".join(n for n in (view.notes.get(kpi.key, ""), kpi.caveat) if n),
+                warmup=snapshot.day < snapshot.warmup,
             )
     with solara.Card(margin=0, classes=["chart-card"]):
         solara.FigureEcharts(

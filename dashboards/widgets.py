@@ -202,6 +202,7 @@ def KpiCard(
     direction: str = "",
     note: str = "",
     tone: str = "",
+    warmup: bool = False,
 ):
     """One headline number with its unit, what it measures and which way is better.
 
@@ -212,9 +213,12 @@ def KpiCard(
         direction: which way is better (``lower is better ↓``).
         note: a line of context under the number (``of 80 funded posts``).
         tone: ``good`` or ``bad`` colours the note.
+        warmup: the run is still in its warm-up: the card is greyed and tagged, as its number
+            is not yet a result.
     """
     colour = {"good": "#2e7d32", "bad": "#c62828"}.get(tone, "#555")
     parts = [
+        "<div class='kpi-warmup-tag'>warm-up: not a result yet</div>" if warmup else "",
         f"<div class='kpi-label'>{escape(label)}</div>",
         f"<div class='kpi-value'>{escape(value)}</div>",
     ]
@@ -225,7 +229,9 @@ def KpiCard(
     if definition:
         parts.append(f"<div class='kpi-definition'>{escape(definition)}</div>")
     with solara.Card(
-        margin=0, style={"min-width": "150px", "flex": "1 1 150px"}, classes=["kpi-card"]
+        margin=0,
+        style={"min-width": "150px", "flex": "1 1 150px"},
+        classes=["kpi-card", "kpi-card--warmup"] if warmup else ["kpi-card"],
     ):
         # A title attribute is the browser's own tooltip: no script, and it works offline.
         solara.HTML(

@@ -60,6 +60,8 @@ def test_page_shows_controls_kpis_and_charts(built):
     assert (
         "title='Read today as the run goes; the run summary&#x27;s KPI: People waiting" in waiting
     )
+    # Day 0 of a 10-year run is in its 5-year warm-up: every card says it is not a result yet.
+    assert all("warm-up: not a result yet" in c for c in cards)
     staff = next(c for c in cards if "Social workers in post" in c)
     assert "of 80 funded posts" in staff
     assert built[0].config.organisation.preset == "in_house"

@@ -6,7 +6,7 @@ import threading
 from types import SimpleNamespace
 
 import pytest
-from carepath.dashboards import charts, indicators, levers
+from carepath.dashboards import charts, indicators, levers, widgets
 from carepath.dashboards.simulation import Simulation
 from carepath.sim.measure.summary import client_facing_share, working_hours
 from carepath.sim.scenario import ScenarioError
@@ -155,3 +155,12 @@ def test_a_long_legend_wraps_and_the_chart_makes_room_for_it():
     option = charts.line_option("t", "people", [0], {n: [1.0] for n in names})
     assert option["legend"]["type"] == "plain"
     assert option["grid"]["bottom"] == 12 + 4 * charts.LEGEND_ROW
+
+
+def test_the_warm_up_is_what_the_run_summary_leaves_out():
+    sim = Simulation({"a": levers.make_model("in_house", {"years": 2}, 3)})
+    sim.advance(7)
+    snap = sim.snapshot()
+    assert snap.warmup == sim.models["a"].config.run.warmup == 365  # half of two years
+    assert "Warm-up until 1y" in widgets.warmup_text(snap.day, snap.warmup)
+    assert "Past the warm-up (the first 1y" in widgets.warmup_text(400, snap.warmup)
