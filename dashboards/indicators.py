@@ -241,8 +241,7 @@ KPIS: tuple[LiveKpi, ...] = (
         "assessment.wait_median_days",
         "last 13 weeks",
         _recent_wait,
-        caveat="of assessments started: a list not being worked through shows short waits, "
-        "so read it with the people waiting",
+        caveat="assessments started only: read it with the waiting list",
     ),
     LiveKpi(
         "delayed", "hospital.delayed_bed_days_per_year", "last 13 weeks", _recent_delayed_per_year
