@@ -71,6 +71,7 @@ def png_toolbox(title: str) -> dict[str, Any]:
 
 
 LEGEND_ROW = 22  # pixels
+SANKEY_LABEL_SHARE = 0.04  # stages smaller than this share of the largest are named on hover
 NARROWEST_CHART = 340  # pixels: a chart on a phone
 
 
@@ -186,10 +187,14 @@ def sankey_option(edges: Sequence[tuple[str, str, int]], title: str) -> dict[str
         outflow[src] = outflow.get(src, 0) + n
         inflow[dst] = inflow.get(dst, 0) + n
     names = sorted(set(inflow) | set(outflow))
+    counts = {n: max(inflow.get(n, 0), outflow.get(n, 0)) for n in names}
+    # Small stages sit close together and their labels would run into each other's: they
+    # are named when the pointer is on them.
+    smallest_labelled = SANKEY_LABEL_SHARE * max(counts.values(), default=0)
     note = (
-        "moves between stages; hover a band for its count"
+        "moves between stages; small stages and bands: rest the pointer on them"
         if edges
-        else ("no moves yet: press Play or Step")
+        else "no moves yet: press Play or Step"
     )
     return {
         "animation": False,
@@ -219,8 +224,10 @@ def sankey_option(edges: Sequence[tuple[str, str, int]], title: str) -> dict[str
                     {
                         "name": n,
                         "label": {
-                            "formatter": f"{n}: {max(inflow.get(n, 0), outflow.get(n, 0)):,}"
+                            "show": counts[n] >= smallest_labelled,
+                            "formatter": f"{n}: {counts[n]:,}",
                         },
+                        "emphasis": {"label": {"show": True}},
                     }
                     for n in names
                 ],

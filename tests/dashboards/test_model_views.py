@@ -164,3 +164,16 @@ def test_the_warm_up_is_what_the_run_summary_leaves_out():
     assert snap.warmup == sim.models["a"].config.run.warmup == 365  # half of two years
     assert "Warm-up until 1y" in widgets.warmup_text(snap.day, snap.warmup)
     assert "Past the warm-up (the first 1y" in widgets.warmup_text(400, snap.warmup)
+
+
+def test_flow_labels_give_counts_and_small_stages_are_named_on_hover():
+    edges = [
+        ("contact", "in hospital", 900),
+        ("contact", "signposted", 100),
+        ("in hospital", "died", 9),
+    ]
+    option = charts.sankey_option(edges, "Flows")
+    nodes = {n["name"]: n for n in option["series"][0]["data"]}
+    assert nodes["contact"]["label"] == {"show": True, "formatter": "contact: 1,000"}
+    assert nodes["in hospital"]["label"]["formatter"] == "in hospital: 900"
+    assert nodes["died"]["label"]["show"] is False and nodes["died"]["emphasis"]["label"]["show"]
