@@ -182,23 +182,37 @@ def from_toml(text: str | bytes) -> tuple[str, dict[str, Any], str]:
     return preset, levers, seed
 
 
-def to_compare_query(presets: list[str], seed: str, years: int) -> str:
+def to_compare_query(presets: list[str], seed: str, years: int, runs: int = 1) -> str:
     """The Compare page's address query: the models in order (the first is the baseline)."""
-    return urlencode({"models": ",".join(presets), "seed": str(seed).strip(), "years": years})
+    query = {"models": ",".join(presets), "seed": str(seed).strip(), "years": years}
+    return urlencode({**query, "runs": runs} if runs != 1 else query)
 
 
-def from_compare_query(search: str, allowed_years: tuple[int, ...]) -> tuple[list[str], str, int]:
-    """The comparison an address names: ``(presets, seed text, years)``.
+def _choice(given: dict[str, str], key: str, default: int, allowed: tuple[int, ...]) -> int:
+    try:
+        value = int(given.get(key, str(default)))
+    except ValueError:
+        value = -1
+    if value not in allowed:
+        raise ScenarioError(
+            f"address: {key} must be one of {', '.join(map(str, allowed))}, not {given.get(key)!r}"
+        )
+    return value
+
+
+def from_compare_query(
+    search: str, allowed_years: tuple[int, ...], allowed_runs: tuple[int, ...] = (1,)
+) -> tuple[list[str], str, int, int]:
+    """The comparison an address names: ``(presets, seed text, years, runs per model)``.
 
     Raises:
-        ScenarioError: for an unknown key or preset, a bad seed, or years not offered.
+        ScenarioError: for an unknown key or preset, a bad seed, or years or runs not offered.
     """
     given = dict(parse_qsl(search.lstrip("?"), keep_blank_values=True))
-    unknown = [k for k in given if k not in ("models", "seed", "years")]
+    known = ("models", "seed", "years", "runs")
+    unknown = [k for k in given if k not in known]
     if unknown:
-        raise ScenarioError(
-            f"address: unknown setting {unknown[0]!r}; allowed: models, seed, years"
-        )
+        raise ScenarioError(f"address: unknown setting {unknown[0]!r}; allowed: {', '.join(known)}")
     presets = [
         _check_preset(name.strip(), "address: models")
         for name in given.get("models", "").split(",")
@@ -206,13 +220,6 @@ def from_compare_query(search: str, allowed_years: tuple[int, ...]) -> tuple[lis
     ]
     seed = given.get("seed", "1")
     parse_seed(seed)
-    try:
-        years = int(given.get("years", "5"))
-    except ValueError:
-        years = -1
-    if years not in allowed_years:
-        raise ScenarioError(
-            f"address: years must be one of {', '.join(map(str, allowed_years))}, "
-            f"not {given.get('years')!r}"
-        )
-    return presets, seed, years
+    years = _choice(given, "years", 5, allowed_years)
+    runs = _choice(given, "runs", 1, allowed_runs)
+    return presets, seed, years, runs

@@ -78,9 +78,18 @@ def test_a_bad_toml_file_is_one_line_naming_the_field(text, message):
 
 
 def test_the_compare_address_round_trips_and_refuses_bad_values():
-    query = address.to_compare_query(["outsourced", "in_house"], "4", 10)
-    assert address.from_compare_query(query, (1, 5, 10)) == (["outsourced", "in_house"], "4", 10)
+    query = address.to_compare_query(["outsourced", "in_house"], "4", 10, 3)
+    assert query == "models=outsourced%2Cin_house&seed=4&years=10&runs=3"
+    assert address.from_compare_query(query, (1, 5, 10), (1, 3)) == (
+        ["outsourced", "in_house"],
+        "4",
+        10,
+        3,
+    )
+    assert "runs" not in address.to_compare_query(["in_house"], "4", 10)  # one run: implied
     with pytest.raises(ScenarioError, match="years must be one of 1, 5, 10, not '7'"):
         address.from_compare_query("models=in_house&years=7", (1, 5, 10))
+    with pytest.raises(ScenarioError, match="runs must be one of 1, 3, not '4'"):
+        address.from_compare_query("models=in_house&runs=4", (5,), (1, 3))
     with pytest.raises(ScenarioError, match="unknown setting 'preset'"):
         address.from_compare_query("preset=in_house", (1, 5, 10))

@@ -245,6 +245,22 @@ def test_compare_page_runs_presets_side_by_side(server, page):
     page.traffic.check()
 
 
+def test_compare_gives_intervals_and_verdicts_over_several_runs(server, page):
+    page.goto(server + "compare?models=in_house,outsourced&seed=2&years=1&runs=3")
+    page.get_by_text("Day 0 of 365").wait_for()
+    page.get_by_text("Quarter").click()
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("Day 91 of 365").wait_for()
+    differences = page.locator(".kpi-table .kpi-difference")
+    # Baseline cells say so; every other cell: difference [95% interval]: verdict.
+    texts = [differences.nth(i).inner_text() for i in range(differences.count())]
+    assert texts.count("baseline") == 9
+    verdict = re.compile(r".+ \[.+, .+\]: (better|worse|no clear difference|different)")
+    assert sum(bool(verdict.fullmatch(t)) for t in texts) == 9, texts
+    _shot(page, "compare-runs.png")
+    page.traffic.check()
+
+
 def test_explorer_page_shows_the_experiment(server, page):
     page.goto(server + "explorer")
     page.get_by_text("4 arms, 16 finished runs shown").wait_for()

@@ -12,7 +12,15 @@ from carepath.dashboards.levers import make_model, preset_title
 from carepath.sim.measure.reporters import LONG_TERM_CLIENT_SERIES
 from solara.widgets import HTML
 
-from tests.dashboards.helpers import button, charts, location, render_page, text_with, widgets
+from tests.dashboards.helpers import (
+    button,
+    charts,
+    choose_speed,
+    location,
+    render_page,
+    text_with,
+    widgets,
+)
 
 
 def _kpi_table(rc) -> str:
@@ -102,4 +110,34 @@ def test_a_bad_compare_address_is_one_message():
     errors = [w for w in widgets(rc, v.Alert) if w.type == "error"]
     assert errors and "address: models: unknown preset 'nonesuch'" in str(errors[0].children)
     assert len(charts(rc)["People waiting for assessment"]["series"]) == 3  # the default run
+    rc.close()
+
+
+def test_several_runs_per_model_give_intervals_and_verdicts(monkeypatch):
+    built = []
+
+    def recording(preset, chosen, seed):
+        built.append(make_model(preset, chosen, seed))
+        return built[-1]
+
+    monkeypatch.setattr(carepath.dashboards.compare, "make_model", recording)
+    rc = render_page("/compare?models=in_house,outsourced&seed=4&years=1&runs=3")
+    runs = built[-6:]
+    # Run k of each model on seed 4 + k: the same luck run by run.
+    assert [(m.config.organisation.preset, m.seed) for m in runs] == [
+        ("in_house", 4),
+        ("in_house", 5),
+        ("in_house", 6),
+        ("outsourced", 4),
+        ("outsourced", 5),
+        ("outsourced", 6),
+    ]
+    choose_speed(rc, "quarter")
+    button(rc, "Step").click()
+    html = _kpi_table(rc)
+    assert html.count("<th>") == 2  # a column per model (not per run) after the corner
+    verdicts = ("]: better", "]: worse", "]: no clear difference", "]: different")
+    assert sum(html.count(v) for v in verdicts) == len(indicators.KPIS)
+    # Charts draw each model's mean over its runs.
+    assert len(charts(rc)["People waiting for assessment"]["series"]) == 2
     rc.close()
