@@ -36,17 +36,89 @@ def Layout(children: list = []):  # noqa: B006 (Solara passes children this way)
 
 
 # Slider labels sit above their track, so long labels leave the track its full width.
-CSS = """
+SLIDERS = """
 .v-slider.v-input--horizontal {
   grid-template-areas: "prepend prepend prepend" "control control control" "a messages b";
 }
 .v-slider.v-input--horizontal .v-input__prepend { margin-bottom: 0; }
 .v-slider .v-label { white-space: normal; }
+"""
+
+TABLES_AND_CARDS = """
 .kpi-table td, .kpi-table th { padding: 4px 8px; vertical-align: top; }
 .kpi-table thead th, .kpi-table td { text-align: right; }
+.kpi-table th.kpi-name { text-align: left; font-weight: 500; }
+.kpi-table .kpi-unit { font-size: 12px; color: #666; font-weight: normal; }
+/* A table wider than the screen scrolls inside its card instead of being cut off. */
+.kpi-table { display: block; overflow-x: auto; max-width: 100%; }
 .arm-table th:first-child { text-align: left; font-weight: normal; }
 .chart-card { margin-bottom: 8px; }
+.kpi-card .kpi-label { font-size: 12px; color: #555; }
+.kpi-card .kpi-value { font-size: 22px; font-weight: 500; }
+.kpi-card .kpi-note, .kpi-card .kpi-better { font-size: 12px; color: #555; }
+.kpi-card .kpi-definition { display: none; }
+.kpi-card--warmup { background: #f4f4f4 !important; }
+.kpi-card--warmup .kpi-value { color: #666; }
+.kpi-warmup-tag {
+  font-size: 11px; color: #555; text-transform: uppercase; letter-spacing: 0.04em;
+  text-align: left !important; font-weight: normal;
+}
+/* On a phone a table's rows stack: each value under its KPI, named by its column. */
+@media (max-width: 600px) {
+  .kpi-table thead { display: none; }
+  .kpi-table tr, .kpi-table th, .kpi-table td { display: block; text-align: left !important; }
+  .kpi-table tr { padding: 6px 0; border-bottom: 1px solid #e0e0e0; }
+  .kpi-table td[data-label]::before {
+    content: attr(data-label) ": "; color: #555; font-size: 12px;
+  }
+}
 """
+
+# A flex item is at least as wide as its content unless told otherwise: the charts' canvases,
+# drawn at the first width, held the whole page at that width after the window narrowed
+# (Vuetify 3's application box is a flex item of Solara's).
+REFLOW = """
+.v-application .v-application, .v-application__wrap, .v-main { min-width: 0 !important; }
+.v-application .v-application { width: 100%; }
+.v-main .solara-echarts { width: 100%; max-width: 100%; }
+/* The days-per-update toggle wraps in a narrow sidebar instead of losing "quarter". */
+.v-btn-toggle, .v-btn-group { flex-wrap: wrap; height: auto !important; }
+"""
+
+# Vuetify 3's app-bar button draws its icon from an alias Solara's icon set lacks: the
+# glyph is the Material Design Icons "menu" that the page's icon font already holds.
+# On a phone the sidebar is a drawer: narrower than the screen and under the app bar, so
+# the menu button and the dimmed page beside it both close it.
+MENU = r"""
+.v-app-bar-nav-icon .v-btn__content::before {
+  content: "\F35C";
+  font: normal normal normal 24px/1 "Material Design Icons";
+}
+.v-navigation-drawer--mobile {
+  width: min(400px, 88vw) !important;
+  min-width: 0 !important;
+  top: 112px !important;
+  height: calc(100% - 112px) !important;
+}
+"""
+
+# Printing: the whole page, not the one screen the scrolling panel shows; no sidebar,
+# tabs or buttons; cards and charts not split across pages; card definitions printed.
+PRINT = """
+@media print {
+  html, body, .v-application, .v-application__wrap, .v-layout, .v-main,
+  .v-main > div, .v-main > div > div, div[style*="100vh"] {
+    height: auto !important; max-height: none !important; overflow: visible !important;
+  }
+  .v-main { padding: 0 !important; }
+  .v-navigation-drawer, .v-navigation-drawer__scrim, .v-app-bar, .v-btn,
+  .v-toolbar { display: none !important; }
+  .chart-card, .kpi-card, .kpi-table tr { break-inside: avoid; }
+  .kpi-card .kpi-definition { display: block; font-size: 10px; color: #555; }
+}
+"""
+
+CSS = SLIDERS + TABLES_AND_CARDS + REFLOW + MENU + PRINT
 
 routes = [
     solara.Route(path="/", component=LivePage, label="Live run", layout=Layout),

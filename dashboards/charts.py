@@ -1,15 +1,107 @@
 """ECharts options for the dashboards (rendered by ``solara.FigureEcharts``).
 
 ECharts is drawn in the browser from a small JSON option, and Solara serves its script from
-the local asset cache, so charts cost little to update and need no internet.
+the local asset cache, so charts cost little to update and need no internet. Solara passes
+the option as JSON, so no JavaScript function can format a label: times are written as
+category names (``2y 3m``) and units go into string templates instead.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from typing import Any
 
 PALETTE = ("#1565c0", "#e65100", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457")
+WEEK = 7
+DAYS_PER_MONTH = 365 / 12
+WARMUP_FILL = "rgba(120, 120, 120, 0.12)"
+WARMUP_LABEL = "warm-up: left out of results"
+
+
+def elapsed(day: int) -> str:
+    """Time since the start, to the nearest month: ``0m``, ``3m``, ``1y``, ``2y 5m``."""
+    years, months = divmod(round(day / DAYS_PER_MONTH), 12)
+    if not years:
+        return f"{months}m"
+    return f"{years}y {months}m" if months else f"{years}y"
+
+
+@functools.cache
+def _time_axis(horizon: int) -> tuple[str, ...]:
+    return tuple(elapsed(day) for day in range(0, horizon + WEEK, WEEK))
+
+
+def time_axis(horizon: int) -> list[str]:
+    """The x-axis of a run's charts: a category a week from day 0 to ``horizon``."""
+    # Every chart of every update draws the same axis: it is worked out once per horizon.
+    return list(_time_axis(horizon))
+
+
+def label_every(horizon: int) -> int:
+    """Weeks between time-axis labels: a year (52 weeks) on long runs, a quarter on short ones.
+
+    52 weeks is 364 days, so label ``k`` falls ``k`` days before the ``k``-th anniversary and
+    still rounds to ``ky`` for ten years and more.
+    """
+    return 52 if horizon > 2 * 365 else 13
+
+
+def slug(text: str) -> str:
+    """A file name made of ``text``: ``People waiting`` -> ``people-waiting``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def png_toolbox(title: str) -> dict[str, Any]:
+    """ECharts' own save-as-image button: the chart as a PNG named after its title."""
+    return {
+        "right": 8,
+        "top": 0,
+        "feature": {
+            "saveAsImage": {
+                "title": "Download PNG",
+                "name": slug(title),
+                "type": "png",
+                "pixelRatio": 2,
+                "backgroundColor": "#ffffff",
+            }
+        },
+    }
+
+
+LEGEND_ROW = 22  # pixels
+SANKEY_LABEL_SHARE = 0.04  # stages smaller than this share of the largest are named on hover
+NARROWEST_CHART = 340  # pixels: a chart on a phone
+
+
+def legend_rows(names: Sequence[str]) -> int:
+    """Rows a legend of ``names`` may take in the narrowest chart (about 6.5 px a character)."""
+    widths = [len(name) * 6.5 + 40 for name in names]
+    rows, used = 1, 0.0
+    for width in widths:
+        if used and used + width > NARROWEST_CHART:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
+
+
+def axis_template(unit: str) -> str:
+    """The y-axis labels' template for ``unit``: ``£{value}m``, ``{value}%`` or ``{value}``."""
+    if unit.startswith("£ million"):
+        return "£{value}m"
+    if unit.startswith("%"):
+        return "{value}%"
+    return "{value}"
+
+
+def short_unit(unit: str) -> str:
+    """``unit`` as a series name carries it: ``£ million`` -> ``£m``, ``% of ...`` -> ``%``."""
+    if unit.startswith("£ million"):
+        return "£m" + unit.removeprefix("£ million")
+    if unit.startswith("%"):
+        return "%"
+    return unit
 
 
 def line_option(
@@ -17,52 +109,128 @@ def line_option(
     unit: str,
     days: Sequence[int],
     lines: dict[str, Sequence[float | None]],
+    *,
+    horizon: int | None = None,
+    warmup: int = 0,
 ) -> dict[str, Any]:
-    """A line chart over simulated days (x in years), one line per entry of ``lines``."""
-    series = [
+    """A line chart over simulated days, one line per entry of ``lines``.
+
+    The x-axis is time since the start in years and months (``1y 3m``), a category a week,
+    drawn to ``horizon`` so the run's end is in view. Each line's name carries the unit, as
+    the tooltip prints names beside values.
+
+    Args:
+        title: the chart's title.
+        unit: what the values count (``people``, ``£ million``, ``% of working hours``).
+        days: the simulated day of each value.
+        lines: name -> values, one per day of ``days``.
+        horizon: the run's last day (default: the last of ``days``).
+        warmup: days at the start shaded as the warm-up the run's results leave out.
+    """
+    end = max(horizon if horizon is not None else 0, days[-1] if len(days) else 0)
+    suffix = short_unit(unit)
+    series: list[dict[str, Any]] = [
         {
-            "name": name,
+            "name": f"{name} ({suffix})" if suffix else name,
             "type": "line",
             "showSymbol": False,
             "connectNulls": True,
-            "data": [[round(d / 365, 3), v] for d, v in zip(days, values, strict=True)],
+            # x is the week's index, fractional for a day between weeks.
+            "data": [[round(d / WEEK, 3), v] for d, v in zip(days, values, strict=True)],
         }
         for name, values in lines.items()
     ]
+    if warmup > 0 and series:
+        series[0]["markArea"] = {
+            "silent": True,
+            "itemStyle": {"color": WARMUP_FILL},
+            "label": {"position": "insideTopLeft", "color": "#555", "fontSize": 11},
+            "data": [[{"name": WARMUP_LABEL, "xAxis": 0}, {"xAxis": round(warmup / WEEK, 3)}]],
+        }
     return {
         # Redrawn on every update: animation would only lag behind the run.
         "animation": False,
         "color": list(PALETTE),
         "title": {"text": title, "subtext": unit, "left": 8, "textStyle": {"fontSize": 14}},
-        "legend": {"bottom": 0, "type": "scroll"},
-        "grid": {"left": 56, "right": 40, "top": 52, "bottom": 56},
+        "toolbox": png_toolbox(title),
+        # A plain legend wraps onto more rows instead of hiding names behind a pager.
+        "legend": {"bottom": 0, "type": "plain"},
+        "grid": {
+            "left": 8,
+            "right": 24,
+            "top": 56,
+            "bottom": 12 + LEGEND_ROW * legend_rows([s["name"] for s in series]),
+            "containLabel": True,
+        },
         "tooltip": {"trigger": "axis"},
-        "xAxis": {"type": "value", "name": "years", "nameGap": 6, "min": 0},
-        "yAxis": {"type": "value", "scale": False},
+        "xAxis": {
+            "type": "category",
+            "data": time_axis(end),
+            "boundaryGap": False,
+            "axisLabel": {"interval": label_every(end) - 1, "hideOverlap": True},
+            "axisTick": {"interval": label_every(end) - 1},
+        },
+        "yAxis": {"type": "value", "axisLabel": {"formatter": axis_template(unit)}},
         "series": series,
     }
 
 
 def sankey_option(edges: Sequence[tuple[str, str, int]], title: str) -> dict[str, Any]:
-    """A Sankey diagram of ``(source, target, count)`` moves."""
-    names = sorted({n for src, dst, _ in edges for n in (src, dst)})
-    note = "" if edges else "no moves yet: press Play or Step"
+    """A Sankey diagram of ``(source, target, count)`` moves; each stage's label has its count.
+
+    A stage's count is the larger of the moves into it and out of it, so the first stage
+    (contacts) shows its outflow and the exits their inflow.
+    """
+    inflow: dict[str, int] = {}
+    outflow: dict[str, int] = {}
+    for src, dst, n in edges:
+        outflow[src] = outflow.get(src, 0) + n
+        inflow[dst] = inflow.get(dst, 0) + n
+    names = sorted(set(inflow) | set(outflow))
+    counts = {n: max(inflow.get(n, 0), outflow.get(n, 0)) for n in names}
+    # Small stages sit close together and their labels would run into each other's: they
+    # are named when the pointer is on them.
+    smallest_labelled = SANKEY_LABEL_SHARE * max(counts.values(), default=0)
+    note = (
+        "moves between stages; small stages and bands: rest the pointer on them"
+        if edges
+        else "no moves yet: press Play or Step"
+    )
     return {
         "animation": False,
         "title": {"text": title, "subtext": note, "left": 8, "textStyle": {"fontSize": 14}},
+        "toolbox": png_toolbox(title),
         "tooltip": {"trigger": "item"},
         "series": [
             {
                 "type": "sankey",
-                "top": 40,
+                "top": 48,
                 "left": 8,
-                "right": 150,
+                "right": 190,
                 "bottom": 8,
-                "nodeGap": 10,
+                # Room between stages keeps one stage's label off the next one's.
+                "nodeGap": 18,
+                "layoutIterations": 64,
                 "emphasis": {"focus": "adjacency"},
                 "lineStyle": {"color": "gradient", "curveness": 0.5, "opacity": 0.35},
-                "label": {"fontSize": 11},
-                "data": [{"name": n} for n in names],
+                # A pale backing keeps a label readable where it crosses the bands.
+                "label": {
+                    "fontSize": 11,
+                    "backgroundColor": "rgba(255, 255, 255, 0.8)",
+                    "padding": [1, 3],
+                    "borderRadius": 2,
+                },
+                "data": [
+                    {
+                        "name": n,
+                        "label": {
+                            "show": counts[n] >= smallest_labelled,
+                            "formatter": f"{n}: {counts[n]:,}",
+                        },
+                        "emphasis": {"label": {"show": True}},
+                    }
+                    for n in names
+                ],
                 "links": [{"source": s, "target": t, "value": n} for s, t, n in edges],
             }
         ],
@@ -102,10 +270,17 @@ def interval_option(
             + "mean (line) and 95% interval (box); dots: runs",
             "left": 8,
         },
+        "toolbox": png_toolbox(title),
         "tooltip": {"trigger": "item"},
         "grid": {"left": 8, "right": 24, "top": 60, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value", "scale": True},
-        "yAxis": {"type": "category", "data": list(labels), "inverse": True},
+        "xAxis": {"type": "value", "scale": True, "axisLabel": {"formatter": axis_template(unit)}},
+        "yAxis": {
+            "type": "category",
+            "data": list(labels),
+            "inverse": True,
+            # Long arm names wrap at this width rather than push the plot off the card.
+            "axisLabel": {"width": 220, "overflow": "break", "lineHeight": 13, "fontSize": 11},
+        },
         "series": [
             {
                 "name": "95% interval",

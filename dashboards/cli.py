@@ -24,6 +24,8 @@ from carepath.dashboards.results import EXPERIMENT_ENV, ROOT_ENV
 DEFAULT_PORT = 8765
 DEFAULT_HOST = "127.0.0.1"
 APP = "carepath.dashboards.app"
+# A -W filter: the start of the warning's text, its category.
+COOKIE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,6 +87,11 @@ def server_environment(experiment: Path | None = None, root: Path | None = None)
     # ... and never fall back to a public CDN for one that is missing: it fails at once,
     # visibly, instead of sending requests off the machine.
     env.setdefault("SOLARA_ASSETS_CDN", "http://127.0.0.1:9/")
+    # Solara warns, on every page it serves over plain http to a host not named localhost,
+    # that its session cookie falls back from SameSite=None to SameSite=Lax. None is only for
+    # pages embedded in another site's frame, which the dashboards are not, and Lax is the
+    # browser's own default: the fallback is right, so its 20-line warning is not printed.
+    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), COOKIE_WARNING) if w)
     # The server reads its settings from here, as it runs the app in its own process.
     env[ROOT_ENV] = str((root or Path.cwd()).resolve())
     if experiment is not None:

@@ -50,6 +50,8 @@ def LeverInput(lever: Lever, value: Any, on_value: Callable[[Any], None]):
             step=int(lever.step),
             on_value=on_value,
         )
+    if lever.hint:
+        solara.Text(lever.hint, style={"font-size": "12px", "color": "#555", "display": "block"})
 
 
 @solara.component

@@ -47,13 +47,20 @@ def ExperimentView(experiment: results.Experiment):
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     failed = len(runs) - len(ok)
 
+    names = solara.use_memo(lambda: results.arm_names(experiment), [experiment])
     with solara.Sidebar(), solara.Card("Filter by factor", margin=0):
         for factor in experiment.factors:
+            # Shown in words (a preset's title, yes/no), kept as the values the runs hold.
+            shown = {
+                results.value_name(factor, v): v for v in results.factor_values(experiment, factor)
+            }
             solara.SelectMultiple(
-                factor,
-                values=choices.value[factor],
-                all_values=results.factor_values(experiment, factor),
-                on_value=lambda v, f=factor: choices.set({**choices.value, f: v}),
+                results.factor_name(factor),
+                values=[results.value_name(factor, v) for v in choices.value[factor]],
+                all_values=list(shown),
+                on_value=lambda chosen, f=factor, shown=shown: choices.set(
+                    {**choices.value, f: [shown[c] for c in chosen]}
+                ),
             )
         labels = experiment.labels
         by_label = {label: key for key, label in labels.items()}
@@ -79,7 +86,13 @@ def ExperimentView(experiment: results.Experiment):
         "and the paired difference from the first arm shown (same random numbers).",
         style={"font-size": "13px", "color": "#555"},
     )
-    height = 120 + 28 * ok["arm"].nunique()
+    solara.FileDownload(
+        lambda: results.table_csv(table, names),
+        filename=f"{charts.slug(experiment.name)}-kpis.csv",
+        label="Download table (CSV)",
+        mime_type="text/csv",
+    )
+    height = 120 + 40 * ok["arm"].nunique()  # room for an arm name on two lines
     with solara.ColumnsResponsive(default=12, xlarge=6):
         for kpi in kpis.value:
             rows = table[table["kpi"] == kpi]
@@ -88,11 +101,17 @@ def ExperimentView(experiment: results.Experiment):
                 solara.FigureEcharts(
                     option=charts.interval_option(
                         experiment.labels[kpi],
-                        rows["arm_label"].tolist(),
+                        [names.get(str(a), str(a)) for a in rows["arm_label"]],
                         (rows["mean"] * scale).tolist(),
                         (rows["ci_low"] * scale).tolist(),
                         (rows["ci_high"] * scale).tolist(),
-                        list(zip(ok["arm_label"], ok[kpi].astype(float) * scale, strict=True)),
+                        list(
+                            zip(
+                                [names.get(str(a), str(a)) for a in ok["arm_label"]],
+                                ok[kpi].astype(float) * scale,
+                                strict=True,
+                            )
+                        ),
                         unit=unit,
                     ),
                     attributes={"style": f"height: {height}px;"},
@@ -100,7 +119,7 @@ def ExperimentView(experiment: results.Experiment):
                 )
                 solara.HTML(
                     tag="table",
-                    unsafe_innerHTML=results.table_html(table, kpi),
+                    unsafe_innerHTML=results.table_html(table, kpi, names),
                     classes=["kpi-table", "arm-table"],
                     style="width: 100%; font-size: 13px;",
                 )

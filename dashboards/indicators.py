@@ -46,12 +46,16 @@ class LiveKpi:
         measure: the catalogue key of the KPI it is a live reading of.
         when: the days it covers, in words (``today``, ``last 13 weeks``).
         value: computes it from a model.
+        note: computes a line of context for the card (``of 80 funded posts``), if any.
+        caveat: how the number can mislead, said wherever it is shown.
     """
 
     key: str
     measure: str
     when: str
     value: Callable[[CarePathwayModel], float]
+    note: Callable[[CarePathwayModel], str] | None = None
+    caveat: str = ""
 
     @property
     def entry(self) -> catalogue.Kpi:
@@ -62,6 +66,24 @@ class LiveKpi:
     def label(self) -> str:
         """``People waiting for assessment, today``."""
         return f"{self.entry.label}, {self.when}"
+
+    @property
+    def definition(self) -> str:
+        """What the card measures: a live reading, over ``when``, of a catalogue KPI."""
+        return f"Read {self.when} as the run goes; the run summary's KPI: {self.entry.definition}"
+
+    @property
+    def direction(self) -> str:
+        """Which way is better, in words with an arrow: ``lower is better ↓``."""
+        return better_text(self.entry)
+
+
+def better_text(entry: catalogue.Kpi) -> str:
+    """``lower is better ↓``, ``higher is better ↑``, or ``neither way is better``."""
+    return {
+        catalogue.Better.LOWER: "lower is better \u2193",
+        catalogue.Better.HIGHER: "higher is better \u2191",
+    }.get(entry.better, "neither way is better")
 
 
 def week_days(model: CarePathwayModel) -> np.ndarray:
@@ -200,6 +222,12 @@ def _reablement_in_use(model: CarePathwayModel) -> float:
     return _last("reablement_places_in_use")(model) / places if places else math.nan
 
 
+def _posts_note(model: CarePathwayModel) -> str:
+    """Staff in post against the funded posts the lever sets: the gap is vacant posts."""
+    posts = model.config.workforce.establishment_fte
+    return f"of {posts:,.0f} funded posts; {model.team.vacancy_count:,} without a permanent worker"
+
+
 def _recent_client_facing(model: CarePathwayModel) -> float:
     days = np.array([max(0, model.steps - RECENT_DAYS), model.steps])
     share = _client_facing(model, days)[-1] if model.steps else None
@@ -208,7 +236,13 @@ def _recent_client_facing(model: CarePathwayModel) -> float:
 
 KPIS: tuple[LiveKpi, ...] = (
     LiveKpi("waiting", "assessment.people_waiting_mean", "today", _last("waiting_for_assessment")),
-    LiveKpi("wait", "assessment.wait_median_days", "last 13 weeks", _recent_wait),
+    LiveKpi(
+        "wait",
+        "assessment.wait_median_days",
+        "last 13 weeks",
+        _recent_wait,
+        caveat="assessments started only: read it with the waiting list",
+    ),
     LiveKpi(
         "delayed", "hospital.delayed_bed_days_per_year", "last 13 weeks", _recent_delayed_per_year
     ),
@@ -220,7 +254,9 @@ KPIS: tuple[LiveKpi, ...] = (
         lambda m: sum(_last(name)(m) for name in LONG_TERM_CLIENT_SERIES),
     ),
     LiveKpi("spend", "cost.spend_to_budget", "to date", _spend_share),
-    LiveKpi("staff", "workforce.social_workers_mean", "today", _last("social_workers")),
+    LiveKpi(
+        "staff", "workforce.social_workers_mean", "today", _last("social_workers"), _posts_note
+    ),
     LiveKpi("caseload", "workforce.caseload_mean", "today", _last("caseload_mean")),
     LiveKpi("client_time", "workforce.client_facing_share", "last 13 weeks", _recent_client_facing),
 )

@@ -23,6 +23,7 @@ class Lever:
         kind: ``"int"``, ``"float"``, ``"bool"`` or ``"choice"``.
         low: smallest slider value; ``high``: largest; ``step``: slider step.
         choices: the allowed values of a ``"choice"``.
+        hint: a sentence under the control, where its label alone could mislead.
     """
 
     name: str
@@ -32,6 +33,7 @@ class Lever:
     high: float = 1
     step: float = 1
     choices: tuple[str, ...] = ()
+    hint: str = ""
 
     @property
     def path(self) -> str:
@@ -41,7 +43,16 @@ class Lever:
 
 # The main levers of issue 6; home care and care-home capacity complete the pathway.
 MAIN_LEVERS: tuple[Lever, ...] = (
-    Lever("funded_posts", "Social workers (funded posts)", "int", 10, 300, 5),
+    Lever(
+        "funded_posts",
+        "Funded social-worker posts",
+        "int",
+        10,
+        300,
+        5,
+        hint="Posts the organisation pays for. The card 'Social workers in post' counts the "
+        "people in them, agency staff included: fewer while posts are vacant.",
+    ),
     Lever("reablement_places", "Re-ablement places", "int", 0, 400, 5),
     Lever(
         "eligibility_threshold", "Eligibility threshold", "choice", choices=tuple(FACS_THRESHOLDS)

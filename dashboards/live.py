@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import solara
-from carepath.dashboards import charts, indicators
+from carepath.dashboards import address, charts, indicators
 from carepath.dashboards.controls import LeverForm, PresetSelect, SeedInput
 from carepath.dashboards.levers import (
     DEFAULT_PRESET,
@@ -17,6 +17,7 @@ from carepath.dashboards.levers import (
     preset_title,
 )
 from carepath.dashboards.simulation import Simulation, Snapshot
+from carepath.dashboards.upload import TextFileUpload
 from carepath.dashboards.widgets import (
     DEFAULT_SPEED,
     CardRow,
@@ -24,6 +25,7 @@ from carepath.dashboards.widgets import (
     Heading,
     KpiCard,
     RunControls,
+    WarmupNote,
     restart_simulation,
     use_play_loop,
     use_simulation,
@@ -43,19 +45,32 @@ def _first_simulation() -> Simulation:
 def LiveView(snapshot: Snapshot):
     """KPI cards, the pathway flows and the time-series charts of one run."""
     view = snapshot.runs[RUN]
+    WarmupNote(snapshot)
     with CardRow():
         for kpi in indicators.KPIS:
-            KpiCard(kpi.label, indicators.format_kpi(kpi, view.kpis[kpi.key]))
+            KpiCard(
+                kpi.label,
+                indicators.format_kpi(kpi, view.kpis[kpi.key]),
+                definition=kpi.definition,
+                direction=kpi.direction,
+                note="; ".join(n for n in (view.notes.get(kpi.key, ""), kpi.caveat) if n),
+                warmup=snapshot.day < snapshot.warmup,
+            )
     with solara.Card(margin=0, classes=["chart-card"]):
         solara.FigureEcharts(
             option=charts.sankey_option(view.flows, "Where people have gone (moves since day 1)"),
-            attributes={"style": "height: 440px;", "class": "chart-flows"},
+            attributes={"style": "height: 560px;", "class": "chart-flows"},
             responsive=True,
         )
     ChartGrid(
         {
             chart.key: charts.line_option(
-                chart.title, chart.unit, snapshot.days, view.lines[chart.key]
+                chart.title,
+                chart.unit,
+                snapshot.days,
+                view.lines[chart.key],
+                horizon=snapshot.horizon,
+                warmup=snapshot.warmup,
             )
             for chart in indicators.CHARTS
         }
@@ -63,17 +78,41 @@ def LiveView(snapshot: Snapshot):
 
 
 @solara.component
+def ScenarioFiles(preset: str, levers: dict[str, Any], seed: str, on_scenario, error: str | None):
+    """Download the scenario as a TOML scenario file, or upload one to run it."""
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.FileDownload(
+            lambda: address.to_toml(preset, levers, seed),
+            filename=f"carepath-{preset}-seed-{seed.strip() or 'none'}.toml",
+            label="Download scenario (TOML)",
+            mime_type="application/toml",
+        )
+        TextFileUpload("Upload scenario (TOML)", on_scenario, accept=".toml,text/plain")
+    if error:
+        solara.Error(error, classes=["upload-error"])
+
+
+@solara.component
 def LivePage():
-    """The live-run page: controls in the sidebar, the run's picture in the main area."""
+    """The live-run page: controls in the sidebar, the run's picture in the main area.
+
+    The scenario (preset, levers, seed) is kept in the page's address, so a reload or a
+    shared link shows the same run from day 0.
+    """
     sim, snapshot = use_simulation(_first_simulation)
     preset = solara.use_reactive(DEFAULT_PRESET)
     levers = solara.use_reactive(solara.use_memo(lambda: preset_levers(DEFAULT_PRESET), []))
     seed_text = solara.use_reactive(DEFAULT_SEED)
     seed_error = solara.use_reactive(None)
+    upload_error = solara.use_reactive(None)
     error = solara.use_reactive(None)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(DEFAULT_SPEED)
     use_play_loop(sim, snapshot, playing, speed, error)
+    router = solara.use_router()
+    # The query this page last showed: an address that differs came from outside (a link,
+    # a reload, the back button) and is applied; the page's own pushes are not.
+    shown_query = solara.use_ref("")
 
     def restart(new_preset: str, new_levers: dict[str, Any], new_seed: str) -> None:
         """Build the model the controls describe and start again at day 0, if it is valid."""
@@ -86,6 +125,41 @@ def LivePage():
         restart_simulation(
             sim, snapshot, playing, error, lambda: {RUN: make_model(new_preset, new_levers, seed)}
         )
+        if error.value is None:
+            query = address.to_query(new_preset, new_levers, new_seed)
+            if query != shown_query.current:
+                shown_query.current = query
+                router.push(f"{router.path}?{query}")
+
+    def apply(new_preset: str, new_levers: dict[str, Any], new_seed: str) -> None:
+        preset.set(new_preset)
+        levers.set(new_levers)
+        seed_text.set(new_seed)
+        restart(new_preset, new_levers, new_seed)
+
+    def follow_address() -> None:
+        search = router.search or ""
+        if not search or search == shown_query.current:
+            return
+        shown_query.current = search
+        try:
+            apply(*address.from_query(search))
+        except ScenarioError as exc:
+            error.set(f"The address was not applied: {exc}")
+
+    solara.use_effect(follow_address, [router.search])
+
+    def on_upload(name: str, text: str | None) -> None:
+        if text is None:
+            upload_error.set(f"{name} not applied: larger than a scenario file can be")
+            return
+        try:
+            scenario = address.from_toml(text)
+        except ScenarioError as exc:
+            upload_error.set(f"{name} not applied: {exc}")
+            return
+        upload_error.set(None)
+        apply(*scenario)
 
     def on_preset(name: str) -> None:
         preset.set(name)
@@ -115,8 +189,13 @@ def LivePage():
             SeedInput(seed_text.value, on_seed, seed_error.value)
             LeverForm(levers.value, on_lever)
             solara.Text(
-                "Changing a setting starts the run again from day 0.",
+                "Changing a setting starts the run again from day 0. The page's address keeps "
+                "the scenario: bookmark or share it to see the same run.",
                 style={"font-size": "12px", "color": "#555"},
+            )
+        with solara.Card("Keep and share", margin=0):
+            ScenarioFiles(
+                preset.value, levers.value, seed_text.value, on_upload, upload_error.value
             )
     Heading(f"Live run: {preset_title(preset.value)}")
     if error.value:

@@ -12,6 +12,7 @@ import pandas as pd
 from carepath.experiments.analysis import arm_table, kpi_columns
 from carepath.experiments.store import MANIFEST, RUNS, StoreError, read_manifest, read_runs
 from carepath.sim.measure import kpis as catalogue
+from carepath.sim.presets import PRESETS
 
 # `carepath dashboard --experiment DIR` opens the explorer on DIR.
 EXPERIMENT_ENV = "CAREPATH_EXPERIMENT"
@@ -150,39 +151,122 @@ def factor_values(experiment: Experiment, factor: str) -> list[str]:
     return list(dict.fromkeys(experiment.runs.sort_values("arm")[factor].astype(str)))
 
 
+def bounds(kpi: str) -> tuple[float, float]:
+    """The values KPI ``kpi`` can take: ``(0, 1)`` for a share of a whole, ``(0, inf)`` else.
+
+    Every KPI of the catalogue counts, costs or shares something, so none is below zero; a
+    share of a whole (``share of requests``) is at most 1, while a ratio such as spend to
+    budget may pass 1. A KPI the catalogue lacks has no known bounds.
+    """
+    entry = catalogue.CATALOGUE.get(kpi)
+    if entry is None or not entry.numeric:
+        return -math.inf, math.inf
+    whole = entry.number_format.kind == "share" and entry.unit.startswith("share of")
+    return 0.0, 1.0 if whole and "budget" not in entry.unit else math.inf
+
+
 def summary(runs: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
-    """Per arm and KPI: mean, 95% interval and paired difference from the first arm shown."""
+    """Per arm and KPI: mean, 95% interval and paired difference from the first arm shown.
+
+    A t-interval is symmetric, so for a KPI near a bound it can reach values the KPI cannot
+    take (a turnover rate below zero): each interval is cut at the KPI's ``bounds``, and
+    ``cut`` says which were.
+    """
     if runs.empty or not kpis:
         return pd.DataFrame()
     first = runs.sort_values("arm")["arm_label"].iloc[0]
-    return arm_table(runs, kpis=kpis, baseline=str(first))
+    table = arm_table(runs, kpis=kpis, baseline=str(first))
+    limits = table["kpi"].map(bounds)
+    low = limits.map(lambda b: b[0]).astype(float)
+    high = limits.map(lambda b: b[1]).astype(float)
+    table["cut"] = (table["ci_low"] < low) | (table["ci_high"] > high)
+    table["ci_low"] = table["ci_low"].clip(lower=low)
+    table["ci_high"] = table["ci_high"].clip(upper=high)
+    return table
 
 
 def chart_scale(kpi: str) -> tuple[float, str]:
     """What to multiply a KPI's values by for a chart axis, and the axis's unit.
 
-    Shares are drawn as percentages; everything else in its own unit.
+    Shares are drawn as percentages, pounds in millions; everything else in its own unit.
     """
     entry = catalogue.describe(kpi)
     if entry.number_format.kind == "share":
         return 100.0, f"% ({entry.unit})"
+    if entry.number_format.kind == "money":
+        return 1e-6, "£ million" + entry.unit.removeprefix("£")
     return 1.0, entry.unit
 
 
-def table_html(table: pd.DataFrame, kpi: str) -> str:
+# Factors' names for people, where the lever's label does not serve.
+_FACTOR_NAMES = {"organisation.preset": "Organisational model"}
+
+
+def factor_name(factor: str) -> str:
+    """A factor's name for people: the dashboards' lever label, else its last part in words."""
+    if factor in _FACTOR_NAMES:
+        return _FACTOR_NAMES[factor]
+    from carepath.dashboards.levers import MAIN_LEVERS
+
+    for lever in MAIN_LEVERS:
+        if lever.path == factor:
+            return lever.label
+    return factor.rpartition(".")[2].replace("_", " ").capitalize()
+
+
+def value_name(factor: str, value: object) -> str:
+    """A factor's value for people: a preset's title, ``yes``/``no``, else the value as text."""
+    text = str(value)
+    if factor == "organisation.preset" and text in PRESETS:
+        return PRESETS[text].title
+    return {"True": "yes", "False": "no"}.get(text, text)
+
+
+def arm_names(experiment: Experiment) -> dict[str, str]:
+    """Each arm's label (``preset=in_house, strengths_based=True``) in words, by label.
+
+    ``Council in-house (reformed); Strengths-based practice: yes``: the organisational model
+    by its title, every other factor as ``name: value``.
+    """
+    names = {}
+    for _, row in experiment.runs.drop_duplicates("arm").iterrows():
+        parts = [
+            value_name(f, row[f])
+            if f == "organisation.preset"
+            else f"{factor_name(f)}: {value_name(f, row[f])}"
+            for f in experiment.factors
+        ]
+        names[str(row["arm_label"])] = "; ".join(parts) or str(row["arm_label"])
+    return names
+
+
+def table_html(table: pd.DataFrame, kpi: str, names: dict[str, str] | None = None) -> str:
     """The rows of ``summary`` for one KPI as an HTML table: one row per arm.
 
     Values are printed in the KPI's catalogue format (shares as %, money in £); differences
-    carry a sign, and those of a share are in percentage points.
+    carry a sign, and those of a share are in percentage points. An interval cut at the
+    KPI's bounds is marked with an asterisk.
+
+    Args:
+        table: from ``summary``.
+        kpi: the KPI's key.
+        names: arm label -> the arm's name for people (``arm_names``); default the label.
     """
     entry = catalogue.describe(kpi)
     value = entry.format
+    names = names or {}
     rows = table[table["kpi"] == kpi]
     body = "".join(
         "<tr>"
-        f"<th>{escape(str(r.arm_label))}</th><td>{r.n}</td><td>{escape(value(r.mean))}</td>"
-        f"<td>[{escape(value(r.ci_low))}, {escape(value(r.ci_high))}]</td>"
-        f"<td>{escape(value(r.diff, signed=True))}"
+        f"<th>{escape(names.get(str(r.arm_label), str(r.arm_label)))}</th>"
+        f"<td data-label='runs'>{r.n}</td>"
+        f"<td data-label='mean'>{escape(value(r.mean))}</td>"
+        f"<td data-label='95% interval'>[{escape(value(r.ci_low))}, {escape(value(r.ci_high))}]"
+        + ("*" if getattr(r, "cut", False) else "")
+        # Every replication gave the same value: the interval is honest but says so.
+        + (" (all runs equal)" if r.n > 1 and r.ci_low == r.ci_high else "")
+        + "</td>"
+        f"<td data-label='difference (95%)'>{escape(value(r.diff, signed=True))}"
         + (
             ""
             if math.isnan(r.diff_low)
@@ -192,8 +276,34 @@ def table_html(table: pd.DataFrame, kpi: str) -> str:
         + "</td></tr>"
         for r in rows.itertuples()
     )
-    head = "<th>arm</th><th>runs</th><th>mean</th><th>95% interval</th><th>difference (95%)</th>"
-    return f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+    unit = f" ({escape(entry.unit)})" if entry.unit else ""
+    head = (
+        f"<th>arm</th><th>runs</th><th>mean{unit}</th><th>95% interval</th>"
+        "<th>difference from the first arm (95%)</th>"
+    )
+    cut = rows["cut"].any() if "cut" in rows else False
+    low, high = bounds(kpi)
+    note = (
+        f"<tfoot><tr><td colspan='5'>* interval cut at {escape(value(low))}"
+        + ("" if math.isinf(high) else f" / {escape(value(high))}")
+        + ", the bounds of what this KPI can be</td></tr></tfoot>"
+        if cut
+        else ""
+    )
+    return f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{note}"
+
+
+def table_csv(table: pd.DataFrame, names: dict[str, str] | None = None) -> str:
+    """``summary`` as CSV: one row per arm and KPI, with the KPI's label and unit, raw numbers."""
+    names = names or {}
+    out = table.assign(
+        arm_name=table["arm_label"].map(lambda a: names.get(str(a), str(a))),
+        kpi_label=table["kpi"].map(lambda k: catalogue.describe(k).label),
+        unit=table["kpi"].map(lambda k: catalogue.describe(k).unit),
+    )
+    columns = ["arm_name", "arm_label", "kpi_label", "unit", "kpi"]
+    columns += [c for c in table.columns if c not in columns]
+    return out[columns].to_csv(index=False)
 
 
 def find_experiments(root: str | Path = ".", depth: int = 3, limit: int = 50) -> list[str]:

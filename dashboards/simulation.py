@@ -21,6 +21,7 @@ class RunView:
     lines: dict[str, dict[str, list[float | None]]]
     kpis: dict[str, float]
     flows: list[tuple[str, str, int]] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Snapshot:
     horizon: int
     days: list[int]
     runs: dict[str, RunView]
+    warmup: int = 0
 
     @property
     def finished(self) -> bool:
@@ -70,6 +72,11 @@ class Simulation:
         return min(m.horizon for m in self.models.values())
 
     @property
+    def warmup(self) -> int:
+        """Days of warm-up the models' results leave out (the longest of the models)."""
+        return max(m.config.run.warmup for m in self.models.values())
+
+    @property
     def finished(self) -> bool:
         """True when there is nothing left to run."""
         return self.day >= self.horizon
@@ -104,7 +111,8 @@ class Simulation:
                     },
                     kpis={kpi.key: kpi.value(model) for kpi in indicators.KPIS},
                     flows=indicators.flows(model) if self.with_flows else [],
+                    notes={k.key: k.note(model) for k in indicators.KPIS if k.note is not None},
                 )
                 for label, model in self.models.items()
             }
-            return Snapshot(self.day, self.horizon, days.tolist(), runs)
+            return Snapshot(self.day, self.horizon, days.tolist(), runs, self.warmup)

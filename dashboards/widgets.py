@@ -12,6 +12,7 @@ from typing import Any
 
 import solara
 import solara.lab
+from carepath.dashboards import charts
 from carepath.dashboards.simulation import Simulation, Snapshot
 from carepath.sim.model import CarePathwayModel
 from carepath.sim.scenario import ScenarioError
@@ -194,22 +195,85 @@ def Guarded(
 
 
 @solara.component
-def KpiCard(label: str, value: str, note: str = "", tone: str = ""):
-    """One headline number."""
+def KpiCard(
+    label: str,
+    value: str,
+    definition: str = "",
+    direction: str = "",
+    note: str = "",
+    tone: str = "",
+    warmup: bool = False,
+):
+    """One headline number with its unit, what it measures and which way is better.
+
+    Args:
+        label: what the number is (``People waiting for assessment, today``).
+        value: the number printed with its unit (``1,100 people``).
+        definition: how it is measured; shown when the pointer rests on the card, and printed.
+        direction: which way is better (``lower is better ↓``).
+        note: a line of context under the number (``of 80 funded posts``).
+        tone: ``good`` or ``bad`` colours the note.
+        warmup: the run is still in its warm-up: the card is greyed and tagged, as its number
+            is not yet a result.
+    """
     colour = {"good": "#2e7d32", "bad": "#c62828"}.get(tone, "#555")
+    parts = [
+        "<div class='kpi-warmup-tag'>warm-up: not a result yet</div>" if warmup else "",
+        f"<div class='kpi-label'>{escape(label)}</div>",
+        f"<div class='kpi-value'>{escape(value)}</div>",
+    ]
+    if note:
+        parts.append(f"<div class='kpi-note' style='color:{colour}'>{escape(note)}</div>")
+    if direction:
+        parts.append(f"<div class='kpi-better'>{escape(direction)}</div>")
+    if definition:
+        parts.append(f"<div class='kpi-definition'>{escape(definition)}</div>")
     with solara.Card(
-        margin=0, style={"min-width": "150px", "flex": "1 1 150px"}, classes=["kpi-card"]
+        margin=0,
+        style={"min-width": "150px", "flex": "1 1 150px"},
+        classes=["kpi-card", "kpi-card--warmup"] if warmup else ["kpi-card"],
     ):
-        solara.Text(label, style={"font-size": "12px", "color": "#555"})
-        solara.Text(value, style={"font-size": "22px", "font-weight": "500", "display": "block"})
-        if note:
-            solara.Text(note, style={"font-size": "12px", "color": colour})
+        # A title attribute is the browser's own tooltip: no script, and it works offline.
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"<div title='{escape(definition, quote=True)}'>{''.join(parts)}</div>",
+        )
+
+
+def warmup_text(day: int, warmup: int) -> str:
+    """Where ``day`` stands against the warm-up, for the sentence above a run's numbers."""
+    ends = charts.elapsed(warmup)
+    if day < warmup:
+        return (
+            f"Warm-up until {ends} (shaded on the charts): the model is still settling from its "
+            "synthetic day-0 state, so what moves now is not the levers' effect. A run's "
+            "summary (carepath run, sweeps, the results explorer) leaves the warm-up out."
+        )
+    return f"Past the warm-up (the first {ends}, shaded): the run's results count from there."
+
+
+@solara.component
+def WarmupNote(snapshot: Snapshot):
+    """A line saying whether the run is still in its warm-up, which results leave out."""
+    if snapshot.warmup <= 0:
+        return
+    solara.Text(
+        warmup_text(snapshot.day, snapshot.warmup),
+        classes=["warmup-note"],
+        style={"font-size": "13px", "color": "#555", "display": "block", "margin": "0 0 8px"},
+    )
 
 
 @solara.component
 def CardRow(children: list[Any] = []):  # noqa: B006 (Solara passes children this way)
     """Cards side by side, wrapping on narrow screens."""
     solara.Row(children=children, gap="8px", style={"flex-wrap": "wrap", "margin-bottom": "8px"})
+
+
+def _legend_room(option: dict[str, Any]) -> int:
+    """Pixels a chart grows by so that a legend of several rows leaves the plot its height."""
+    bottom = option.get("grid", {}).get("bottom", 0)
+    return max(0, int(bottom) - 12 - charts.LEGEND_ROW)
 
 
 @solara.component
@@ -220,7 +284,10 @@ def ChartGrid(options: dict[str, dict[str, Any]], height: int = 260):
             with solara.Card(margin=0, classes=["chart-card"]):
                 solara.FigureEcharts(
                     option=option,
-                    attributes={"style": f"height: {height}px;", "class": f"chart-{key}"},
+                    attributes={
+                        "style": f"height: {height + _legend_room(option)}px;",
+                        "class": f"chart-{key}",
+                    },
                     responsive=True,
                 )
 

@@ -10,6 +10,7 @@ import ipywidgets
 import solara
 from carepath.dashboards.app import routes
 from solara.components.echarts import EchartsWidget
+from solara.widgets import HTML, Navigator
 
 
 def render_page(path: str) -> Any:
@@ -48,6 +49,17 @@ def button(rc: Any, label: str) -> v.Btn:
 def texts(rc: Any) -> list[str]:
     """Every plain text of the page."""
     return [c for w in widgets(rc, ipyvue.Html) for c in w.children if isinstance(c, str)]
+
+
+def htmls(rc: Any) -> list[str]:
+    """The inner HTML of every ``solara.HTML`` of the page."""
+    return [w.unsafe_innerHTML for w in widgets(rc, HTML)]
+
+
+def location(rc: Any) -> str:
+    """The address (path and query) the page has set for the browser."""
+    [navigator] = widgets(rc, Navigator)
+    return navigator.location
 
 
 def text_with(rc: Any, class_: str) -> str:

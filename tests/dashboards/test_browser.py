@@ -3,13 +3,18 @@
 Needs Debian's Chromium at /usr/bin/chromium (driven by Playwright, no browser download). Skipped
 with a reason when it is absent on a developer's machine; under CI (CI=true) its absence fails.
 Each test checks that the page really rendered (controls and charts drawn) and that every
-request stayed on this machine and succeeded. Screenshots go to ``test-artifacts/``.
+request stayed on this machine and succeeded. Screenshots, downloads and the printed PDF go to
+``out/dashboards/`` (CI keeps them as artefacts).
 """
 
 from __future__ import annotations
 
+import csv
 import os
+import re
+import struct
 import time
+import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +23,7 @@ import pytest
 from tests.dashboards.server import dashboards
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "out" / "dashboards"
 # Flags for a root user on a closed network (no sandbox, no background calls home).
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -51,7 +56,12 @@ def server(experiment_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     with dashboards(
         ["--experiment", str(experiment_dir)], cwd=experiment_dir.parent, log=log
     ) as url:
+        SERVER_LOGS[url] = log
         yield url
+
+
+# Each server's log, by address, for the tests that read what it printed.
+SERVER_LOGS: dict[str, Path] = {}
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +151,30 @@ def _charts_drawn(page, count: int) -> None:
 
 
 def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
+
+
+def _saved(download, name: str) -> Path:
+    """Keep a download among the artefacts and return where it is."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    download.save_as(path)
+    return path
+
+
+# Elements of the page (not the sidebar) that reach past the window's right or bottom-right
+# edge: clipped. Zero-sized elements and those inside a box that scrolls sideways are not.
+_CLIPPED = """() => [...document.querySelectorAll('.v-main *')].filter(e => {
+  const r = e.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && (r.right > window.innerWidth + 1 || r.left < -1);
+}).slice(0, 5).map(e => `${e.tagName}.${e.className} right=${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
+def _nothing_clipped(page) -> None:
+    clipped = page.evaluate(_CLIPPED)
+    assert not clipped, f"clipped at width {page.viewport_size['width']}: {clipped}"
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_live_page_plays_and_switches_preset(server, page):
@@ -150,12 +182,26 @@ def test_live_page_plays_and_switches_preset(server, page):
     page.get_by_text("Day 0 of 3,650").wait_for()
     for label in ("Play", "Step", "Reset"):
         assert page.get_by_role("button", name=label).is_visible()
-    assert page.get_by_text("Social workers (funded posts): 80").is_visible()
+    assert page.get_by_text("Funded social-worker posts: 80").is_visible()
     _charts_drawn(page, 9)
     before = _canvas(page, "waiting")
 
     _play_to(page, 60)
     assert _canvas(page, "waiting") != before, "the waiting-list chart changed as the run went"
+    # Every card: a number with its unit (or %), which way is better, its definition on hover.
+    cards = page.locator(".kpi-card")
+    assert cards.count() == 9
+    for i in range(9):
+        card = cards.nth(i)
+        value = card.locator(".kpi-value").inner_text()
+        assert re.fullmatch(r"[\d,.]+(%| [a-z][a-z -]*)", value), value
+        assert "better" in card.locator(".kpi-better").inner_text()
+        assert len(card.locator("[title]").first.get_attribute("title")) > 40
+    assert (
+        "of 80 funded posts"
+        in page.locator(".kpi-card", has_text="Social workers in post, today").inner_text()
+    )
+    page.get_by_text("Warm-up until 5y (shaded on the charts)").wait_for()
     _shot(page, "live.png")
 
     page.locator(".v-select", has_text="Organisational model").click()
@@ -188,7 +234,30 @@ def test_compare_page_runs_presets_side_by_side(server, page):
     _play_to(page, 60)
     assert _canvas(page, "waiting") != before
     assert table.get_by_text("baseline").count() == 9, "one baseline cell per KPI"
+    page.get_by_text("Warm-up until 2y 6m").wait_for()
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download table (CSV)").click()
+    with _saved(caught.value, "compare.csv").open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 9 and rows[0]["unit"] == "people" and rows[0]["better"] == "lower"
+    assert rows[0]["Care trust plus"].endswith(" people")
     _shot(page, "compare.png")
+    page.traffic.check()
+
+
+def test_compare_gives_intervals_and_verdicts_over_several_runs(server, page):
+    page.goto(server + "compare?models=in_house,outsourced&seed=2&years=1&runs=3")
+    page.get_by_text("Day 0 of 365").wait_for()
+    page.get_by_text("Quarter").click()
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("Day 91 of 365").wait_for()
+    differences = page.locator(".kpi-table .kpi-difference")
+    # Baseline cells say so; every other cell: difference [95% interval]: verdict.
+    texts = [differences.nth(i).inner_text() for i in range(differences.count())]
+    assert texts.count("baseline") == 9
+    verdict = re.compile(r".+ \[.+, .+\]: (better|worse|no clear difference|different)")
+    assert sum(bool(verdict.fullmatch(t)) for t in texts) == 9, texts
+    _shot(page, "compare-runs.png")
     page.traffic.check()
 
 
@@ -196,10 +265,18 @@ def test_explorer_page_shows_the_experiment(server, page):
     page.goto(server + "explorer")
     page.get_by_text("4 arms, 16 finished runs shown").wait_for()
     _charts_drawn(page, 3)
+    # Arms and factors in words, money in pounds.
     arm = page.locator(".arm-table").first.get_by_text(
-        "preset=social_enterprise, strengths_based=True"
+        "Social enterprise; Strengths-based practice: yes"
     )
     assert arm.is_visible()
+    assert page.get_by_text("Organisational model").first.is_visible()
+    assert "£" in page.locator(".arm-table", has_text="£").first.inner_text()
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download table (CSV)").click()
+    with _saved(caught.value, "explorer.csv").open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 4 * 3 and {r["unit"] for r in rows} >= {"days", "£ a year"}
     _shot(page, "explorer.png")
     page.traffic.check()
 
@@ -216,3 +293,108 @@ def test_two_sessions_do_not_share_a_run(server, browser):
     assert _day(second) == 0
     first.context.close()
     second.context.close()
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "a PNG file"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_address_and_files_keep_a_scenario(server, page, tmp_path):
+    page.goto(server + "?preset=care_trust_plus&seed=3&years=1")
+    page.get_by_text("Live run: Care trust plus").wait_for()
+    page.get_by_text("Day 0 of 365").wait_for()
+    page.get_by_label("Strengths-based practice").check()
+    page.wait_for_url(re.compile(r"strengths_based=true"))
+    # A reload (or the link, shared) shows the same scenario.
+    page.reload()
+    page.get_by_text("Live run: Care trust plus").wait_for()
+    page.get_by_text("Day 0 of 365").wait_for()
+    sync_api.expect(page.get_by_label("Strengths-based practice")).to_be_checked()
+
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download scenario (TOML)").click()
+    saved = tomllib.loads(_saved(caught.value, "scenario.toml").read_text(encoding="utf-8"))
+    assert saved["organisation"]["preset"] == "care_trust_plus" and saved["run"]["seed"] == 3
+    assert saved["practice"]["strengths_based"] is True and saved["run"]["years"] == 1
+    saved_text = (ARTIFACTS / "scenario.toml").read_text(encoding="utf-8")
+    mine = tmp_path / "mine.toml"
+    mine.write_text(saved_text.replace("establishment_fte = 80", "establishment_fte = 100"))
+    page.locator(".text-file-upload__input").set_input_files(mine)
+    page.get_by_text("Funded social-worker posts: 100").wait_for()
+    page.wait_for_url(re.compile(r"funded_posts=100"))
+
+    _charts_drawn(page, 9)
+    _play_to(page, 91)
+    chart = page.locator(".chart-waiting")
+    box = chart.bounding_box()
+    # The data fill the first quarter of a one-year axis: rest the pointer there.
+    chart.hover(position={"x": box["width"] * 0.2, "y": box["height"] * 0.5})
+    # ECharts' tooltip: a box over the chart, the time first, then each line's value.
+    tooltip = chart.locator("div", has_text="(people)").first
+    tooltip.wait_for()
+    assert re.search(r"\d+m", tooltip.inner_text()), "time in months in the tooltip"
+    with page.expect_download() as caught:
+        # ECharts draws its save-as-PNG button in the chart's top right corner.
+        chart.click(position={"x": box["width"] - 16, "y": 8})
+    width, height = _png_size(_saved(caught.value, "waiting.png"))
+    assert width >= box["width"] and height >= box["height"] - 2
+    _shot(page, "live-keep.png")
+    page.traffic.check()
+
+
+def test_layout_holds_on_resize_and_on_a_phone(server, browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    for path, ready in (("", "Day 0 of"), ("explorer", "finished runs shown")):
+        page.goto(server + path)
+        page.get_by_text(ready).first.wait_for()
+        _charts_drawn(page, 3)
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.wait_for_timeout(800)
+        _nothing_clipped(page)
+        _shot(page, f"{path or 'live'}-1280-after-1440.png")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(800)
+        _nothing_clipped(page)
+        _shot(page, f"{path or 'live'}-390.png")
+        page.set_viewport_size({"width": 1440, "height": 900})
+    context.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    page.goto(server + "compare")
+    page.get_by_text("Day 0 of").first.wait_for()
+    drawer = page.locator("nav.v-navigation-drawer")
+    # On a phone the sidebar opens over the page, narrower than it, and closes.
+    assert drawer.bounding_box()["width"] < 390
+    menu = page.locator(".v-app-bar-nav-icon")
+    glyph = menu.evaluate(
+        "b => getComputedStyle(b.querySelector('.v-btn__content'), '::before').content"
+    )
+    assert glyph not in ("none", "normal", ""), "the menu button shows its icon"
+    page.mouse.click(380, 600)  # the dimmed page beside the sidebar
+    sync_api.expect(drawer).not_to_have_class(re.compile("v-navigation-drawer--active"))
+    _nothing_clipped(page)
+    _shot(page, "compare-390.png")
+    menu.click()
+    sync_api.expect(drawer).to_have_class(re.compile("v-navigation-drawer--active"))
+    phone.close()
+
+
+def test_printing_gives_the_whole_page(server, page):
+    page.goto(server)
+    page.get_by_text("Day 0 of").wait_for()
+    _charts_drawn(page, 9)
+    pdf = page.pdf(format="A4")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "live.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages > 1, f"the printed page has {pages} page(s)"
+
+
+def test_the_server_prints_no_cookie_warning(server):
+    # Run last: by now several sessions have loaded pages from this server.
+    assert "samesite" not in SERVER_LOGS[server].read_text().lower()

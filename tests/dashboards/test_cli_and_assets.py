@@ -45,6 +45,16 @@ def test_server_runs_in_production_without_telemetry_or_public_cdn(monkeypatch, 
     assert {"--production", "--no-check-version", "--no-open"} <= set(command)
 
 
+def test_the_server_filters_solara_s_cookie_warning_only(monkeypatch):
+    monkeypatch.setenv("PYTHONWARNINGS", "error::DeprecationWarning")
+    filters = cli.server_environment()["PYTHONWARNINGS"].split(",")
+    assert filters == ["error::DeprecationWarning", cli.COOKIE_WARNING]
+    # The filter matches the start of Solara's message, as Python's -W filters do.
+    action, message, category = cli.COOKIE_WARNING.split(":")
+    assert (action, category) == ("ignore", "UserWarning")
+    assert message == "Cookies with samesite=none require https"
+
+
 def test_missing_experiment_folder_is_refused(tmp_path, capsys):
     assert cli.main(_parse("--experiment", str(tmp_path / "nope"))) == 2
     assert "no such folder" in capsys.readouterr().err

@@ -57,16 +57,23 @@ def test_page_opens_a_folder_and_filters_by_factor(experiment_dir):
         "Delayed discharge bed-days",
         "Council spend",
     }
-    assert options["Council spend"]["title"]["subtext"].startswith("£ a year: ")
-    assert len(options["Council spend"]["yAxis"]["data"]) == 4
+    spend = options["Council spend"]
+    # Pounds in millions on the axis; arms named in words, not as factor=value keys.
+    assert spend["title"]["subtext"].startswith("£ million a year: ")
+    assert spend["xAxis"]["axisLabel"]["formatter"] == "£{value}m"
+    assert spend["yAxis"]["data"][3] == "Social enterprise; Strengths-based practice: yes"
+    assert 70 < spend["series"][0]["data"][0][2] < 80
     [table] = [
         w
         for w in widgets(rc, HTML)
         if "arm-table" in w.attributes.get("class", "") and "£" in w.unsafe_innerHTML
     ]
-    assert "<td>£75." in table.unsafe_innerHTML and "[+£" in table.unsafe_innerHTML
-    [preset_filter] = [s for s in widgets(rc, v.Select) if s.label == "organisation.preset"]
-    preset_filter.v_model = ["in_house"]
+    assert (
+        "<td data-label='mean'>£75." in table.unsafe_innerHTML and "[+£" in table.unsafe_innerHTML
+    )
+    [preset_filter] = [s for s in widgets(rc, v.Select) if s.label == "Organisational model"]
+    assert preset_filter.items == ["Council in-house (reformed)", "Social enterprise"]
+    preset_filter.v_model = ["Council in-house (reformed)"]
     assert len(charts(rc)["Council spend"]["yAxis"]["data"]) == 2
     [kpi_choice] = [s for s in widgets(rc, v.Select) if s.label == "KPIs"]
     kpi_choice.v_model = ["Council spend"]
@@ -81,3 +88,25 @@ def test_a_folder_that_is_not_an_experiment_is_refused(tmp_path):
     assert errors and "Cannot open this folder" in str(errors[0].children)
     assert charts(rc) == {}
     rc.close()
+
+
+def test_intervals_stay_within_what_a_kpi_can_be(experiment_dir):
+    experiment = results.load(experiment_dir)
+    runs = experiment.runs.copy()
+    # A rate near zero with a wide spread: a t-interval would reach below zero.
+    runs["workforce.turnover_rate"] = 0.3 * (runs["replication"] % 2)
+    table = results.summary(runs, ["workforce.turnover_rate", "cost.total_per_year"])
+    turnover = table[table["kpi"] == "workforce.turnover_rate"]
+    assert (turnover["ci_low"] >= 0).all() and turnover["cut"].any()
+    assert not table[table["kpi"] == "cost.total_per_year"]["cut"].any()
+    assert "* interval cut at 0.0%" in results.table_html(table, "workforce.turnover_rate")
+    assert results.bounds("demand.share_from_hospital") == (0.0, 1.0)
+    assert results.bounds("cost.spend_to_budget")[1] == float("inf")  # an overspend passes 1
+    csv_text = results.table_csv(table, results.arm_names(experiment))
+    assert csv_text.splitlines()[0].startswith("arm_name,arm_label,kpi_label,unit,kpi")
+
+
+def test_an_interval_of_equal_runs_says_so(experiment_dir):
+    runs = results.load(experiment_dir).runs.assign(**{"workforce.turnover_rate": 0.1})
+    table = results.summary(runs, ["workforce.turnover_rate"])
+    assert "[10.0%, 10.0%] (all runs equal)" in results.table_html(table, "workforce.turnover_rate")

@@ -6,7 +6,7 @@ import threading
 from types import SimpleNamespace
 
 import pytest
-from carepath.dashboards import charts, indicators, levers
+from carepath.dashboards import charts, indicators, levers, widgets
 from carepath.dashboards.simulation import Simulation
 from carepath.sim.measure.summary import client_facing_share, working_hours
 from carepath.sim.scenario import ScenarioError
@@ -57,7 +57,26 @@ def test_every_chart_line_has_a_point_per_sampled_day(year_run):
             values = line(year_run, days)
             assert len(values) == len(days), (chart.key, name)
     option = charts.line_option("t", "u", days.tolist(), {"a": [1.0] * len(days)})
-    assert option["series"][0]["data"][-1] == [round(120 / 365, 3), 1.0]
+    assert option["series"][0]["data"][-1] == [round(120 / 7, 3), 1.0]
+
+
+def test_time_axis_reads_in_years_and_months():
+    assert [charts.elapsed(d) for d in (0, 91, 364, 365 + 91, 3640)] == [
+        "0m",
+        "3m",
+        "1y",
+        "1y 3m",
+        "10y",
+    ]
+    # Labels a year apart on long runs land on whole years for ten years.
+    axis = charts.time_axis(3650)
+    assert [axis[k * 52] for k in range(11)] == ["0m", *(f"{k}y" for k in range(1, 11))]
+    assert charts.label_every(3650) == 52 and charts.label_every(365) == 13
+    option = charts.line_option("Spend", "£ million", [0, 7], {"spend": [0.0, 1.5]}, horizon=365)
+    assert option["series"][0]["name"] == "spend (£m)"
+    assert option["yAxis"]["axisLabel"]["formatter"] == "£{value}m"
+    assert option["toolbox"]["feature"]["saveAsImage"]["name"] == "spend"
+    assert "markArea" not in option["series"][0]  # no warm-up given, none drawn
 
 
 def test_kpis_are_numbers(year_run):
@@ -128,3 +147,33 @@ def test_advance_is_serialised_by_the_lock():
     for t in threads:
         t.join()
     assert sim.day == 60
+
+
+def test_a_long_legend_wraps_and_the_chart_makes_room_for_it():
+    names = [f"Organisational model number {i} (people)" for i in range(4)]
+    assert charts.legend_rows(names[:1]) == 1 and charts.legend_rows(names) == 4
+    option = charts.line_option("t", "people", [0], {n: [1.0] for n in names})
+    assert option["legend"]["type"] == "plain"
+    assert option["grid"]["bottom"] == 12 + 4 * charts.LEGEND_ROW
+
+
+def test_the_warm_up_is_what_the_run_summary_leaves_out():
+    sim = Simulation({"a": levers.make_model("in_house", {"years": 2}, 3)})
+    sim.advance(7)
+    snap = sim.snapshot()
+    assert snap.warmup == sim.models["a"].config.run.warmup == 365  # half of two years
+    assert "Warm-up until 1y" in widgets.warmup_text(snap.day, snap.warmup)
+    assert "Past the warm-up (the first 1y" in widgets.warmup_text(400, snap.warmup)
+
+
+def test_flow_labels_give_counts_and_small_stages_are_named_on_hover():
+    edges = [
+        ("contact", "in hospital", 900),
+        ("contact", "signposted", 100),
+        ("in hospital", "died", 9),
+    ]
+    option = charts.sankey_option(edges, "Flows")
+    nodes = {n["name"]: n for n in option["series"][0]["data"]}
+    assert nodes["contact"]["label"] == {"show": True, "formatter": "contact: 1,000"}
+    assert nodes["in hospital"]["label"]["formatter"] == "in hospital: 900"
+    assert nodes["died"]["label"]["show"] is False and nodes["died"]["emphasis"]["label"]["show"]

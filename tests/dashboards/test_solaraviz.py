@@ -27,7 +27,7 @@ def _render(model: solara.Reactive | None = None) -> object:
 def test_page_renders_controls_kpis_and_plots():
     rc = _render()
     assert select(rc, "Organisational model (preset)").v_model == "in_house"
-    assert slider(rc, "Social workers (funded posts)").v_model == 80
+    assert slider(rc, "Funded social-worker posts").v_model == 80
     for label in ("Reset", "Step"):
         button(rc, label)
     assert "People waiting for assessment, today" in _kpi_table(rc)
@@ -59,7 +59,7 @@ def test_inputs_start_at_the_default_presets_values():
 def test_reset_builds_a_model_with_the_changed_setting():
     model = solara.reactive(solaraviz.new_model())
     rc = _render(model)
-    slider(rc, "Social workers (funded posts)").v_model = 120
+    slider(rc, "Funded social-worker posts").v_model = 120
     select(rc, "Eligibility threshold").v_model = "critical"
     button(rc, "Reset").click()
     rebuilt = model.value
