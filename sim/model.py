@@ -124,7 +124,8 @@ class CarePathwayModel(CalendarModel):
     Attributes:
         config: the validated scenario of this run.
         streams: named random streams (common random numbers across presets).
-        ledger: council spending by component; ``log``: the per-person event log.
+        ledger: council spending by component; ``log``: the per-person event log (only its
+            length after ``keep_only(events=False)``).
         datacollector: daily time series (``DAILY_REPORTERS``).
     """
 

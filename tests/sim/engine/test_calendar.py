@@ -166,3 +166,17 @@ def test_replace_cancels_the_old_timer_and_schedules_the_new_one():
     assert model.ran == [("third", 0.5)]
     with pytest.raises(ValueError, match="days ago"):
         calendar.replace(None, -1.0, model.note("past"))
+
+
+def test_cancelled_entries_of_a_later_day_are_dropped_when_it_comes():
+    model = Recorder()
+    calendar = model.calendar
+    timers = [calendar.schedule(3.0 + i / 10, model.note(i)) for i in range(6)]
+    for timer in timers[::2]:
+        timer.cancel()
+    assert len(calendar) == 3 and calendar._size == 6
+    model.run_for(3.25)  # day 3 is loaded: its three cancelled entries go at once
+    assert model.ran == [(1, 3.1)]
+    assert calendar._size == 2 and calendar._cancelled == 0 and len(calendar) == 2
+    model.run_for(1)
+    assert [label for label, _ in model.ran] == [1, 3, 5]
