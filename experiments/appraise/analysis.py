@@ -230,7 +230,9 @@ def sensitivity(pairs: pd.DataFrame, planned: AppraisalPlan, kpis: list[str]) ->
             # values only ever adds to EVPPI (the mean of a maximum): such a fit counts as flat.
             keep = smooth is not None and smooth.p_value < EVPPI_P
             fitted.append(smooth.fitted if keep else np.full_like(y, y.mean()))
-        value = evppi(nb_matrix, np.column_stack(fitted))
+        # Partial information is never worth more than perfect information; an estimate above
+        # EVPI is the metamodel's error with few draws, so it is shown at EVPI.
+        value = min(evppi(nb_matrix, np.column_stack(fitted)), total)
         evppi_rows.append(
             {
                 "parameter": group,

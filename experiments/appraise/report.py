@@ -106,7 +106,9 @@ def value_name(option: str, value_of: str, path: str, planned: AppraisalPlan) ->
     name = name[0].lower() + name[1:]
     if value_of == option:
         return name
-    return f"the council's {name}" if value_of == COUNCIL else f"{title(value_of)}'s {name}"
+    if value_of == COUNCIL:
+        return f"the {name}" if name.startswith("council") else f"the council's {name}"
+    return f"{title(value_of)}'s {name}"
 
 
 def _svg(fig) -> str:
@@ -476,7 +478,8 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         "metamodels of the draw-mean differences (Strong, Oakley & Brennan 2014); a fit the "
         "parameter does not explain beyond chance (F test, p ≥ 0.05) counts as flat in EVPPI, "
         "and a threshold is shown only from a fit with p < 0.01 that crosses zero once. With "
-        "few draws, chance correlations still bias EVPPI upwards. Costs are discounted year by "
+        "few draws, chance correlations still bias EVPPI upwards (an estimate above EVPI is "
+        "shown as EVPI). Costs are discounted year by "
         f"year from the change at {a.discount_rate:.1%} (the first year undiscounted); net "
         "benefit is minus the discounted council spend"
         + (
