@@ -161,5 +161,7 @@ class Columns:
 
     def frame(self) -> pd.DataFrame:
         """The rows as a DataFrame, one column per name."""
-        table = np.frombuffer(self._rows, dtype=np.float64).reshape(-1, self._width)
+        # A copy, not a view: a view kept alive (a sampling profiler holding this frame, as
+        # Dask's worker does) would stop the run appending rows (BufferError).
+        table = np.array(self._rows, dtype=np.float64).reshape(-1, self._width)
         return pd.DataFrame({n: table[:, i].copy() for i, n in enumerate(self.names)})
