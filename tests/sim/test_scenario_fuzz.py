@@ -107,6 +107,10 @@ def _strategy(path: str, field: FieldInfo) -> st.SearchStrategy[Any]:
         return st.one_of(st.none(), _floats(field.metadata, None))
     if annotation == tuple[str, ...]:  # client groups, a few of them, perhaps one twice
         return st.lists(st.sampled_from(GROUPS), max_size=len(GROUPS) + 1).map(tuple)
+    if annotation == dict[str, float]:  # drawn values of the current arrangement, or not its own
+        numbers = [p.path for p in PRESETS["in_house"].parameters if not isinstance(p.value, bool)]
+        keys = st.sampled_from([*numbers, "workforce.hours_per_week", "approval.council_checks"])
+        return st.dictionaries(keys, _floats(field.metadata, None), max_size=3)
     if typing.get_origin(annotation) is tuple:
         items = typing.get_args(annotation)
         metadata = typing.get_args(items[0])[1].metadata
