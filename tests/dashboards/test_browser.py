@@ -93,6 +93,10 @@ class Traffic:
 
     def _failed(self, request) -> None:
         self.pending.discard(request)
+        # A request the page itself abandons (a reload or a download starting while the
+        # favicon loads) is not a failure of the server; a missing file still answers 404.
+        if request.failure and "ERR_ABORTED" in request.failure:
+            return
         self.failed.append(f"{request.url} ({request.failure})")
 
     def check(self, timeout: float = 30) -> None:
