@@ -154,6 +154,18 @@ def _range(entry: str, raw: Any, problems: list[str]) -> tuple[float, float] | N
     return (float(raw[0]), float(raw[1]))
 
 
+def scenario_field(path: str) -> Any | None:
+    """The pydantic ``FieldInfo`` of a dotted scenario path, or None if it is not a field."""
+    model: Any = Scenario
+    *sections, name = path.split(".")
+    for section in sections:
+        info = getattr(model, "model_fields", {}).get(section)
+        if info is None:
+            return None
+        model = info.annotation
+    return getattr(model, "model_fields", {}).get(name)
+
+
 def field_bounds(path: str) -> tuple[float, bool, float, bool] | None:
     """The bounds the scenario schema puts on a field, read from its pydantic constraints.
 
@@ -164,14 +176,7 @@ def field_bounds(path: str) -> tuple[float, bool, float, bool] | None:
         ``(low, low_included, high, high_included)`` (infinite where the schema sets no
         bound), or None if the path is not a scenario field.
     """
-    model: Any = Scenario
-    *sections, name = path.split(".")
-    for section in sections:
-        info = getattr(model, "model_fields", {}).get(section)
-        if info is None:
-            return None
-        model = info.annotation
-    info = getattr(model, "model_fields", {}).get(name)
+    info = scenario_field(path)
     if info is None:
         return None
     low, low_in, high, high_in = -math.inf, True, math.inf, True

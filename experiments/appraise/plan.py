@@ -65,6 +65,8 @@ class AppraisalPlan:
             arrangement's level shifts it (``draws.option_values``).
         arm_of: the arm index of each (draw, option), and of the current arrangement's level
             arm that each draw is paired with.
+        current_levels: how many levels of the current arrangement's values were drawn (0:
+            none, held at the preset's values).
     """
 
     appraisal: Appraisal
@@ -73,12 +75,7 @@ class AppraisalPlan:
     unit: np.ndarray
     values: np.ndarray
     arm_of: dict[tuple[int, str], int]
-    levels: int = 0
-
-    @property
-    def current_levels(self) -> int:
-        """How many levels of the current arrangement's values were drawn (0: none)."""
-        return self.levels
+    current_levels: int = 0
 
     @property
     def options(self) -> list[str]:

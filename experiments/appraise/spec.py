@@ -37,7 +37,13 @@ from typing import Annotated, Any, Literal
 
 from carepath.experiments.spec import ExperimentError, read_named_file
 from carepath.sim.measure.kpis import CATALOGUE, Better
-from carepath.sim.presets import MECHANISMS, ORGANISATIONAL_MODELS, PRESETS, field_bounds
+from carepath.sim.presets import (
+    MECHANISMS,
+    ORGANISATIONAL_MODELS,
+    PRESETS,
+    field_bounds,
+    scenario_field,
+)
 from carepath.sim.scenario import Scope, describe_errors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -190,9 +196,10 @@ class Appraisal(_Strict):
                     f"{where}: set by the appraisal or by the options; allowed: a number of "
                     "the council's scenario that no preset sets"
                 )
-            bounds = field_bounds(path)
-            if bounds is None or path.startswith(("clients.", "population.age_shares")):
+            info = scenario_field(path)
+            if info is None or info.annotation not in (float, int):
                 raise ValueError(f"{where}: not a number in the scenario (see docs/ODD.md)")
+            bounds = field_bounds(path)
             if path in self.scenario.set:
                 raise ValueError(f"{where}: also in scenario.set; give it in one place")
             low, low_in, high, high_in = bounds

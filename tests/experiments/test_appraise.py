@@ -81,6 +81,8 @@ def test_bad_fields_are_refused_in_one_line_naming_them():
         ("workforce.admin_share", {"low": 0.2, "high": 0.4}, "set by the appraisal or by the"),
         ("change.current", {"low": 0, "high": 1}, "set by the appraisal or by the options"),
         ("approval.nope", {"low": 0, "high": 1}, "not a number in the scenario"),
+        ("clients.mental_health.request_share", {"low": 0, "high": 1}, "not a number in the"),
+        ("eligibility.threshold", {"low": 0, "high": 1}, "not a number in the scenario"),
         ("approval.checker_fte", {"low": 3, "high": 1}, "low 3 must be below high 1"),
         ("change.staff_leaving_share", {"low": 0, "high": 2}, "inside the field's limits 0 to 1"),
         ("approval.checker_fte", {"low": 1, "high": 3, "shape": "normal"}, "triangular"),
