@@ -6,6 +6,7 @@ Examples:
     python -m benchmarks --only headline --sizes 250000,1100000 --years 10
     python -m benchmarks --only profile          # pyinstrument reports of the real model
     python -m benchmarks --only record           # re-measure benchmarks/results/headline.json
+    python -m benchmarks --only fork             # runs forked from a warmed-up snapshot
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.harness import Plan, run_suite
 
-PARTS = ("record", "headline", "compare", "kpis", "scaling", "profile")
+PARTS = ("record", "headline", "compare", "kpis", "scaling", "fork", "profile")
 
 
 def _sizes(text: str) -> tuple[int, ...]:

@@ -47,7 +47,9 @@ class Plan:
     kpi_reps: tuple[int, int, int] = (8, 8, 3)  # ours, SimPy, naive
     scaling_sizes: tuple[int, ...] = (50_000, 100_000, 250_000, 500_000, 1_100_000, 2_000_000)
     profile_runs: tuple[tuple[int, float], ...] = ((DEFAULT_COUNCIL, 10.0), (BIRMINGHAM, 10.0))
-    parts: tuple[str, ...] = ("headline", "compare", "kpis", "scaling")
+    # Forked runs (``benchmarks/forks.py``): population, forks timed, years after the change.
+    fork_run: tuple[int, int, float] = (DEFAULT_COUNCIL, 6, 5.0)
+    parts: tuple[str, ...] = ("headline", "compare", "kpis", "scaling", "fork")
     out: Path = field(default_factory=lambda: REPO / "benchmarks" / "results")
 
     @classmethod
@@ -62,6 +64,7 @@ class Plan:
             kpi_reps=(3, 3, 1),
             scaling_sizes=(25_000, 50_000, 100_000, 250_000),
             profile_runs=((DEFAULT_COUNCIL, 1.0),),
+            fork_run=(50_000, 2, 1.0),
         )
 
 
@@ -76,10 +79,15 @@ def run_child(
     days: float | None = None,
 ) -> dict[str, Any]:
     """One measurement in a fresh Python process; returns what it printed."""
-    cmd = [sys.executable, "-m", "benchmarks.runner", impl, str(population), str(years)]
-    cmd += ["--scenario", scenario, "--seed", str(seed)]
+    args = [impl, str(population), str(years), "--scenario", scenario, "--seed", str(seed)]
     if days is not None:
-        cmd += ["--days", str(days)]
+        args += ["--days", str(days)]
+    return run_module("benchmarks.runner", args)
+
+
+def run_module(module: str, args: list[str]) -> dict[str, Any]:
+    """``python -m MODULE ARGS`` in a fresh process on one core; the JSON it printed last."""
+    cmd = [sys.executable, "-m", module, *args]
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
@@ -194,6 +202,14 @@ def scaling(plan: Plan) -> list[dict[str, Any]]:
         _say(f"scaling: ours, {size:,} people, {plan.years:g} years")
         rows.append(run_child("ours", size, plan.years))
     return rows
+
+
+def forks(plan: Plan) -> dict[str, Any]:
+    """Runs forked from one warmed-up snapshot, as an appraisal makes them (``forks.py``)."""
+    population, count, after = plan.fork_run
+    _say(f"fork: {count} runs of {population:,} people, {after:g} years after a change")
+    args = [str(population), "--forks", str(count), "--after-years", str(after)]
+    return run_module("benchmarks.forks", args)
 
 
 def profile(plan: Plan) -> list[Path]:
@@ -530,6 +546,20 @@ def report(results: dict[str, Any]) -> str:
             ),
             "",
         ]
+    if "fork" in results:
+        f = results["fork"]
+        parts += [
+            "## Runs forked from a warmed-up snapshot",
+            "",
+            f"{f['population']:,} people, warmed up {f['warmup_days']} days under in-house "
+            f"with a change configured ({f['warmup_cpu_s']:.2f} CPU s, frozen in "
+            f"{f['freeze_cpu_s']:.2f} s to {f['frozen_mb']:.1f} MB); each fork unpickles it, "
+            f"adopts an option, keeps only KPIs and series and runs {f['after_years']:g} years: "
+            f"**{f['fork_cpu_s_median']:.2f} CPU s** a run (median of {len(f['forks'])}; "
+            f"{f['fork_cpu_s_range'][0]:.2f}-{f['fork_cpu_s_range'][1]:.2f}), load "
+            f"{f['load_before']:.2f}-{f['load_after']:.2f}.",
+            "",
+        ]
     return "\n".join(parts)
 
 
@@ -562,6 +592,7 @@ def run_suite(plan: Plan, progress: Callable[[str], None] = _say) -> dict[str, A
         "compare": compare,
         "kpis": kpi_agreement,
         "scaling": scaling,
+        "fork": forks,
     }
     for part in plan.parts:
         if part in steps:
