@@ -220,6 +220,9 @@ class CarePathwayModel(CalendarModel):
         )
         self._populate_waiting_list()
         self.calendar.every(7.0, 7.0, self.review_workforce)
+        lists = config.waiting_list
+        if lists.prioritise:
+            self.calendar.every(lists.review_days, lists.review_days, self.review_waiting_list)
         self.datacollector = DailyCollector(dict(DAILY_REPORTERS))
         self.datacollector.collect(self)
 
@@ -792,8 +795,17 @@ class CarePathwayModel(CalendarModel):
         self._maybe_return(person_id, traits, traits.need, leaves)
 
     def review_workforce(self) -> None:
-        """Weekly: each social worker's morale moves with their team's backlog; some leave."""
+        """Weekly: each social worker's morale moves with their team's backlog; some leave.
+
+        The community list's age profile is sampled on the same day, in the measured period.
+        """
         self.team.review_week(self.state_counts[State.AWAITING_ASSESSMENT])
+        if self.now >= self.config.run.warmup:
+            self.tally.sample_list_ages(self.team.community_list(), self.now)
+
+    def review_waiting_list(self) -> None:
+        """A review of the prioritised community list (``waiting_list.review_days``)."""
+        self.team.review_list()
 
     def run(
         self, progress: Callable[[int], None] | None = None, *, until: int | None = None

@@ -23,6 +23,7 @@ from carepath.sim.mechanisms import (
 )
 from carepath.sim.mechanisms.assessment import Outcome
 from carepath.sim.mechanisms.discharge import Route
+from carepath.sim.mechanisms.waiting_list import UNTRIAGED
 from carepath.sim.spending import LONG_TERM_COMPONENTS
 from carepath.sim.states import COMMUNITY_LONG_TERM_STATES, LONG_TERM_STATES, State
 from carepath.sim.workforce import COMMUNITY_ASSESSMENT, HOSPITAL_ASSESSMENT, REVIEW, REWORK
@@ -116,6 +117,7 @@ class ServiceUser(mesa.Agent):
         self.worker: SocialWorker | None = None
         self.requested: tuple[CareService, float] | None = None
         self.ticket = 0
+        self.priority = UNTRIAGED  # on a prioritised community list (``waiting_list``)
         self.review_waiting = False
         self.placed_privately = False  # a former self-funder already living in a care home
         self.ascof_due: float | None = None

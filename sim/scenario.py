@@ -607,6 +607,68 @@ class Assessment(Section):
     )
 
 
+class WaitingList(Section):
+    """How the community waiting list for assessment is ordered (``sim/mechanisms/waiting_list.py``)."""
+
+    prioritise: bool = Field(
+        False,
+        description=(
+            "Triage community requests into urgent, high and routine priority by need and take "
+            "them in that order, routine cases aging upwards; off: one first-come first-served "
+            "list. Most councils prioritise by risk (ADASS surveys); a choice of the scenario."
+        ),
+    )
+    urgent_need: Share = Field(
+        0.72,
+        description=(
+            "Need at or above which a request is urgent (assumption: the FACS 'super-critical' "
+            "score, 0.72; no published triage threshold maps onto the model's need score)."
+        ),
+    )
+    high_need: Share = Field(
+        0.6,
+        description=(
+            "Need at or above which a request is high priority (assumption: the FACS "
+            "'critical' score, 0.6)."
+        ),
+    )
+    aged_high_days: Annotated[float, Field(gt=0.0, le=3650.0)] = Field(
+        182.0,
+        description=(
+            "Days of waiting after which a routine case is reviewed up to high priority "
+            "(assumption: six months; councils' 'waiting well' policies differ and none "
+            "publishes a rule the model could take)."
+        ),
+    )
+    aged_urgent_days: Annotated[float | None, Field(gt=0.0, le=3650.0)] = Field(
+        None,
+        description=(
+            "Days of waiting after which any case becomes urgent; empty: never by age alone "
+            "(assumption)."
+        ),
+    )
+    review_days: Annotated[float, Field(ge=1, le=91)] = Field(
+        7.0,
+        description=(
+            "Days between reviews of the list, when rising need and age move people up "
+            "(assumption: weekly, as a duty worker would)."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> WaitingList:
+        if self.high_need > self.urgent_need:
+            raise ValueError(
+                f"high_need ({self.high_need}) must not be above urgent_need ({self.urgent_need})"
+            )
+        if self.aged_urgent_days is not None and self.aged_urgent_days < self.aged_high_days:
+            raise ValueError(
+                f"aged_urgent_days ({self.aged_urgent_days}) must not be below aged_high_days "
+                f"({self.aged_high_days})"
+            )
+        return self
+
+
 class Practice(Section):
     """The practice approach of the social workers."""
 
@@ -1329,6 +1391,7 @@ class Scenario(Section):
     hospital: Hospital = Hospital()
     workforce: Workforce = Workforce()
     assessment: Assessment = Assessment()
+    waiting_list: WaitingList = WaitingList()
     practice: Practice = Practice()
     eligibility: Eligibility = Eligibility()
     approval: Approval = Approval()

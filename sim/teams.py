@@ -14,7 +14,9 @@ people waiting, staff, morale and leavers (``summary``, the run summary's ``scop
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -166,6 +168,15 @@ class ScopedTeams:
         if person.worker is not None:
             person.worker.cases.pop(person.person_id, None)
             person.worker = None
+
+    def community_list(self) -> Iterable[tuple[ServiceUser, int]]:
+        """Both teams' lists of people waiting at home for an assessment."""
+        return itertools.chain(self.option.community_list(), self.rest.community_list())
+
+    def review_list(self) -> None:
+        """Each team reviews its own prioritised list."""
+        self.option.review_list()
+        self.rest.review_list()
 
     def allocate(self) -> None:
         """Each team gives its queued work to its own workers."""

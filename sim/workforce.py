@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import mesa
 from carepath.sim.measure.tallies import Columns
+from carepath.sim.mechanisms import waiting_list
 from carepath.sim.mechanisms.workforce import (
     backlog_pressure,
     funded_posts,
@@ -153,7 +155,14 @@ class SocialWorkTeam:
         self.waits: Columns | None = None
         self.workers: dict[int, SocialWorker] = {}
         self.vacancies: list[Vacancy] = []
-        self.queues: tuple[deque[tuple[ServiceUser, int]], ...] = tuple(deque() for _ in WORK_KINDS)
+        self.queues: tuple[deque[tuple[ServiceUser, int]] | waiting_list.PriorityList, ...] = tuple(
+            deque() for _ in WORK_KINDS
+        )
+        self._prioritise = self.config.waiting_list.prioritise
+        if self._prioritise:
+            queues = list(self.queues)
+            queues[COMMUNITY_ASSESSMENT] = waiting_list.PriorityList()
+            self.queues = tuple(queues)
         self.hours_delivered = 0.0
         self.leavers = 0
         self.reviews_waiting = 0
@@ -244,6 +253,15 @@ class SocialWorkTeam:
         colleague.cases[person.person_id] = person
         person.worker = colleague
 
+    def community_list(self) -> Iterable[tuple[ServiceUser, int]]:
+        """Entries of the list of people waiting at home for an assessment (stale ones too)."""
+        return self.queues[COMMUNITY_ASSESSMENT]
+
+    def review_list(self) -> None:
+        """Review the prioritised community list: rising need and age move people up."""
+        if self._prioritise:
+            self.queues[COMMUNITY_ASSESSMENT].review(self.config.waiting_list, self.model.now)
+
     def review_week(self, waiting: int) -> None:
         """Weekly: each worker's morale moves with the team's backlog, and some leave.
 
@@ -272,8 +290,10 @@ class SocialWorkTeam:
 
     # -- work -----------------------------------------------------------------------------
     def request(self, kind: int, person: ServiceUser) -> None:
-        """Queue a piece of work for ``person``."""
+        """Queue a piece of work for ``person`` (triaged first, on a prioritised list)."""
         person.ticket += 1
+        if kind == COMMUNITY_ASSESSMENT and self._prioritise:
+            person.priority = waiting_list.priority(self.config.waiting_list, person.need)
         self.queues[kind].append((person, person.ticket))
         if kind == REVIEW:
             person.review_waiting = True

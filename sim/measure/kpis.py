@@ -265,6 +265,32 @@ _ENTRIES: tuple[Kpi, ...] = (
         "Median wait for assessment of people who were waiting at home when it started.",
         _LOWER,
     ),
+    *(
+        Kpi(
+            f"assessment.wait_median_days_{name}",
+            f"Median wait for assessment at home, {name} priority",
+            "days",
+            f"Median wait of people assessed from the community list at {name} priority (the "
+            "band they had reached when the assessment started), over assessments started in "
+            "the measured period.",
+            _LOWER,
+            only_when="runs with a prioritised waiting list (waiting_list.prioritise)",
+        )
+        for name in ("urgent", "high", "routine")
+    ),
+    *(
+        Kpi(
+            f"assessment.waiting_over_{months}_month{'s' if months > 1 else ''}_share",
+            f"People waiting at home over {months} month{'s' if months > 1 else ''}",
+            "share of the list",
+            f"Share of the people waiting at home for an assessment who had waited more than "
+            f"{months} month{'s' if months > 1 else ''}, over the list sampled weekly in the "
+            "measured period.",
+            _LOWER,
+            number_format=PERCENT,
+        )
+        for months in (1, 3, 6, 12)
+    ),
     Kpi(
         "assessment.assessments_started_per_year",
         "Assessments started",

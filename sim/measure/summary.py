@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from carepath.sim.measure.tallies import ROUTE_FUNDS_DEPLETED, ROUTE_TRANSITION
+from carepath.sim.mechanisms import waiting_list
 from carepath.sim.scenario import GROUPS
 from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import EXIT_STATES
@@ -16,7 +17,7 @@ from carepath.sim.states import EXIT_STATES
 from carepath import __version__
 
 if TYPE_CHECKING:
-    from carepath.sim.measure.tallies import Columns
+    from carepath.sim.measure.tallies import Columns, Tally
     from carepath.sim.model import CarePathwayModel
     from carepath.sim.scenario import Workforce
 
@@ -76,6 +77,26 @@ def client_facing_share(pathway_hours: float, working: float, workforce: Workfor
     """
     other = working * (1.0 - workforce.admin_share) * (1.0 - workforce.pathway_time_share)
     return _share(pathway_hours + other, working)
+
+
+def _waits_by_priority(waits: pd.DataFrame) -> dict[str, float]:
+    """Median community waits of each priority band of a prioritised list."""
+    return {
+        f"wait_median_days_{name}": _percentile(
+            waits.loc[(waits["urgent"] == 0) & (waits["priority"] == band), "days"].to_numpy(), 50
+        )
+        for band, name in enumerate(waiting_list.PRIORITIES)
+    }
+
+
+def _list_ages(tally: Tally) -> dict[str, float]:
+    """The community list's age profile: shares of its people past 1, 3, 6 and 12 months."""
+    return {
+        f"waiting_over_{months}_month{'s' if months > 1 else ''}_share": _share(
+            over, tally.list_waiting
+        )
+        for (months, _), over in zip(waiting_list.AGE_MARKS, tally.list_over, strict=True)
+    }
 
 
 def summarise(model: CarePathwayModel) -> dict[str, Any]:
@@ -168,6 +189,8 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "wait_median_days_community": _percentile(
                 waits.loc[waits["urgent"] == 0, "days"].to_numpy(), 50
             ),
+            **(_waits_by_priority(waits) if cfg.waiting_list.prioritise else {}),
+            **_list_ages(tally),
             "assessments_started_per_year": len(waits) / years,
             "people_waiting_mean": mean("waiting_for_assessment"),
             "people_waiting_end": int(last["waiting_for_assessment"]),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from carepath.sim.mechanisms import risks
+from carepath.sim.mechanisms import risks, waiting_list
+from carepath.sim.mechanisms.waiting_list import UNTRIAGED
 from carepath.sim.states import State
 
 if TYPE_CHECKING:
@@ -29,7 +31,8 @@ class Tally:
     def __init__(self, model: CarePathwayModel) -> None:
         self.model = model
         self.contacts = Columns("time", "hospital", "band", "repeat", "person", "group", "route")
-        self.waits = Columns("time", "days", "urgent")
+        # priority: the community list's band (``waiting_list``), -1 untriaged or in hospital.
+        self.waits = Columns("time", "days", "urgent", "priority")
         self.first_services = Columns("time", "days")
         self.approvals = Columns("time", "days")
         self.reablement = Columns("time", "success", "hospital", "band", "group")
@@ -39,6 +42,11 @@ class Tally:
         self.exits = Columns("time", "state")
         self.nhs_funded = Columns("time", "band")
         self._ascof_pending: deque[tuple[float, ServiceUser]] = deque()
+        # The community list's age profile: people on it summed over sampled days, and how many
+        # of them had waited past each of ``waiting_list.AGE_MARKS``.
+        self.list_samples = 0
+        self.list_waiting = 0
+        self.list_over = [0] * len(waiting_list.AGE_MARKS)
 
     def contact(
         self,
@@ -56,7 +64,20 @@ class Tally:
 
     def assessment_started(self, person: ServiceUser, wait: float) -> None:
         """A social worker starts an assessment after ``wait`` days in the queue."""
-        self.waits.add(self.model.now, wait, person.in_hospital)
+        self.waits.add(
+            self.model.now,
+            wait,
+            person.in_hospital,
+            UNTRIAGED if person.in_hospital else person.priority,
+        )
+
+    def sample_list_ages(self, entries: Iterable[tuple[ServiceUser, int]], now: float) -> None:
+        """Count who is on the community list today and how long they have waited."""
+        waiting, over = waiting_list.list_ages(entries, now)
+        self.list_samples += 1
+        self.list_waiting += waiting
+        for i, count in enumerate(over):
+            self.list_over[i] += count
 
     def first_service(self, person: ServiceUser) -> None:
         """A person's first service of the episode starts."""

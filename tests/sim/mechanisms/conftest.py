@@ -25,6 +25,9 @@ MECHANISM_TESTS: dict[str, str] = {
     "integration.early_referral_days": "test_discharge.py::test_early_referral_starts_assessments_before_fitness_and_cuts_delayed_bed_days",
     # assessment and eligibility
     "assessment.hours_mean": "test_assessment.py::test_longer_assessments_lengthen_the_wait",
+    # the community waiting list
+    "waiting_list.prioritise": "test_waiting_list.py::test_a_prioritised_list_sees_urgent_cases_sooner_and_routine_cases_later",
+    "waiting_list.aged_high_days": "test_waiting_list.py::test_aging_into_high_priority_cuts_the_longest_waits",
     "eligibility.threshold": "test_assessment.py::test_a_higher_eligibility_threshold_turns_more_people_away_and_shrinks_long_term_care",
     "practice.strengths_based": "test_assessment.py::test_strengths_based_practice_lengthens_assessments_shrinks_packages_and_resolves_more_in_the_community",
     "practice.strengths_extra_hours_share": "test_assessment.py::test_strengths_extra_hours_lengthen_assessments",
