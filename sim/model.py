@@ -184,7 +184,9 @@ class CarePathwayModel(CalendarModel):
         self.home_care = CareService(
             self,
             "home_care",
-            prices.home_care_capacity(config.home_care, config.organisation.purchasing_discount),
+            prices.home_care_capacity(
+                config.home_care, config.organisation.purchasing_discount, config.provision
+            ),
         )
         # Paid to the person, who arranges their own care: no provider's capacity to wait for.
         self.direct_payments = CareService(self, "direct_payment", math.inf)
@@ -413,7 +415,7 @@ class CarePathwayModel(CalendarModel):
         self.config = new
         self._retune(self.team, new)
         self.home_care.capacity = prices.home_care_capacity(
-            new.home_care, new.organisation.purchasing_discount
+            new.home_care, new.organisation.purchasing_discount, new.provision
         )
 
     def _retune(self, team: SocialWorkTeam, new: Scenario) -> None:
@@ -681,6 +683,7 @@ class CarePathwayModel(CalendarModel):
             supported_living=cfg.supported_living,
             direct_payments=cfg.direct_payments,
             purchasing_discount=cfg.organisation.purchasing_discount,
+            provision=cfg.provision,
         )
 
     def pay_staff(self, worker: Any, *, starting: bool) -> None:
