@@ -17,8 +17,9 @@ the social workers sit is ``organisation``; this module is the provider side
 Re-ablement and care-home places stay as set whoever provides them (block contracts), and
 spells of care already running keep their provider's price and hand-back risk when provision
 changes on a change day (a contract is not re-let overnight). A change of provider has no
-transfer dip of its own (staff TUPE, a transition): ``mechanisms.change`` models the transfer
-of social workers only, so that is left out rather than invented here.
+transfer dip of its own (care staff under TUPE, a transition): ``mechanisms.change`` models the
+transfer of social workers only, so that is left out rather than invented here; and a change of
+provision alone (``provision_only``) moves no social worker, so theirs does not happen either.
 
 The defaults are today's model: independent home care and care homes, in-house re-ablement,
 no hand-backs; with them every function gives exactly the number the model used before.
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from carepath.sim.scenario import ProviderKind, Provision
+from carepath.sim.scenario import ProviderKind, Provision, Scenario
 
 if TYPE_CHECKING:
     from carepath.sim.engine.streams import Stream
@@ -102,3 +103,15 @@ def reported(*provisions: Provision) -> bool:
     """
     today = Provision()
     return any(p != today for p in provisions)
+
+
+def provision_only(before: Scenario, after: Scenario) -> bool:
+    """Whether switching from ``before`` to ``after`` changes who provides care and nothing else.
+
+    Then the social workers stay where they are (Blackburn kept care management in the
+    council): no staff leave at transfer and there is no transition dip for them.
+    """
+    if before.provision == after.provision:
+        return False
+    same = {"organisation": {"preset"}, "provision": True}
+    return before.model_dump(exclude=same) == after.model_dump(exclude=same)

@@ -1,16 +1,22 @@
 """Who provides care: unit costs, capacity response and hand-backs, on paired seeds."""
 
 import pytest
+from carepath.sim import CarePathwayModel
+from carepath.sim import model as model_module
 from carepath.sim.engine.streams import make_streams
 from carepath.sim.mechanisms import prices, provision
+from carepath.sim.model import warmup_of
+from carepath.sim.presets import preset_values
 from carepath.sim.scenario import HomeCare, Provision
 
 from tests.sim.mechanisms.council import (
     SEEDS,
+    SMALL_COUNCIL,
     component,
     count,
     measured_mean,
     series_mean,
+    small_council,
 )
 
 # Markets where the small council's home care is full: queues form (as in test_prices).
@@ -178,3 +184,57 @@ def test_the_default_provision_spelled_out_is_todays_run_exactly(council):
         assert spelled.timeseries.equals(today.timeseries)
         assert spelled.events.equals(today.events)
         assert spelled.summary["cost"] == today.summary["cost"]
+
+
+def test_a_change_of_provision_alone_moves_no_social_worker(monkeypatch):
+    """Outsourcing provision on the change day re-prices care; the social workers stay put.
+
+    No preset sets provision yet, so stand-ins do: the current arrangement (in-house) with
+    independent home care, and options with social-enterprise home care, one with the same
+    social work and one that also changes it (so its staff transfer, and some leave).
+    """
+    current = preset_values("in_house")
+    enterprise = current | {"provision.home_care": "social_enterprise"}
+    stand_ins = {
+        "in_house": current | {"provision.home_care": "independent"},
+        "outsourced": enterprise,
+        "social_enterprise": enterprise | {"workforce.admin_share": 0.3},
+    }
+    monkeypatch.setattr(model_module, "preset_values", lambda name: stand_ins[name])
+    transfer = {
+        "change.enabled": True,
+        "change.staff_leaving_share": 1.0,
+        "change.transition_days": 60.0,
+        "change.transition_productivity": 0.5,
+    }
+    day = SMALL_COUNCIL["run.warmup_days"] + 1
+    left = {}
+    for option in ("outsourced", "social_enterprise"):
+        scenario = small_council(transfer | stand_ins[option])
+        scenario = scenario.model_copy(
+            update={"organisation": scenario.organisation.model_copy(update={"preset": option})}
+        )
+        model = CarePathwayModel(scenario=scenario, rng=3)
+        assert model.config.provision.home_care == "independent"  # the warm-up's
+        leavers = model.run().timeseries["leavers_to_date"]
+        left[option] = leavers.loc[day] - leavers.loc[day - 1]
+        assert model.config.provision.home_care == "social_enterprise"
+        cfg = model.config
+        hourly = prices.daily_price(
+            "home_care",
+            7.0,
+            0.5,
+            reablement=cfg.reablement,
+            home_care=cfg.home_care,
+            care_homes=cfg.care_homes,
+            supported_living=cfg.supported_living,
+            direct_payments=cfg.direct_payments,
+            purchasing_discount=cfg.organisation.purchasing_discount,
+            provision=cfg.provision,
+        )
+        assert hourly == pytest.approx(cfg.home_care.price_per_hour * 1.25)
+        assert provision.provision_only(warmup_of(model.option), model.option) == (
+            option == "outsourced"
+        )
+    assert left["outsourced"] < 3  # the usual turnover of a day
+    assert left["social_enterprise"] > 10  # every permanent social worker (leaving share 1)
