@@ -28,6 +28,7 @@ from carepath.sim.measure.tallies import (
     Tally,
 )
 from carepath.sim.mechanisms import change, front_door, groups, organisation, prices, routes
+from carepath.sim.mechanisms import provision as providers
 from carepath.sim.mechanisms import scope as scoping
 from carepath.sim.mechanisms.workforce import funded_posts, pay_per_day
 from carepath.sim.person import ServiceUser, Traits
@@ -184,7 +185,9 @@ class CarePathwayModel(CalendarModel):
         self.home_care = CareService(
             self,
             "home_care",
-            prices.home_care_capacity(config.home_care, config.organisation.purchasing_discount),
+            prices.home_care_capacity(
+                config.home_care, config.organisation.purchasing_discount, config.provision
+            ),
         )
         # Paid to the person, who arranges their own care: no provider's capacity to wait for.
         self.direct_payments = CareService(self, "direct_payment", math.inf)
@@ -327,14 +330,15 @@ class CarePathwayModel(CalendarModel):
             self._switch_to(option)
             if not change.is_change(before, option):
                 return  # the same arrangement under another name: nothing happens
-        changing = self.team if self.scope is None else self.scope.option
-        permanent = [w for w in changing.workers.values() if not w.agency]
-        stream = self.streams["workforce"]
-        for worker in change.transfer_leavers(permanent, settings.staff_leaving_share, stream):
-            changing.worker_leaves(worker)
-        changing.productivity = change.productivity(0.0, settings)
-        if changing.productivity != 1.0:
-            self.calendar.schedule(self.now + settings.transition_days, self._end_transition)
+        if not providers.provision_only(before, option):  # else the social workers stay put
+            changing = self.team if self.scope is None else self.scope.option
+            permanent = [w for w in changing.workers.values() if not w.agency]
+            stream = self.streams["workforce"]
+            for worker in change.transfer_leavers(permanent, settings.staff_leaving_share, stream):
+                changing.worker_leaves(worker)
+            changing.productivity = change.productivity(0.0, settings)
+            if changing.productivity != 1.0:
+                self.calendar.schedule(self.now + settings.transition_days, self._end_transition)
         if settings.setup_on_change_day:
             setup = option.organisation
             if self.scope is not None:
@@ -416,7 +420,7 @@ class CarePathwayModel(CalendarModel):
         self.config = new
         self._retune(self.team, new)
         self.home_care.capacity = prices.home_care_capacity(
-            new.home_care, new.organisation.purchasing_discount
+            new.home_care, new.organisation.purchasing_discount, new.provision
         )
 
     def _retune(self, team: SocialWorkTeam, new: Scenario) -> None:
@@ -684,6 +688,7 @@ class CarePathwayModel(CalendarModel):
             supported_living=cfg.supported_living,
             direct_payments=cfg.direct_payments,
             purchasing_discount=cfg.organisation.purchasing_discount,
+            provision=cfg.provision,
         )
 
     def pay_staff(self, worker: Any, *, starting: bool) -> None:

@@ -17,6 +17,7 @@ from carepath.sim.mechanisms import (
     discharge,
     front_door,
     groups,
+    provision,
     reablement,
     risks,
     routes,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from carepath.sim.workforce import SocialWorker
 
 # Timers still pending when an episode ends (the state timer `_timer` goes with the move).
-_EXIT_TIMERS = ("_risk", "_review", "_fit", "_hold")
+_EXIT_TIMERS = ("_risk", "_review", "_fit", "_hold", "_handback")
 SERVICE_STATES = {
     "reablement": (State.AWAITING_REABLEMENT, State.IN_REABLEMENT),
     "home_care": (State.AWAITING_HOME_CARE, State.HOME_CARE),
@@ -126,6 +127,7 @@ class ServiceUser(mesa.Agent):
         self._review: Timer | None = None
         self._fit: Timer | None = None
         self._hold: Timer | None = None
+        self._handback: Timer | None = None  # the home-care provider hands the package back
         model.register_person(self)
 
     # -- need -----------------------------------------------------------------------------
@@ -465,7 +467,7 @@ class ServiceUser(mesa.Agent):
         self.model.tally.package_approved(self)
         self._request(name, units, cause="approved")
 
-    def _request(self, name: str, units: float, *, cause: str) -> None:
+    def _request(self, name: str, units: float, *, cause: str, urgent: bool = False) -> None:
         self.move_to(SERVICE_STATES[name][0], cause)
         self.queued_at = self.model.now
         if self.in_hospital and not self.fit:
@@ -480,7 +482,7 @@ class ServiceUser(mesa.Agent):
             return
         # A former self-funder in a care home keeps their room: the council takes over the fees
         # as soon as a place it funds comes free, before people who would have to move in.
-        urgent = self.in_hospital or (self.placed_privately and name == "care_home")
+        urgent = urgent or self.in_hospital or (self.placed_privately and name == "care_home")
         self.model.services[name].request(self, units, urgent=urgent)
         if name == "reablement":
             cfg = self.model.config.reablement
@@ -535,6 +537,11 @@ class ServiceUser(mesa.Agent):
         self.model.ledger.change_rate(service.name, rate, self.model.now)
         traits = self.traits
         self.model.breakdown.spell(traits.band, traits.group, service.name, rate, starting=True)
+        if service.name == "home_care":
+            model = self.model
+            delay = provision.handback_delay(model.config.provision, model.streams["provision"])
+            if delay is not None:
+                self._after("_handback", delay, self.package_handed_back)
 
     def end_spell(self, name: str, *, release: bool = True) -> None:
         """Stop paying for a service; its cost goes on the next event-log row."""
@@ -545,6 +552,28 @@ class ServiceUser(mesa.Agent):
         self.model.breakdown.spell(traits.band, traits.group, name, spell.rate, starting=False)
         if release:
             spell.service.release(spell.units)
+        if name == "home_care" and self._handback is not None:
+            self._cancel("_handback")
+
+    def package_handed_back(self) -> None:
+        """The provider hands the home-care package back: the person waits for a new provider.
+
+        They join the urgent home-care queue, behind hospital patients already in it, for the
+        same hours (the package is re-brokered, not re-assessed: someone left without care is
+        a priority, an assumption), losing their carers; any review due waits until care starts
+        again, as for anyone waiting for home care.
+        """
+        self._handback = None
+        if self.state is not State.HOME_CARE or "home_care" not in self.spells:
+            return  # leaving home care already (a care home is being arranged)
+        units = self.spells["home_care"].units
+        self.model.tally.handed_back(units)
+        self.model.team.close_case(self)
+        self._withdraw_requests()
+        self._cancel("_review")
+        self.end_spell("home_care")
+        self._request("home_care", units, cause="package_handed_back", urgent=True)
+        self.refresh_risks()
 
     def service_starts(self, service: CareService, units: float) -> None:
         """Capacity has been found: the service begins (and a hospital patient goes home)."""

@@ -862,6 +862,177 @@ class CareHomes(Section):
     )
 
 
+ProviderKind = Literal["in_house", "social_enterprise", "independent"]
+# Who delivers a service; the council commissions and pays for it in every case (seeds 000,
+# 002: Blackburn kept care management and outsourced provision; Suffolk outsourced all).
+_KIND_NOTE = (
+    "One of in_house (the council's own staff), social_enterprise (a staff-owned or "
+    "community enterprise under contract) or independent (private and voluntary providers)."
+)
+_HANDBACK_SOURCE = (
+    "ADASS budget surveys: home-care contracts handed back affected 2,679 people in six months "
+    "of 2017-18 (LaingBuisson News, https://www.laingbuissonnews.com/care-markets-content/"
+    "adass-survey-reveals-fragility-of-social-care-market/) and 3,464 in six months of 2018-19 "
+    "(LGC, https://www.lgcplus.com/services/health-and-care/fears-for-domiciliary-market-as-"
+    "number-hit-by-closures-doubles/7029484.article), of about 333,000 people with "
+    "council-funded home care (King's Fund, Home care in England 2018, after Wittenberg and Hu "
+    "2015): about 0.016 to 0.021 of packages a year (derived from those figures)"
+)
+
+
+class ProviderTerms(Section):
+    """How one kind of provider differs: unit cost, capacity response and hand-backs."""
+
+    home_care_cost_factor: PositiveFloat = Field(
+        1.0, description="Cost of an hour of home care relative to the independent sector's fee."
+    )
+    care_home_cost_factor: PositiveFloat = Field(
+        1.0, description="Cost of a care-home week relative to the independent sector's fee."
+    )
+    supply_response: Share = Field(
+        1.0,
+        description=(
+            "Share of home_care.supply_elasticity with which the home-care hours this provider "
+            "offers follow the fee (0: set by the council whatever the price)."
+        ),
+    )
+    handback_per_year: Annotated[float, Field(ge=0.0, le=12.0, allow_inf_nan=False)] = Field(
+        0.0,
+        description=(
+            "Home-care packages the provider hands back, a year per package: the person "
+            "re-joins the home-care queue and loses their carers."
+        ),
+    )
+
+
+class InHouseTerms(ProviderTerms):
+    """The council's own provision: dearer per unit, capacity set by the council."""
+
+    home_care_cost_factor: PositiveFloat = Field(
+        1.53,
+        description=(
+            "Assumption, from a published care-home ratio: DH memorandum to the Health "
+            "Committee 2002 (https://www.publications.parliament.uk/pa/cm200102/cmselect/"
+            "cmhealth/1210/1210m25.htm, Table 4.6.1, 2000-01 with overheads) gives £426 a week "
+            "in council homes against £279 in independent ones (1.53); for home care the same "
+            "source gives no split and the sector comparison says only that in-house prices "
+            "were 'much higher than independent sector standard prices' for home care "
+            "(https://www.taylorfrancis.com/books/9781351762632/chapters/10.4324/"
+            "9781315194967-44), so the care-home ratio is taken."
+        ),
+    )
+    care_home_cost_factor: PositiveFloat = Field(
+        1.53,
+        description=(
+            "Sourced: £426 against £279 a week for residents aged 65+ in council and "
+            "independent residential homes, 2000-01 with overheads (DH memorandum to the Health "
+            "Committee 2002, Table 4.6.1, https://www.publications.parliament.uk/pa/cm200102/"
+            "cmselect/cmhealth/1210/1210m25.htm)."
+        ),
+    )
+    supply_response: Share = Field(
+        0.0,
+        description=(
+            "Assumption: the council employs its own carers to a set establishment, so its "
+            "hours do not follow a fee (0)."
+        ),
+    )
+    handback_per_year: Annotated[float, Field(ge=0.0, le=12.0, allow_inf_nan=False)] = Field(
+        0.0,
+        description=(
+            "Assumption: the council does not hand packages back to itself (0); its own "
+            "staffing gaps are in supply_response and the establishment."
+        ),
+    )
+
+
+class SocialEnterpriseTerms(ProviderTerms):
+    """A social enterprise under contract: between in-house and independent on every term."""
+
+    home_care_cost_factor: PositiveFloat = Field(
+        1.25,
+        description=(
+            "Assumption (no published figure found): staff transfer on council terms (TUPE) "
+            "but overheads fall, so about halfway between independent (1) and in-house (1.53)."
+        ),
+    )
+    care_home_cost_factor: PositiveFloat = Field(
+        1.25, description="Assumption (no published figure found): as home_care_cost_factor."
+    )
+    supply_response: Share = Field(
+        0.5,
+        description=(
+            "Assumption: a contracted enterprise can grow or shrink with the fee, less freely "
+            "than the open market (half the elasticity)."
+        ),
+    )
+    handback_per_year: Annotated[float, Field(ge=0.0, le=12.0, allow_inf_nan=False)] = Field(
+        0.0,
+        description=(
+            "Assumption: 0 to match independent providers' default (see there); set it "
+            "between 0 and the independent sector's rate to model hand-backs."
+        ),
+    )
+
+
+class IndependentTerms(ProviderTerms):
+    """Private and voluntary providers: the market the default model buys from."""
+
+    home_care_cost_factor: PositiveFloat = Field(
+        1.0,
+        description=(
+            "The basis of the prices: home_care.price_per_hour and care_homes.*_per_week are "
+            "fees paid to the independent sector (1)."
+        ),
+    )
+    care_home_cost_factor: PositiveFloat = Field(
+        1.0, description="The basis of care_homes.*_per_week (1)."
+    )
+    supply_response: Share = Field(
+        1.0, description="The whole of home_care.supply_elasticity, as the default model has."
+    )
+    handback_per_year: Annotated[float, Field(ge=0.0, le=12.0, allow_inf_nan=False)] = Field(
+        0.0,
+        description=(
+            "0 keeps the calibrated model, which has no hand-backs; a published rate is about "
+            "0.02 (" + _HANDBACK_SOURCE + "); set it in every option alike."
+        ),
+    )
+
+
+class Provision(Section):
+    """Who provides home care, re-ablement and care homes, and on what terms.
+
+    The council commissions and pays in every case; the provider sets the unit cost, whether
+    capacity follows the fee, and whether packages are handed back (``sim.mechanisms.provision``).
+    """
+
+    home_care: ProviderKind = Field(
+        "independent", description="Who provides home care. " + _KIND_NOTE
+    )
+    reablement: ProviderKind = Field(
+        "in_house",
+        description=(
+            "Who provides re-ablement (reablement.cost_per_week is the council's own cost; "
+            "places stay reablement.places whoever provides them). " + _KIND_NOTE
+        ),
+    )
+    care_homes: ProviderKind = Field(
+        "independent",
+        description=(
+            "Who provides care homes (places stay care_homes.places whoever provides them). "
+            + _KIND_NOTE
+        ),
+    )
+    in_house: InHouseTerms = InHouseTerms()
+    social_enterprise: SocialEnterpriseTerms = SocialEnterpriseTerms()
+    independent: IndependentTerms = IndependentTerms()
+
+    def terms(self, kind: ProviderKind) -> ProviderTerms:
+        """The terms of providers of ``kind``."""
+        return getattr(self, kind)
+
+
 class Commissioning(Section):
     """The council's budget holder."""
 
@@ -1398,6 +1569,7 @@ class Scenario(Section):
     reablement: Reablement = Reablement()
     home_care: HomeCare = HomeCare()
     care_homes: CareHomes = CareHomes()
+    provision: Provision = Provision()
     supported_living: SupportedLiving = SupportedLiving()
     direct_payments: DirectPayments = DirectPayments()
     clients: ClientGroups = Field(default_factory=_default_client_groups)
@@ -1472,7 +1644,8 @@ class Scenario(Section):
         if not offer <= HOME_CARE_OFFER_MAX:
             raise ValueError(
                 "home_care.capacity_hours_per_week x (price_per_hour x (1 - organisation."
-                "purchasing_discount) / reference_price_per_hour) ** supply_elasticity, the "
+                "purchasing_discount) / reference_price_per_hour) ** (supply_elasticity x the "
+                "home-care provider's provision.*.supply_response), the "
                 f"hours on offer, must be at most {HOME_CARE_OFFER_MAX:,.0f} a week (got {offer:g})"
             )
         if offer * self.initial.home_care_utilisation > 0 and self._mean_package_hours() == 0:
@@ -1508,8 +1681,9 @@ class Scenario(Section):
         """
         hc = self.home_care
         price = hc.price_per_hour * (1.0 - self.organisation.purchasing_discount)
+        response = self.provision.terms(self.provision.home_care).supply_response
         try:
-            scale = (price / hc.reference_price_per_hour) ** hc.supply_elasticity
+            scale = (price / hc.reference_price_per_hour) ** (hc.supply_elasticity * response)
         except OverflowError:
             return math.inf
         return hc.capacity_hours_per_week * scale

@@ -25,6 +25,7 @@ STREAM_NAMES = (
     "workforce",
     "initial",
     "routes",  # appended: the streams before it keep their seeds
+    "provision",  # appended: home-care hand-backs (drawn only when a provider hands back)
 )
 
 _BLOCK = 4096

@@ -150,10 +150,12 @@ AREAS: dict[str, str] = {
     "cost": "Cost",
     "workforce": "Workforce",
     "commissioning": "Commissioning",
+    "provision": "Who provides care",
     "scope": "Scope of the change",
 }
 
 _LOWER, _HIGHER = Better.LOWER, Better.HIGHER
+_PRIORITISED = "runs with a prioritised waiting list (waiting_list.prioritise)"
 
 _ENTRIES: tuple[Kpi, ...] = (
     # -- demand ------------------------------------------------------------------------------
@@ -274,7 +276,7 @@ _ENTRIES: tuple[Kpi, ...] = (
             "band they had reached when the assessment started), over assessments started in "
             "the measured period.",
             _LOWER,
-            only_when="runs with a prioritised waiting list (waiting_list.prioritise)",
+            only_when=_PRIORITISED,
         )
         for name in ("urgent", "high", "routine")
     ),
@@ -995,6 +997,53 @@ def _scope_entries() -> tuple[Kpi, ...]:
     return (work, staff, *people, *teams)
 
 
+_PROVIDED = "runs whose provision (scenario.provision) is not today's default"
+
+
+def _provision_entries() -> tuple[Kpi, ...]:
+    return (
+        Kpi(
+            "provision.home_care_handbacks_per_year",
+            "Home-care packages handed back",
+            "packages a year",
+            "Home-care packages the provider handed back in the measured period, a year; each "
+            "person re-joined the home-care queue (provision.*.handback_per_year).",
+            _LOWER,
+            only_when=_PROVIDED,
+        ),
+        Kpi(
+            "provision.home_care_handback_share",
+            "Share of home-care clients handed back",
+            "share of clients a year",
+            "Home-care packages handed back a year over the mean number of people in home care, "
+            "over the measured days.",
+            _LOWER,
+            number_format=PERCENT,
+            only_when=_PROVIDED,
+        ),
+        Kpi(
+            "provision.home_care_cost_per_hour",
+            "Home-care cost per hour",
+            "£ an hour",
+            "Spend on home care in the measured period over the hours in use (packages held "
+            "open in hospital count but are not paid, so this is a little below the price).",
+            _LOWER,
+            number_format=TWO_DECIMALS,
+            only_when=_PROVIDED,
+        ),
+        Kpi(
+            "provision.home_care_hours_offered_end",
+            "Home-care hours on offer",
+            "hours a week",
+            "Home-care hours a week the provider offers at the end of the run: the council's "
+            "own staff's hours, or what a market offers at the fee (supply response).",
+            _HIGHER,
+            number_format=COUNT,
+            only_when=_PROVIDED,
+        ),
+    )
+
+
 def _in_summary_order(entries: tuple[Kpi, ...]) -> dict[str, Kpi]:
     order = list(AREAS)
     ranked = sorted(enumerate(entries), key=lambda pair: (order.index(pair[1].section), pair[0]))
@@ -1008,6 +1057,7 @@ CATALOGUE: dict[str, Kpi] = _in_summary_order(
         *_component_entries(),
         *_group_entries(),
         *_scope_entries(),
+        *_provision_entries(),
     )
 )
 HEADLINE: tuple[str, ...] = tuple(key for key, kpi in CATALOGUE.items() if kpi.headline)

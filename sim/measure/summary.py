@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from carepath.sim.measure.tallies import ROUTE_FUNDS_DEPLETED, ROUTE_TRANSITION
+from carepath.sim.mechanisms import provision as providers
 from carepath.sim.mechanisms import waiting_list
 from carepath.sim.scenario import GROUPS
 from carepath.sim.spending import COMPONENTS
@@ -291,6 +292,16 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "returned_for_rework": model.commissioner.reworks,
         },
     }
+    provisions = (model._warmup_config.provision, model.config.provision, model.option.provision)
+    if providers.reported(*provisions):  # provision other than today's: its own measures
+        handbacks = len(since(tally.handbacks)) / years
+        hours_a_year = mean("home_care_hours_in_use") * 365.0 / 7.0
+        summary["provision"] = {
+            "home_care_handbacks_per_year": handbacks,
+            "home_care_handback_share": _share(handbacks, mean("home_care_clients")),
+            "home_care_cost_per_hour": _share(spend["home_care"], hours_a_year),
+            "home_care_hours_offered_end": model.home_care.capacity,
+        }
     if model.scope is not None:  # a scoped change: the option's part and the rest, apart
         summary["run"]["scoped_option"] = model.option.organisation.preset
         summary["scope"] = model.scope.summary(start)

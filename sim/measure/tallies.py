@@ -41,6 +41,7 @@ class Tally:
         self.care_home_stays = Columns("time", "days", "died")
         self.exits = Columns("time", "state")
         self.nhs_funded = Columns("time", "band")
+        self.handbacks = Columns("time", "hours")
         self._ascof_pending: deque[tuple[float, ServiceUser]] = deque()
         # The community list's age profile: people on it summed over sampled days, and how many
         # of them had waited past each of ``waiting_list.AGE_MARKS``.
@@ -131,6 +132,10 @@ class Tally:
     def nhs_continuing_healthcare(self, person: ServiceUser) -> None:
         """A long-term client becomes eligible for NHS continuing healthcare."""
         self.nhs_funded.add(self.model.now, person.traits.band)
+
+    def handed_back(self, hours: float) -> None:
+        """A provider hands back a home-care package of ``hours`` a week."""
+        self.handbacks.add(self.model.now, hours)
 
     def left_at_front_door(self, state: State) -> None:
         """Record an episode that ended at triage (no services, so nothing to follow up)."""

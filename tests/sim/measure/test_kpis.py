@@ -59,10 +59,34 @@ def test_a_scoped_change_reports_its_entries_too():
     }
     summary = CarePathwayModel(years=0.2, rng=3, scenario=scenario).run().summary
     reported = {k for k in _leaves(summary) if not k.startswith("run.")}
-    assert reported == set(kpis.CATALOGUE)
-    scoped = {key for key, kpi in kpis.CATALOGUE.items() if kpi.only_when is not None}
+    scoped = {key for key, kpi in kpis.CATALOGUE.items() if kpi.only_when == kpis._SCOPED}
     assert scoped and all(key.startswith("scope.") for key in scoped)
+    assert reported == EVERY_RUN | scoped
     assert summary["run"]["scoped_option"] == "social_work_practice"
+
+
+def test_provision_other_than_todays_reports_its_entries_too():
+    scenario = {"population": {"total": 60_000}, "provision": {"home_care": "in_house"}}
+    summary = CarePathwayModel(years=0.2, rng=3, scenario=scenario).run().summary
+    reported = {k for k in _leaves(summary) if not k.startswith("run.")}
+    provided = {key for key, kpi in kpis.CATALOGUE.items() if kpi.only_when == kpis._PROVIDED}
+    assert provided and all(key.startswith("provision.") for key in provided)
+    assert reported == EVERY_RUN | provided
+    conditional = {key for key, kpi in kpis.CATALOGUE.items() if kpi.only_when is not None}
+    prioritised = {k for k, kpi in kpis.CATALOGUE.items() if kpi.only_when == kpis._PRIORITISED}
+    scoped = {k for k in kpis.CATALOGUE if k.startswith("scope.")}
+    assert conditional == provided | scoped | prioritised
+
+
+def test_a_prioritised_waiting_list_reports_the_wait_of_each_priority():
+    scenario = {"population": {"total": 60_000}, "waiting_list": {"prioritise": True}}
+    summary = CarePathwayModel(years=0.2, rng=3, scenario=scenario).run().summary
+    reported = {k for k in _leaves(summary) if not k.startswith("run.")}
+    prioritised = {k for k, kpi in kpis.CATALOGUE.items() if kpi.only_when == kpis._PRIORITISED}
+    assert prioritised == {
+        f"assessment.wait_median_days_{band}" for band in ("urgent", "high", "routine")
+    }
+    assert reported == EVERY_RUN | prioritised
 
 
 def test_every_entry_is_complete_and_labels_are_unique():

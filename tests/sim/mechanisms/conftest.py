@@ -46,6 +46,13 @@ MECHANISM_TESTS: dict[str, str] = {
     "home_care.capacity_hours_per_week": "test_prices.py::test_more_home_care_hours_shorten_the_home_care_queue",
     "care_homes.places": "test_prices.py::test_more_care_home_places_shorten_the_care_home_queue",
     "home_care.hours_per_need": "test_prices.py::test_more_hours_per_need_make_larger_packages",
+    # who provides care (the provider side of an organisational model)
+    "provision.home_care": "test_provision.py::test_in_house_home_care_costs_more_an_hour_and_does_not_shrink_with_a_discount",
+    "provision.care_homes": "test_provision.py::test_care_homes_and_reablement_cost_what_their_provider_charges",
+    "provision.reablement": "test_provision.py::test_care_homes_and_reablement_cost_what_their_provider_charges",
+    "provision.in_house.home_care_cost_factor": "test_provision.py::test_in_house_home_care_costs_more_an_hour_and_does_not_shrink_with_a_discount",
+    "provision.in_house.supply_response": "test_provision.py::test_in_house_home_care_costs_more_an_hour_and_does_not_shrink_with_a_discount",
+    "provision.independent.handback_per_year": "test_provision.py::test_handbacks_requeue_people_who_then_wait_for_new_carers",
     # workforce
     "workforce.establishment_fte": "test_workforce.py::test_fewer_social_workers_lengthen_assessment_waits",
     "workforce.admin_share": "test_workforce.py::test_less_admin_gives_more_client_time_and_shorter_waits",
