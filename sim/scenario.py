@@ -843,6 +843,74 @@ class Commissioning(Section):
         return self
 
 
+class Trends(Section):
+    """Rising demand and a budget path over a run (sim/mechanisms/trends.py); off at 0."""
+
+    demand_growth_per_year: BandValues = Field(
+        default=BandValues(adults_18_64=0.0, aged_65_84=0.0, aged_85_plus=0.0),
+        description=(
+            "Growth a year of each band's requests and hospital admissions, compounding from "
+            "day 0, while staff, places and the budget stay as given. 0 (off) is the default: "
+            "experiments/trends.toml ships the projected growth (ONS 2022-based national "
+            "population projections as GAD's bulletin reports them, "
+            "https://www.gov.uk/government/publications/2022-based-population-projections-a-gad"
+            "-technical-bulletin/2022-based-population-projections-a-gad-technical-bulletin: UK "
+            "85+ 1.7M in 2022 to 3.3M in 2047, 2.7% a year; pensionable age +13.8% and working "
+            "age +9.4% over 2022-32, 1.3% and 0.9% a year; derived, UK not England, and the "
+            "pensionable-age figure stands in for 65-84). At most 0.2 a year."
+        ),
+    )
+    budget_change_per_year: Annotated[float, Field(ge=-0.2, le=0.2)] = Field(
+        0.0,
+        description=(
+            "Real-terms change a year of commissioning.annual_budget, compounding from day 0 "
+            "and applied at each budget review. 0 (a flat real budget) is a choice, not a "
+            "forecast: councils' adult social care spending fell 8% in real terms from 2009-10 "
+            "to 2016-17, about -1.2% a year (IFS BN200, "
+            "http://election2017.ifs.org.uk/article/public-spending-on-adult-social-care-in-"
+            "england; derived), and could have been 3.2% above 2009-10 by 2019-20 with the new "
+            "social care funds (same source); a range of about -1.5% to +1.5% a year is an "
+            "assumption."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _growth_limit(self) -> Trends:
+        for band, value in zip(AGE_BANDS, self.demand_growth_per_year.as_tuple(), strict=True):
+            if value > 0.2:
+                raise ValueError(
+                    f"demand_growth_per_year.{band} is {value}; allowed: 0 to 0.2 a year"
+                )
+        return self
+
+
+class Funding(Section):
+    """NHS money for social care: a re-ablement grant and a pooled budget (mechanisms/funding.py)."""
+
+    nhs_reablement_per_year: NonNegativeFloat = Field(
+        0.0,
+        description=(
+            "Ring-fenced NHS re-ablement funding, £ a year: buys re-ablement places beyond "
+            "reablement.places at reablement.cost_per_week, paid by the NHS, not the council. "
+            "0 (off) is the default. England got £70M in 2010/11, £150M in 2011/12 and £300M a "
+            "year from 2012/13 (seed 003, DH 2010); £300M for England's 56.5M people (ONS "
+            "Census 2021) is £1.33M for 250,000 (derived). " + PER_HEAD_NOTE
+        ),
+        json_schema_extra=PER_HEAD,
+    )
+    pool_nhs_per_year: NonNegativeFloat = Field(
+        0.0,
+        description=(
+            "The NHS's contribution to a pooled budget (care trusts, Health and Wellbeing Boards; "
+            "seeds 002, 003), £ a year. The pool pays for re-ablement and home care that start "
+            "as a patient leaves hospital; budget pressure is judged on council and pool "
+            "together. 0 (off) is the default; the seeds give no pool size, so any value is an "
+            "assumption. " + PER_HEAD_NOTE
+        ),
+        json_schema_extra=PER_HEAD,
+    )
+
+
 class Integration(Section):
     """Joint working with the NHS at hospital discharge."""
 
@@ -1340,6 +1408,8 @@ class Scenario(Section):
     clients: ClientGroups = Field(default_factory=_default_client_groups)
     routes: Routes = Routes()
     commissioning: Commissioning = Commissioning()
+    trends: Trends = Trends()
+    funding: Funding = Funding()
     integration: Integration = Integration()
     organisation: Organisation = Organisation()
     change: Change = Change()

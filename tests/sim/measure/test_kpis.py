@@ -59,10 +59,24 @@ def test_a_scoped_change_reports_its_entries_too():
     }
     summary = CarePathwayModel(years=0.2, rng=3, scenario=scenario).run().summary
     reported = {k for k in _leaves(summary) if not k.startswith("run.")}
-    assert reported == set(kpis.CATALOGUE)
-    scoped = {key for key, kpi in kpis.CATALOGUE.items() if kpi.only_when is not None}
-    assert scoped and all(key.startswith("scope.") for key in scoped)
+    scoped = {key for key, kpi in kpis.CATALOGUE.items() if key.startswith("scope.")}
+    assert reported == EVERY_RUN | scoped
+    assert scoped and all(kpis.CATALOGUE[key].only_when is not None for key in scoped)
     assert summary["run"]["scoped_option"] == "social_work_practice"
+
+
+def test_a_run_with_nhs_money_reports_its_entries_too():
+    scenario = {
+        "run": {"warmup_days": 10},
+        "population": {"total": 60_000},
+        "funding": {"nhs_reablement_per_year": 400_000.0, "pool_nhs_per_year": 500_000.0},
+    }
+    summary = CarePathwayModel(years=0.2, rng=3, scenario=scenario).run().summary
+    reported = {k for k in _leaves(summary) if not k.startswith("run.")}
+    nhs = {key for key in kpis.CATALOGUE if key.startswith("nhs.")}
+    assert reported == EVERY_RUN | nhs
+    assert nhs and all(kpis.CATALOGUE[key].only_when is not None for key in nhs)
+    assert summary["nhs"]["reablement_grant_places"] == 15  # £400,000 at £490 a week
 
 
 def test_every_entry_is_complete_and_labels_are_unique():
