@@ -1559,7 +1559,18 @@ class Scenario(Section):
             )
             + self.routes.transitions_per_100k_adults * sum(sizes) / 1e5
         )
-        return ResourceEstimate(residents + living + clients + waiting, a_year * self.run.years)
+        contacts = a_year * self.run.years
+        growth = self.trends.demand_growth_per_year.as_tuple()
+        if any(growth):  # each band's years of demand, compounded (sim/mechanisms/trends.py)
+            years = [
+                math.expm1(self.run.years * math.log1p(g)) / math.log1p(g) if g else self.run.years
+                for g in growth
+            ]
+            contacts += sum(
+                (n * r / repeats + n * a) * (y - self.run.years)
+                for n, r, a, y in zip(sizes, requests, admissions, years, strict=True)
+            )
+        return ResourceEstimate(residents + living + clients + waiting, contacts)
 
     def initial_direct_payment_share(self) -> float:
         """Share of the day-0 clients at home (not in supported living) with a direct payment."""

@@ -165,3 +165,13 @@ def test_zero_trends_reproduce_the_run_exactly():
     assert growing.summary == plain.summary
     pd.testing.assert_frame_equal(growing.timeseries, plain.timeseries, check_exact=True)
     pd.testing.assert_frame_equal(growing.events, plain.events, check_exact=True)
+
+
+def test_the_run_s_size_estimate_counts_the_grown_demand():
+    flat = _trends().resource_estimate().contacts
+    grown = _trends(growth=0.1).resource_estimate().contacts
+    years = _trends().run.years
+    # Every band grows alike: the estimate scales by the compounded years over the run's
+    # years, all but the few young people from children's services, who do not grow.
+    factor = (1.1**years - 1.0) / math.log(1.1) / years
+    assert flat * factor * 0.98 < grown < flat * factor
