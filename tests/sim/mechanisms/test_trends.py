@@ -31,6 +31,10 @@ def test_growth_compounds_from_day_zero():
     scenario = _trends(aged_85_plus=0.2)
     rates = trends.grown_rates(scenario.trends, [1.0, 2.0, 3.0], 365.0)
     assert rates == pytest.approx([1.0, 2.0, 3.6])
+    shrinking = _trends(adults_18_64=-0.1)
+    assert trends.grown_rates(shrinking.trends, [1.0, 2.0, 3.0], 365.0) == pytest.approx(
+        [0.9, 2.0, 3.0]
+    )
     assert trends.demand_grows(scenario.trends)
     assert not trends.demand_grows(_trends().trends)
 
@@ -57,7 +61,7 @@ def test_the_budget_path_and_its_integral():
 
 
 def test_growth_above_the_limit_is_refused_naming_the_field():
-    with pytest.raises(ScenarioError, match="aged_85_plus") as refused:
+    with pytest.raises(ScenarioError, match=r"demand_growth_per_year\.aged_85_plus") as refused:
         _trends(aged_85_plus=0.5)
     assert len(str(refused.value).splitlines()) == 1
     with pytest.raises(ScenarioError, match="budget_change_per_year"):
