@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
-from carepath.sim.mechanisms import approval, commissioning
+from carepath.sim.mechanisms import approval, commissioning, funding, trends
 from carepath.sim.mechanisms.approval import Decision
 from carepath.sim.scenario import FACS_THRESHOLDS
 from carepath.sim.workforce import REWORK
@@ -45,6 +45,7 @@ class Commissioner(mesa.Agent):
         self.panel: list[tuple[ServiceUser, int]] = []
         self._check_hours = 0.0
         self._spend_at_review = 0.0
+        self._pool_at_review = 0.0
         self.checks_done = 0
         self.reworks = 0
         self.threshold_changes = 0
@@ -150,19 +151,41 @@ class Commissioner(mesa.Agent):
         spent = self.model.ledger.total(self.model.now)
         annualised = (spent - self._spend_at_review) * 365.0 / cfg.budget_review_days
         self._spend_at_review = spent
+        budget = self.budget_now(cfg.budget_review_days)
         if cfg.tighten_under_pressure:
-            self.ration(annualised)
+            self.ration(annualised, budget=budget)
 
-    def ration(self, spending_per_year: float) -> None:
+    def budget_now(self, days: float) -> float:
+        """The budget a review over the last ``days`` judges against, £ a year.
+
+        The budget path's value today (``mechanisms.trends``), plus the NHS's part of a pooled
+        budget's spend in the period (``mechanisms.funding``): pressure is judged jointly.
+        """
+        model = self.model
+        cfg = model.config
+        budget = trends.budget_at(cfg.commissioning, cfg.trends, model.now)
+        if cfg.funding.pool_nhs_per_year > 0.0:
+            pooled = model.pool_spend.settle(model.now)
+            nhs = funding.nhs_pool_share(cfg.funding, pooled - self._pool_at_review, days)
+            self._pool_at_review = pooled
+            budget = funding.joint_budget(budget, nhs, days)
+        return budget
+
+    def ration(self, spending_per_year: float, *, budget: float | None = None) -> None:
         """Set today's need threshold from spending running at ``spending_per_year``.
 
         See ``carepath.sim.mechanisms.commissioning`` for the rule and why it is proportional.
+
+        Args:
+            spending_per_year: spending since the last review, a year.
+            budget: the budget it is judged against (None: ``commissioning.annual_budget``).
         """
         need = commissioning.rationed_need(
             self.model.config.commissioning,
             spending_per_year,
             policy_need=self.policy_need,
             max_need=self.max_need,
+            budget=budget,
         )
         if need != self.threshold_need:
             self.threshold_changes += 1

@@ -14,7 +14,7 @@ from carepath.sim.commissioner import Commissioner
 from carepath.sim.engine.calendar import CalendarModel
 from carepath.sim.engine.events import EventCount, EventLog
 from carepath.sim.engine.gcpolicy import fewer_collections
-from carepath.sim.engine.ledger import Ledger
+from carepath.sim.engine.ledger import Integrator, Ledger
 from carepath.sim.engine.streams import Stream, make_streams
 from carepath.sim.hospital import Hospital
 from carepath.sim.measure.breakdown import Breakdown
@@ -27,7 +27,16 @@ from carepath.sim.measure.tallies import (
     ROUTE_TRANSITION,
     Tally,
 )
-from carepath.sim.mechanisms import change, front_door, groups, organisation, prices, routes
+from carepath.sim.mechanisms import (
+    change,
+    front_door,
+    funding,
+    groups,
+    organisation,
+    prices,
+    routes,
+    trends,
+)
 from carepath.sim.mechanisms import provision as providers
 from carepath.sim.mechanisms import scope as scoping
 from carepath.sim.mechanisms.workforce import funded_posts, pay_per_day
@@ -44,7 +53,7 @@ from carepath.sim.scenario import (
     load_scenario,
 )
 from carepath.sim.services import CareService
-from carepath.sim.spending import COMPONENTS
+from carepath.sim.spending import COMPONENTS, NHS_COMPONENTS
 from carepath.sim.states import State
 from carepath.sim.teams import ScopedTeams
 from carepath.sim.workforce import SocialWorkTeam
@@ -181,7 +190,16 @@ class CarePathwayModel(CalendarModel):
             for hospital in (False, True)
         }
         self.breakdown = Breakdown(self)
-        self.reablement = CareService(self, "reablement", config.reablement.places)
+        # NHS money (mechanisms/funding.py): grant places beyond the council's own, its
+        # ledger, and the pool's spend (also on the council's ledger: it is joint).
+        self.nhs_ledger = Ledger(NHS_COMPONENTS)
+        self.pool_spend = Integrator()
+        self.grant_places = funding.grant_places(config.funding, config.reablement)
+        self.grant_places_in_use = 0.0
+        self.nhs_at_warmup = (0.0, 0.0)
+        self.reablement = CareService(
+            self, "reablement", config.reablement.places + self.grant_places
+        )
         self.home_care = CareService(
             self,
             "home_care",
@@ -217,6 +235,11 @@ class CarePathwayModel(CalendarModel):
                 strict=True,
             )
         ]
+        # Demand growth (mechanisms/trends.py) scales these day-0 rates day by day.
+        self._demand_grows = trends.demand_grows(config.trends)
+        self._day0_rates = (list(self._community_rates), list(self.hospital.daily_admission_rates))
+        if self.grant_places or config.funding.pool_nhs_per_year > 0.0:
+            self.calendar.schedule(float(min(config.run.warmup, self.horizon)), self._mark_nhs)
         self._populate_long_term_care()
         self._transition_rate = routes.transitions_per_day(
             config.routes, sum(config.population.band_sizes())
@@ -709,11 +732,52 @@ class CarePathwayModel(CalendarModel):
         if margin:
             self.ledger.change_rate("contract_margin", sign * margin, now)
 
+    # -- who pays ------------------------------------------------------------------------
+    def payer(self, service: CareService, units: float, *, discharged: bool) -> str:
+        """Who pays for ``units`` of ``service`` that start now (``funding.COUNCIL`` unless NHS money does).
+
+        Args:
+            service: the service starting, with ``units`` already counted in its use.
+            units: places or hours a week.
+            discharged: the person is leaving hospital into it.
+        """
+        if service is self.reablement and self.grant_places:
+            council_in_use = service.in_use - units - self.grant_places_in_use
+            if funding.grant_pays(self.config.reablement.places, council_in_use, units):
+                return funding.NHS_GRANT
+        if funding.pooled(self.config.funding, service.name, discharged=discharged):
+            return funding.POOL
+        return funding.COUNCIL
+
+    def book(self, component: str, payer: str, delta_per_day: float, units: float) -> None:
+        """Start (positive) or stop (negative) paying ``delta_per_day`` for ``units`` of care."""
+        now = self.now
+        if payer == funding.NHS_GRANT:
+            self.nhs_ledger.change_rate("nhs_reablement", delta_per_day, now)
+            self.grant_places_in_use += units
+            return
+        self.ledger.change_rate(component, delta_per_day, now)
+        if payer == funding.POOL:
+            self.pool_spend.change(delta_per_day, now)
+
+    def _mark_nhs(self) -> None:
+        # NHS spend at the start of the measured period, for the summary's rates a year.
+        now = self.now
+        grant = self.nhs_ledger.accounts["nhs_reablement"].value_at(now)
+        self.nhs_at_warmup = (grant, self.pool_spend.value_at(now))
+
     # -- the day --------------------------------------------------------------------------
     def step(self) -> None:
         """One day: arrivals, admissions, approvals, allocation of services and staff."""
         if self._change_at is not None and self.now >= self._change_at:
             self._change_arrangement()
+        if self._demand_grows:
+            self._community_rates = trends.grown_rates(
+                self.config.trends, self._day0_rates[0], self.now
+            )
+            self.hospital.daily_admission_rates = trends.grown_rates(
+                self.config.trends, self._day0_rates[1], self.now
+            )
         self._arrive_from_community()
         self._arrive_from_childrens_services()
         self.hospital.admit_from_community()

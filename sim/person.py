@@ -77,6 +77,7 @@ class Spell:
     units: float
     start: float
     rate: float  # £ a day
+    payer: str = "council"  # or NHS money (sim/mechanisms/funding.py)
 
 
 class ServiceUser(mesa.Agent):
@@ -530,11 +531,13 @@ class ServiceUser(mesa.Agent):
             self.model.team.review_dropped(self)
         self.ticket += 1  # social-work and approval queue entries become stale
 
-    def start_spell(self, service: CareService, units: float) -> None:
-        """Start paying for ``units`` of ``service``."""
-        rate = self.model.daily_price(service.name, units, self)
-        self.spells[service.name] = Spell(service, units, self.model.now, rate)
-        self.model.ledger.change_rate(service.name, rate, self.model.now)
+    def start_spell(self, service: CareService, units: float, *, discharged: bool = False) -> None:
+        """Start paying for ``units`` of ``service`` (``discharged``: on leaving hospital)."""
+        model = self.model
+        rate = model.daily_price(service.name, units, self)
+        payer = model.payer(service, units, discharged=discharged)
+        self.spells[service.name] = Spell(service, units, model.now, rate, payer)
+        model.book(service.name, payer, rate, units)
         traits = self.traits
         self.model.breakdown.spell(traits.band, traits.group, service.name, rate, starting=True)
         if service.name == "home_care":
@@ -547,7 +550,7 @@ class ServiceUser(mesa.Agent):
         """Stop paying for a service; its cost goes on the next event-log row."""
         spell = self.spells.pop(name)
         self.pending_cost += spell.rate * (self.model.now - spell.start)
-        self.model.ledger.change_rate(name, -spell.rate, self.model.now)
+        self.model.book(name, spell.payer, -spell.rate, -spell.units)
         traits = self.traits
         self.model.breakdown.spell(traits.band, traits.group, name, spell.rate, starting=False)
         if release:
@@ -586,7 +589,7 @@ class ServiceUser(mesa.Agent):
             self.served = True
             self.model.tally.first_service(self)
         if name == "reablement":
-            self.start_spell(service, units)
+            self.start_spell(service, units, discharged=discharged)
             self.move_to(State.IN_REABLEMENT, cause)
             if discharged and self.hospital_route:
                 self.model.tally.ascof_track(self)
@@ -598,7 +601,7 @@ class ServiceUser(mesa.Agent):
             for other in ("reablement", *LONG_TERM_COMPONENTS):
                 if other in self.spells:
                     self.end_spell(other)
-            self.start_spell(service, units)
+            self.start_spell(service, units, discharged=discharged)
             if name == "care_home" and not self.placed_privately:
                 # ASCOF 2A counts moves into a home, not a change of who pays for one.
                 self.model.tally.care_home_admission(self)

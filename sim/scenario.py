@@ -1076,6 +1076,76 @@ class Commissioning(Section):
         return self
 
 
+GrowthRate = Annotated[float, Field(ge=-0.2, le=0.2, allow_inf_nan=False)]
+
+
+class GrowthBands(BandValues):
+    """A growth rate a year for each adult age band, -0.2 to 0.2 (0: no change)."""
+
+    adults_18_64: GrowthRate = 0.0
+    aged_65_84: GrowthRate = 0.0
+    aged_85_plus: GrowthRate = 0.0
+
+
+class Trends(Section):
+    """Rising demand and a budget path over a run (sim/mechanisms/trends.py); off at 0."""
+
+    demand_growth_per_year: GrowthBands = Field(
+        default=GrowthBands(),
+        description=(
+            "Growth a year of each band's requests and hospital admissions, compounding from "
+            "day 0, while staff, places and the budget stay as given. 0 (off) is the default: "
+            "experiments/trends.toml ships the projected growth (ONS 2022-based national "
+            "population projections as GAD's bulletin reports them, "
+            "https://www.gov.uk/government/publications/2022-based-population-projections-a-gad"
+            "-technical-bulletin/2022-based-population-projections-a-gad-technical-bulletin: UK "
+            "85+ 1.7M in 2022 to 3.3M in 2047, 2.7% a year; pensionable age +13.8% and working "
+            "age +9.4% over 2022-32, 1.3% and 0.9% a year; derived, UK not England, and the "
+            "pensionable-age figure stands in for 65-84). -0.2 to 0.2 a year."
+        ),
+    )
+    budget_change_per_year: Annotated[float, Field(ge=-0.2, le=0.2)] = Field(
+        0.0,
+        description=(
+            "Real-terms change a year of commissioning.annual_budget, compounding from day 0 "
+            "and applied at each budget review. 0 (a flat real budget) is a choice, not a "
+            "forecast: councils' adult social care spending fell 8% in real terms from 2009-10 "
+            "to 2016-17, about -1.2% a year (IFS BN200, "
+            "http://election2017.ifs.org.uk/article/public-spending-on-adult-social-care-in-"
+            "england; derived), and could have been 3.2% above 2009-10 by 2019-20 with the new "
+            "social care funds (same source); a range of about -1.5% to +1.5% a year is an "
+            "assumption."
+        ),
+    )
+
+
+class Funding(Section):
+    """NHS money for social care: a re-ablement grant and a pooled budget (mechanisms/funding.py)."""
+
+    nhs_reablement_per_year: NonNegativeFloat = Field(
+        0.0,
+        description=(
+            "Ring-fenced NHS re-ablement funding, £ a year: buys re-ablement places beyond "
+            "reablement.places at reablement.cost_per_week, paid by the NHS, not the council. "
+            "0 (off) is the default. England got £70M in 2010/11, £150M in 2011/12 and £300M a "
+            "year from 2012/13 (seed 003, DH 2010); £300M for England's 56.5M people (ONS "
+            "Census 2021) is £1.33M for 250,000 (derived). " + PER_HEAD_NOTE
+        ),
+        json_schema_extra=PER_HEAD,
+    )
+    pool_nhs_per_year: NonNegativeFloat = Field(
+        0.0,
+        description=(
+            "The NHS's contribution to a pooled budget (care trusts, Health and Wellbeing Boards; "
+            "seeds 002, 003), £ a year. The pool pays for re-ablement and home care that start "
+            "as a patient leaves hospital; budget pressure is judged on council and pool "
+            "together. 0 (off) is the default; the seeds give no pool size, so any value is an "
+            "assumption. " + PER_HEAD_NOTE
+        ),
+        json_schema_extra=PER_HEAD,
+    )
+
+
 class Integration(Section):
     """Joint working with the NHS at hospital discharge."""
 
@@ -1575,6 +1645,8 @@ class Scenario(Section):
     clients: ClientGroups = Field(default_factory=_default_client_groups)
     routes: Routes = Routes()
     commissioning: Commissioning = Commissioning()
+    trends: Trends = Trends()
+    funding: Funding = Funding()
     integration: Integration = Integration()
     organisation: Organisation = Organisation()
     change: Change = Change()
@@ -1726,7 +1798,18 @@ class Scenario(Section):
             )
             + self.routes.transitions_per_100k_adults * sum(sizes) / 1e5
         )
-        return ResourceEstimate(residents + living + clients + waiting, a_year * self.run.years)
+        contacts = a_year * self.run.years
+        growth = self.trends.demand_growth_per_year.as_tuple()
+        if any(growth):  # each band's years of demand, compounded (sim/mechanisms/trends.py)
+            years = [
+                math.expm1(self.run.years * math.log1p(g)) / math.log1p(g) if g else self.run.years
+                for g in growth
+            ]
+            contacts += sum(
+                (n * r / repeats + n * a) * (y - self.run.years)
+                for n, r, a, y in zip(sizes, requests, admissions, years, strict=True)
+            )
+        return ResourceEstimate(residents + living + clients + waiting, contacts)
 
     def initial_direct_payment_share(self) -> float:
         """Share of the day-0 clients at home (not in supported living) with a direct payment."""

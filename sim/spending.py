@@ -15,3 +15,5 @@ COMPONENTS = (
 )
 CARE_COMPONENTS = ("reablement", "home_care", "direct_payment", "supported_living", "care_home")
 LONG_TERM_COMPONENTS = ("home_care", "direct_payment", "supported_living", "care_home")
+# Spending the NHS pays outside the council's budget (sim/mechanisms/funding.py).
+NHS_COMPONENTS = ("nhs_reablement",)

@@ -151,6 +151,7 @@ AREAS: dict[str, str] = {
     "workforce": "Workforce",
     "commissioning": "Commissioning",
     "provision": "Who provides care",
+    "nhs": "NHS funding",
     "scope": "Scope of the change",
 }
 
@@ -1044,6 +1045,59 @@ def _provision_entries() -> tuple[Kpi, ...]:
     )
 
 
+_NHS_FUNDED = "runs with NHS re-ablement funding or a pooled budget (funding.*)"
+
+
+def _nhs_entries() -> tuple[Kpi, ...]:
+    entries = (
+        (
+            "reablement_grant_places",
+            "Re-ablement places the NHS grant buys",
+            "places",
+            "Re-ablement places beyond the council's own that funding.nhs_reablement_per_year "
+            "keeps open all year at reablement.cost_per_week.",
+            COUNT,
+        ),
+        (
+            "reablement_grant_per_year",
+            "NHS spend on re-ablement grant places",
+            "£ a year",
+            "Spend a year in the measured period on people in the NHS grant's re-ablement "
+            "places; the NHS pays it, so it is not in cost.total_per_year.",
+            MONEY,
+        ),
+        (
+            "pooled_care_per_year",
+            "Spend from the pooled budget",
+            "£ a year",
+            "Spend a year in the measured period on re-ablement and home care that started as "
+            "a patient left hospital, which the council and NHS pool pays for (it is in "
+            "cost.total_per_year: the two commission it jointly).",
+            MONEY,
+        ),
+        (
+            "pool_nhs_share_per_year",
+            "NHS part of the pooled budget's spend",
+            "£ a year",
+            "The NHS's part of the pool's spend a year: the pool's spend up to "
+            "funding.pool_nhs_per_year, over the measured period as a whole.",
+            MONEY,
+        ),
+        (
+            "funded_per_year",
+            "NHS-funded social care spend",
+            "£ a year",
+            "The re-ablement grant's spend plus the NHS's part of the pooled budget's spend, "
+            "a year in the measured period.",
+            MONEY,
+        ),
+    )
+    return tuple(
+        Kpi(f"nhs.{key}", label, unit, definition, number_format=fmt, only_when=_NHS_FUNDED)
+        for key, label, unit, definition, fmt in entries
+    )
+
+
 def _in_summary_order(entries: tuple[Kpi, ...]) -> dict[str, Kpi]:
     order = list(AREAS)
     ranked = sorted(enumerate(entries), key=lambda pair: (order.index(pair[1].section), pair[0]))
@@ -1058,6 +1112,7 @@ CATALOGUE: dict[str, Kpi] = _in_summary_order(
         *_group_entries(),
         *_scope_entries(),
         *_provision_entries(),
+        *_nhs_entries(),
     )
 )
 HEADLINE: tuple[str, ...] = tuple(key for key, kpi in CATALOGUE.items() if kpi.headline)

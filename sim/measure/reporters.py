@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from carepath.sim.mechanisms import trends
 from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import EXIT_STATES, State
 
@@ -72,6 +73,8 @@ DAILY_REPORTERS: dict[str, Callable[[CarePathwayModel], float]] = {
     "council_checks_waiting": lambda m: m.commissioner.checks_waiting,
     "eligibility_threshold": lambda m: m.commissioner.threshold_need,
     "spend_to_date": lambda m: m.ledger.total(m.time),
-    "budget_to_date": lambda m: m.config.commissioning.annual_budget * m.time / 365.0,
+    "budget_to_date": lambda m: trends.budget_to_date(
+        m.config.commissioning, m.config.trends, m.time
+    ),
     **{f"spend_{c}_to_date": _spend(c) for c in COMPONENTS},
 }

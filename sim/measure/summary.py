@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from carepath.sim.measure.tallies import ROUTE_FUNDS_DEPLETED, ROUTE_TRANSITION
 from carepath.sim.mechanisms import provision as providers
-from carepath.sim.mechanisms import waiting_list
+from carepath.sim.mechanisms import trends, waiting_list
 from carepath.sim.scenario import GROUPS
 from carepath.sim.spending import COMPONENTS
 from carepath.sim.states import EXIT_STATES
@@ -138,6 +138,8 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
     exit_counts = {s.label: int((exits["state"] == int(s)).sum()) for s in EXIT_STATES}
 
     spend = {c: per_year(f"spend_{c}_to_date") for c in COMPONENTS}
+    # The mean of the budget path over the measured period (mechanisms/trends.py).
+    budget = trends.mean_budget(cfg.commissioning, cfg.trends, start, end)
     total = sum(spend.values())
     wf = cfg.workforce
     working_hours_per_year = working_hours(mean("social_workers"), wf) * 365.0
@@ -222,7 +224,8 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "share_aged_65_plus": _share((reable["band"] >= 1).sum(), len(reable)),
             "ascof_2b": _share(ascof["success"].sum(), len(ascof)),
             "ascof_2b_cohort": len(ascof),
-            "utilisation_mean": _share(mean("reablement_places_in_use"), cfg.reablement.places),
+            # Of all places, the NHS grant's too (mechanisms/funding.py).
+            "utilisation_mean": _share(mean("reablement_places_in_use"), model.reablement.capacity),
         },
         "long_term_care": {
             "clients_mean": long_term,
@@ -266,8 +269,8 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "by_component_per_year": spend,
             "per_long_term_client_per_year": _share(total, long_term),
             "one_off_setup_total": model.ledger.accounts["setup"].value_at(end),
-            "budget_per_year": cfg.commissioning.annual_budget,
-            "spend_to_budget": _share(total, cfg.commissioning.annual_budget),
+            "budget_per_year": budget,
+            "spend_to_budget": _share(total, budget),
         },
         "workforce": {
             "social_workers_mean": mean("social_workers"),
@@ -302,10 +305,27 @@ def summarise(model: CarePathwayModel) -> dict[str, Any]:
             "home_care_cost_per_hour": _share(spend["home_care"], hours_a_year),
             "home_care_hours_offered_end": model.home_care.capacity,
         }
+    if model.grant_places or cfg.funding.pool_nhs_per_year > 0.0:
+        summary["nhs"] = _nhs_funded(model, end, years)
     if model.scope is not None:  # a scoped change: the option's part and the rest, apart
         summary["run"]["scoped_option"] = model.option.organisation.preset
         summary["scope"] = model.scope.summary(start)
     return _clean(summary)
+
+
+def _nhs_funded(model: CarePathwayModel, end: float, years: float) -> dict[str, float]:
+    """NHS money over the measured period (mechanisms/funding.py), £ a year."""
+    grant_at_start, pool_at_start = model.nhs_at_warmup
+    grant = model.nhs_ledger.accounts["nhs_reablement"].value_at(end) - grant_at_start
+    pooled = (model.pool_spend.value_at(end) - pool_at_start) / years
+    pool_share = min(pooled, model.config.funding.pool_nhs_per_year)
+    return {
+        "reablement_grant_places": model.grant_places,
+        "reablement_grant_per_year": grant / years,
+        "pooled_care_per_year": pooled,
+        "pool_nhs_share_per_year": pool_share,
+        "funded_per_year": grant / years + pool_share,
+    }
 
 
 def _by_group(cells: list[float]) -> dict[str, float]:

@@ -17,13 +17,17 @@ def rationed_need(
     *,
     policy_need: float,
     max_need: float,
+    budget: float | None = None,
 ) -> float:
     """The need threshold applied while spending runs at ``spending_per_year``.
 
     The policy band's need up to ``pressure_tolerance`` over budget, rising linearly to
     ``max_need`` at ``full_rationing_overspend``; it relaxes as soon as spending falls.
+    ``budget`` is today's, when a budget path or a pooled budget moves it from
+    ``commissioning.annual_budget``.
     """
-    budget = commissioning.annual_budget
+    if budget is None:
+        budget = commissioning.annual_budget
     overspend = spending_per_year / budget - 1.0 if budget > 0 else 0.0
     pressure = (overspend - commissioning.pressure_tolerance) / (
         commissioning.full_rationing_overspend - commissioning.pressure_tolerance

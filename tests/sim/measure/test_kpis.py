@@ -75,7 +75,8 @@ def test_provision_other_than_todays_reports_its_entries_too():
     conditional = {key for key, kpi in kpis.CATALOGUE.items() if kpi.only_when is not None}
     prioritised = {k for k, kpi in kpis.CATALOGUE.items() if kpi.only_when == kpis._PRIORITISED}
     scoped = {k for k in kpis.CATALOGUE if k.startswith("scope.")}
-    assert conditional == provided | scoped | prioritised
+    nhs = {k for k in kpis.CATALOGUE if k.startswith("nhs.")}
+    assert conditional == provided | scoped | prioritised | nhs
 
 
 def test_a_prioritised_waiting_list_reports_the_wait_of_each_priority():
@@ -87,6 +88,20 @@ def test_a_prioritised_waiting_list_reports_the_wait_of_each_priority():
         f"assessment.wait_median_days_{band}" for band in ("urgent", "high", "routine")
     }
     assert reported == EVERY_RUN | prioritised
+
+
+def test_a_run_with_nhs_money_reports_its_entries_too():
+    scenario = {
+        "run": {"warmup_days": 10},
+        "population": {"total": 60_000},
+        "funding": {"nhs_reablement_per_year": 400_000.0, "pool_nhs_per_year": 500_000.0},
+    }
+    summary = CarePathwayModel(years=0.2, rng=3, scenario=scenario).run().summary
+    reported = {k for k in _leaves(summary) if not k.startswith("run.")}
+    nhs = {key for key in kpis.CATALOGUE if key.startswith("nhs.")}
+    assert reported == EVERY_RUN | nhs
+    assert nhs and all(kpis.CATALOGUE[key].only_when is not None for key in nhs)
+    assert summary["nhs"]["reablement_grant_places"] == 15  # £400,000 at £490 a week
 
 
 def test_every_entry_is_complete_and_labels_are_unique():

@@ -72,6 +72,12 @@ MECHANISM_TESTS: dict[str, str] = {
     "commissioning.annual_budget": "test_commissioning.py::test_a_tight_budget_turns_eligible_people_away_in_a_run",
     "commissioning.tighten_under_pressure": "test_commissioning.py::test_no_rationing_when_switched_off_or_at_the_policy_ceiling",
     "commissioning.max_threshold": "test_commissioning.py::test_no_rationing_when_switched_off_or_at_the_policy_ceiling",
+    # trends over a run
+    "trends.demand_growth_per_year.aged_85_plus": "test_trends.py::test_growth_in_one_band_raises_only_that_band_s_requests",
+    "trends.budget_change_per_year": "test_trends.py::test_a_budget_cut_tightens_rationing",
+    # NHS money: the re-ablement grant and a pooled budget
+    "funding.nhs_reablement_per_year": "test_funding.py::test_the_nhs_grant_adds_reablement_the_council_does_not_pay_for",
+    "funding.pool_nhs_per_year": "test_funding.py::test_a_pooled_budget_eases_rationing_by_the_nhs_share",
     # organisational change
     "organisation.setup_cost": "test_organisation.py::test_the_setup_cost_is_spread_over_the_setup_days",
     "organisation.setup_days": "test_organisation.py::test_the_setup_cost_is_spread_over_the_setup_days",
