@@ -25,6 +25,7 @@ STREAM_NAMES = (
     "workforce",
     "initial",
     "routes",  # appended: the streams before it keep their seeds
+    "gp",  # appended likewise; drawn only when GP attachment is on
 )
 
 _BLOCK = 4096

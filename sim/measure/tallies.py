@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from carepath.sim.mechanisms import risks
+from carepath.sim.mechanisms import gp_attachment, risks
 from carepath.sim.states import State
 
 if TYPE_CHECKING:
@@ -130,7 +130,10 @@ class Tally:
         death = risks.death_hazard(
             cfg.mortality, person.traits.band, need, in_care_home=False, group=group
         )
-        admission = risks.admission_hazard(cfg.hospital, need, group)
+        factor = gp_attachment.admission_factor(
+            self.model.arrangement(person).integration, in_care_home=False
+        )
+        admission = risks.admission_hazard(cfg.hospital, need, group) * factor
         left = person.ascof_due - self.model.now
         stream = self.model.streams["outcomes"]
         fails = stream.time_to_event((death + admission) / 365.0) < left
