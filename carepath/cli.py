@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -180,9 +181,10 @@ def _presets(args: argparse.Namespace, console: Console) -> int:
     console.print(table)
     # Reasons are prose: printed in full below the table rather than folded into a narrow column.
     for p in preset.parameters:
-        console.print(f"[bold]{p.path}[/] [{p.source}]: {p.reason}", highlight=False)
+        # escape: rich would read a source key such as [assumption] as a style tag and drop it
+        console.print(f"[bold]{p.path}[/] {escape(f'[{p.source}]')}: {p.reason}", highlight=False)
     for key in preset.sources:
-        console.print(f"  [{key}] {SOURCES[key]}")
+        console.print(f"  {escape(f'[{key}]')} {SOURCES[key]}")
     return 0
 
 

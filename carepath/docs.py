@@ -349,8 +349,9 @@ def organisational_models_markdown(
             "## Variants that bracket the models",
             "",
             "A variant keeps a model's values except those it changes, and runs like any preset "
-            "(`carepath run --preset NAME`); `experiments/org_models_brackets.toml` runs each "
-            "beside its model on common random numbers.",
+            "(`carepath run --preset NAME`); `experiments/org_models_brackets.toml` (the "
+            "canonical models) and `experiments/org_models_more.toml` (Swindon's other options) "
+            "run each beside its model on common random numbers.",
             "",
         ]
         out += _table(

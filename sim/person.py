@@ -16,6 +16,7 @@ from carepath.sim.mechanisms import (
     assessment,
     discharge,
     front_door,
+    gp_attachment,
     groups,
     provision,
     reablement,
@@ -194,7 +195,11 @@ class ServiceUser(mesa.Agent):
                 if funded < first:
                     first, action = funded, self.move_to_nhs_funding
         if not self.in_hospital:
-            rate = risks.admission_hazard(cfg.hospital, need, group) / 365.0
+            # Attached GP social workers act on a problem before it becomes an admission.
+            factor = gp_attachment.admission_factor(
+                model.arrangement(self).integration, in_care_home=in_care_home
+            )
+            rate = risks.admission_hazard(cfg.hospital, need, group) * factor / 365.0
             admission = model.streams["hospital"].time_to_event(rate)
             if admission < first:
                 first, action = admission, self.be_admitted

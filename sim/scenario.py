@@ -1147,13 +1147,36 @@ class Funding(Section):
 
 
 class Integration(Section):
-    """Joint working with the NHS at hospital discharge."""
+    """Joint working with the NHS: at hospital discharge, and with GP practices."""
 
     discharge_to_assess_share: Share = Field(
         0.3, description="Share of pathway 1-2 discharges sent home with re-ablement first."
     )
     early_referral_days: NonNegativeFloat = Field(
         0.0, description="Days before medical fitness that hospital referrals reach social work."
+    )
+    # Social workers attached to GP practices (sim/mechanisms/gp_attachment.py); all off here.
+    gp_referral_share: Share = Field(
+        0.0,
+        description=(
+            "Share of first community requests referred by a GP practice with an attached social "
+            "worker (assumption: no source gives the share of requests GPs make)."
+        ),
+    )
+    gp_need_reduction: Share = Field(
+        0.0,
+        description=(
+            "Need points lower at which such a request reaches social work, because the GP refers "
+            "before a crisis (assumption: attachment studies report earlier referral, no size)."
+        ),
+    )
+    gp_admission_reduction: Share = Field(
+        0.0,
+        description=(
+            "Proportional fall in the emergency-admission hazard of clients living at home "
+            "(not in a care home) when their practices have attached social workers "
+            "(assumption: one GP reported 22%, the integrated care pilots found none)."
+        ),
     )
 
 

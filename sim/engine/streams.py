@@ -26,6 +26,7 @@ STREAM_NAMES = (
     "initial",
     "routes",  # appended: the streams before it keep their seeds
     "provision",  # appended: home-care hand-backs (drawn only when a provider hands back)
+    "gp",  # appended likewise; drawn only when GP attachment is on
 )
 
 _BLOCK = 4096

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from carepath.sim.mechanisms import risks, waiting_list
+from carepath.sim.mechanisms import gp_attachment, risks, waiting_list
 from carepath.sim.mechanisms.waiting_list import UNTRIAGED
 from carepath.sim.states import State
 
@@ -156,7 +156,10 @@ class Tally:
         death = risks.death_hazard(
             cfg.mortality, person.traits.band, need, in_care_home=False, group=group
         )
-        admission = risks.admission_hazard(cfg.hospital, need, group)
+        factor = gp_attachment.admission_factor(
+            self.model.arrangement(person).integration, in_care_home=False
+        )
+        admission = risks.admission_hazard(cfg.hospital, need, group) * factor
         left = person.ascof_due - self.model.now
         stream = self.model.streams["outcomes"]
         fails = stream.time_to_event((death + admission) / 365.0) < left

@@ -61,6 +61,12 @@ def test_presets_lists_seven_models_with_sources(capsys):
     assert "A variant that brackets social_work_practice" in variant and "baseline" in variant
 
 
+def test_a_preset_shows_every_source_key_even_those_rich_would_read_as_markup(capsys):
+    assert main(["presets", "gp_integrated"]) == 0
+    detail = capsys.readouterr().out
+    assert "[runcorn]" in detail and "[assumption]" in detail and "[icp2012]" in detail
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [

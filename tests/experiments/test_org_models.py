@@ -27,7 +27,12 @@ def expected_runs() -> pd.DataFrame:
 
 
 def test_every_organisational_model_is_an_arm(plan):
-    assert [arm.label for arm, _ in plan.arms] == list(ORGANISATIONAL_MODELS)
+    # The options added for issue 19 (Swindon's, seed 000) run in org_models_more.toml until the
+    # canonical experiment and its expected runs are re-made with them; then this is equality.
+    labels = [arm.label for arm, _ in plan.arms]
+    assert labels == list(ORGANISATIONAL_MODELS)[: len(labels)]
+    more = load_plan(ROOT / "experiments" / "org_models_more.toml")
+    assert set(ORGANISATIONAL_MODELS) <= set(labels) | {arm.label for arm, _ in more.arms}
     assert plan.experiment.replications >= 10
 
 
