@@ -1,7 +1,7 @@
 """The carepath dashboards as one Solara app: ``solara run dashboards.app``.
 
-Pages: the live run (``/``), the comparison of organisational models (``/compare``) and the
-results explorer (``/explorer``). Every page keeps its models in its own component state, so
+Pages: the live run (``/``), the comparison of organisational models (``/compare``), the
+results explorer (``/explorer``) and an options appraisal (``/appraisal``). Every page keeps its models in its own component state, so
 each browser session has its own runs.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import solara
 import solara.lab
+from carepath.dashboards.appraisal import AppraisalPage
 from carepath.dashboards.compare import ComparePage
 from carepath.dashboards.explorer import ExplorerPage
 from carepath.dashboards.live import LivePage
@@ -124,4 +125,5 @@ routes = [
     solara.Route(path="/", component=LivePage, label="Live run", layout=Layout),
     solara.Route(path="compare", component=ComparePage, label="Compare"),
     solara.Route(path="explorer", component=ExplorerPage, label="Results explorer"),
+    solara.Route(path="appraisal", component=AppraisalPage, label="Appraisal"),
 ]
