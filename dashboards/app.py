@@ -53,6 +53,7 @@ TABLES_AND_CARDS = """
 /* A table wider than the screen scrolls inside its card instead of being cut off. */
 .kpi-table { display: block; overflow-x: auto; max-width: 100%; }
 .arm-table th:first-child { text-align: left; font-weight: normal; }
+.appraisal-table thead th:first-child { text-align: left; }
 .chart-card { margin-bottom: 8px; }
 .kpi-card .kpi-label { font-size: 12px; color: #555; }
 .kpi-card .kpi-value { font-size: 22px; font-weight: 500; }

@@ -229,7 +229,9 @@ def AppraisalPage():
     router = solara.use_router()
     initial = os.environ.get(ar.APPRAISAL_ENV, "")
     text = solara.use_reactive(results.relative(root, initial) if initial else "")
-    shown_query = solara.use_ref("")
+    # The query this page last showed (None before the first): a different one came from
+    # outside (a link, a reload, the back button) and is opened.
+    shown_query = solara.use_ref(None)
 
     def open_folder(folder: str, push: bool = True) -> None:
         try:
@@ -253,14 +255,17 @@ def AppraisalPage():
 
     def follow_address() -> None:
         search = (router.search or "").lstrip("?")
-        if search == shown_query.current:
+        if shown_query.current is not None and search == shown_query.current:
             return
+        first = shown_query.current is None
         shown_query.current = search
         folder = folder_from_query(search)
         if folder is not None:
             open_folder(folder, push=False)
-        elif initial:
-            open_folder(initial)
+        elif first and initial:
+            # `carepath dashboard --appraisal DIR` when the address names no folder: a reload
+            # opens it again anyway (a push while the page first loads would be lost).
+            open_folder(initial, push=False)
 
     solara.use_effect(follow_address, [router.search])
     found = solara.use_memo(lambda: ar.find_appraisals(root), [root])

@@ -391,7 +391,7 @@ def tornado_option(
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"bottom": 0, "type": "plain"},
         "grid": {
-            "left": 8,
+            "left": 16,
             "right": 24,
             "top": 60,
             "bottom": 12 + LEGEND_ROW * 2,
@@ -402,7 +402,7 @@ def tornado_option(
             "type": "category",
             "data": list(names),
             "inverse": True,
-            "axisLabel": {"width": 240, "overflow": "break", "lineHeight": 13, "fontSize": 11},
+            "axisLabel": {"width": 190, "overflow": "break", "lineHeight": 13, "fontSize": 11},
         },
         "series": [
             {
@@ -436,7 +436,7 @@ def bar_option(
             "type": "category",
             "data": list(names),
             "inverse": True,
-            "axisLabel": {"width": 240, "overflow": "break", "lineHeight": 13, "fontSize": 11},
+            "axisLabel": {"width": 190, "overflow": "break", "lineHeight": 13, "fontSize": 11},
         },
         "series": [
             {

@@ -50,11 +50,14 @@ from playwright import sync_api  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def server(experiment_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    """``python -m carepath.dashboards`` on a free port, opened on the test experiment."""
+def server(experiment_dir: Path, appraisal_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """``python -m carepath.dashboards`` on a free port, opened on the test experiment and
+    appraisal."""
     log = tmp_path_factory.mktemp("server") / "server.log"
     with dashboards(
-        ["--experiment", str(experiment_dir)], cwd=experiment_dir.parent, log=log
+        ["--experiment", str(experiment_dir), "--appraisal", str(appraisal_dir)],
+        cwd=experiment_dir.parent,
+        log=log,
     ) as url:
         SERVER_LOGS[url] = log
         yield url
@@ -282,6 +285,44 @@ def test_explorer_page_shows_the_experiment(server, page):
         rows = list(csv.DictReader(file))
     assert len(rows) == 4 * 3 and {r["unit"] for r in rows} >= {"days", "£ a year"}
     _shot(page, "explorer.png")
+    page.traffic.check()
+
+
+def test_appraisal_page_shows_the_example_and_keeps_its_folder(server, page):
+    # A folder that is not an appraisal result: one line, naming what is missing.
+    page.goto(server + "appraisal?folder=tiny")
+    page.get_by_text("tiny: not an appraisal result (no ranking.csv)").wait_for()
+    page.goto(server + "appraisal")  # `carepath dashboard --appraisal DIR` opens it here
+    page.get_by_text("Ranking on net benefit").wait_for()
+    # A folder opened goes into the address: a reload (or the link, shared) opens it again.
+    page.get_by_label("Appraisal folder").fill("appraisal-run")
+    page.get_by_role("button", name="Open").click()
+    page.wait_for_url(re.compile(r"folder=appraisal-run%2Fappraisal"))
+    page.reload()
+    ranking = page.locator(".ranking-table")
+    ranking.get_by_text("Social work practice").wait_for()
+    assert "-£20.78m to +£2.15m" in ranking.inner_text()  # cost over the horizon, 90% range
+    page.get_by_text("best most often: Social work practice (24%)").wait_for()
+    assert "EVPI" in page.locator(".appraisal-evpi").inner_text()
+    assert page.locator(".thresholds-table").get_by_text("above").count() > 0
+    _charts_drawn(page, 9)  # 7 measures' differences, the tornado, EVPPI
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download table (CSV)").first.click()
+    with _saved(caught.value, "appraisal-ranking.csv").open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 7 and rows[0]["Chance of being the best choice"] == "21%"
+    chart = page.locator(".chart-tornado")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    with page.expect_download() as caught:
+        chart.click(position={"x": box["width"] - 16, "y": 8})  # ECharts' save-as-PNG button
+    width, _ = _png_size(_saved(caught.value, "appraisal-tornado.png"))
+    assert width >= box["width"]
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download the committee report (HTML)").click()
+    report = _saved(caught.value, "appraisal-report.html").read_text(encoding="utf-8")
+    assert "Options appraisal: appraisal" in report
+    _shot(page, "appraisal.png")
     page.traffic.check()
 
 
