@@ -25,8 +25,10 @@ def Layout(children: list = []):  # noqa: B006 (Solara passes children this way)
     solara.Style(CSS)
     # One child only: AppLayout would take a first child of several for the sidebar. Tabs in
     # the app bar replace the tabs AppLayout would make, which are named by path, not label.
+    # No opening state for the sidebar: Vuetify then opens it on a wide screen and leaves it
+    # closed on a phone, where it would cover the page (it reports back the state it chose).
     with (
-        solara.AppLayout(title="carepath", color="#1f4e79"),
+        solara.AppLayout(title="carepath", color="#1f4e79", sidebar_open=None),
         solara.Column(style={"padding": "0"}),
     ):
         # A page that fails to draw shows a message, never Solara's traceback; the tabs stay.

@@ -393,7 +393,11 @@ def test_layout_holds_on_resize_and_on_a_phone(server, browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
-    for path, ready in (("", "Day 0 of"), ("explorer", "finished runs shown")):
+    for path, ready in (
+        ("", "Day 0 of"),
+        ("explorer", "finished runs shown"),
+        ("appraisal", "Ranking on net benefit"),
+    ):
         page.goto(server + path)
         page.get_by_text(ready).first.wait_for()
         _charts_drawn(page, 3)
@@ -413,19 +417,24 @@ def test_layout_holds_on_resize_and_on_a_phone(server, browser):
     page.goto(server + "compare")
     page.get_by_text("Day 0 of").first.wait_for()
     drawer = page.locator("nav.v-navigation-drawer")
-    # On a phone the sidebar opens over the page, narrower than it, and closes.
-    assert drawer.bounding_box()["width"] < 390
+    active = re.compile("v-navigation-drawer--active")
+    # On a phone the sidebar starts closed, leaving the page in view ...
+    page.wait_for_timeout(500)
+    sync_api.expect(drawer).not_to_have_class(active)
+    _nothing_clipped(page)
+    _shot(page, "compare-390.png")
     menu = page.locator(".v-app-bar-nav-icon")
     glyph = menu.evaluate(
         "b => getComputedStyle(b.querySelector('.v-btn__content'), '::before').content"
     )
     assert glyph not in ("none", "normal", ""), "the menu button shows its icon"
-    page.mouse.click(380, 600)  # the dimmed page beside the sidebar
-    sync_api.expect(drawer).not_to_have_class(re.compile("v-navigation-drawer--active"))
-    _nothing_clipped(page)
-    _shot(page, "compare-390.png")
+    # ... the menu button opens it over the page, narrower than the screen, and it closes.
     menu.click()
-    sync_api.expect(drawer).to_have_class(re.compile("v-navigation-drawer--active"))
+    sync_api.expect(drawer).to_have_class(active)
+    assert drawer.bounding_box()["width"] < 390
+    _shot(page, "compare-390-sidebar.png")
+    page.mouse.click(380, 600)  # the dimmed page beside the sidebar
+    sync_api.expect(drawer).not_to_have_class(active)
     phone.close()
 
 
