@@ -112,6 +112,7 @@ def line_option(
     *,
     horizon: int | None = None,
     warmup: int = 0,
+    benchmarks: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """A line chart over simulated days, one line per entry of ``lines``.
 
@@ -126,6 +127,8 @@ def line_option(
         lines: name -> values, one per day of ``days``.
         horizon: the run's last day (default: the last of ``days``).
         warmup: days at the start shaded as the warm-up the run's results leave out.
+        benchmarks: name (with its source) -> a level in the chart's unit, drawn as a grey
+            dashed line across the run, named in the legend and the tooltip.
     """
     end = max(horizon if horizon is not None else 0, days[-1] if len(days) else 0)
     suffix = short_unit(unit)
@@ -140,6 +143,19 @@ def line_option(
         }
         for name, values in lines.items()
     ]
+    for name, value in (benchmarks or {}).items():
+        series.append(
+            {
+                # The axis carries the unit: a shorter name fits a phone's legend.
+                "name": name,
+                "type": "line",
+                "showSymbol": False,
+                "silent": True,
+                "color": "#616161",
+                "lineStyle": {"type": "dashed", "width": 1.5, "color": "#616161"},
+                "data": [[0, value], [round(end / WEEK, 3), value]],
+            }
+        )
     if warmup > 0 and series:
         series[0]["markArea"] = {
             "silent": True,
@@ -154,7 +170,13 @@ def line_option(
         "title": {"text": title, "subtext": unit, "left": 8, "textStyle": {"fontSize": 14}},
         "toolbox": png_toolbox(title),
         # A plain legend wraps onto more rows instead of hiding names behind a pager.
-        "legend": {"bottom": 0, "type": "plain"},
+        # A name too long for a phone's chart is cut short; resting on it shows it whole.
+        "legend": {
+            "bottom": 0,
+            "type": "plain",
+            "textStyle": {"width": NARROWEST_CHART - 60, "overflow": "truncate"},
+            "tooltip": {"show": True},
+        },
         "grid": {
             "left": 8,
             "right": 24,

@@ -302,6 +302,12 @@ def ComparePage():
     for chart in indicators.CHARTS:
         title, lines = compare_lines(chart.key, snap)
         options[chart.key] = charts.line_option(
-            title, chart.unit, snap.days, lines, horizon=snap.horizon, warmup=snap.warmup
+            title,
+            chart.unit,
+            snap.days,
+            lines,
+            horizon=snap.horizon,
+            warmup=snap.warmup,
+            benchmarks=snap.benchmarks.get(chart.key),
         )
     ChartGrid(options)
