@@ -36,7 +36,7 @@ def test_three_presets_run_together_on_the_same_seed(monkeypatch):
         return built[-1]
 
     monkeypatch.setattr(carepath.dashboards.compare, "make_model", recording)
-    rc = render_page("/compare")
+    rc = render_page("/compare?models=in_house,social_enterprise,care_trust_plus&runs=1")
     assert [m.config.organisation.preset for m in built] == [
         "in_house",
         "social_enterprise",
@@ -80,8 +80,41 @@ def test_the_table_s_csv_has_units_directions_and_differences():
     assert f"{other}: difference from {base}" in rows[0]
 
 
-def test_fewer_than_two_presets_are_refused_with_a_message():
+def test_the_default_is_five_paired_runs_per_model(monkeypatch):
+    built = []
+
+    def recording(preset, chosen, seed):
+        built.append(make_model(preset, chosen, seed))
+        return built[-1]
+
+    monkeypatch.setattr(carepath.dashboards.compare, "make_model", recording)
     rc = render_page("/compare")
+    # Built once (not the defaults, then again): run k of every model on seed 1 + k.
+    assert [(m.config.organisation.preset, m.seed) for m in built] == [
+        (p, 1 + k) for p in compare.DEFAULT_PRESETS for k in range(compare.DEFAULT_RUNS)
+    ]
+    assert compare.DEFAULT_RUNS == 5
+    [runs] = [s for s in widgets(rc, v.Select) if s.label == "Runs per model (seeds)"]
+    assert runs.v_model == 5
+    # The default is left out of the address; another number is written into it.
+    runs.v_model = 1
+    assert location(rc).endswith("&runs=1")
+    rc.close()
+
+
+def test_an_address_is_built_once():
+    assert compare._first_settings("models=in_house,outsourced&seed=2&years=1&runs=1") == (
+        (["in_house", "outsourced"], "2", 1, 1),
+        True,
+    )
+    # No address, or one the page will refuse with its message: the defaults.
+    defaults = (list(compare.DEFAULT_PRESETS), "1", compare.DEFAULT_YEARS, compare.DEFAULT_RUNS)
+    assert compare._first_settings("") == (defaults, False)
+    assert compare._first_settings("models=in_house") == (defaults, False)
+
+
+def test_fewer_than_two_presets_are_refused_with_a_message():
+    rc = render_page("/compare?models=in_house,social_enterprise,care_trust_plus&runs=1")
     [chooser] = [s for s in widgets(rc, v.Select) if s.label.startswith("Organisational models")]
     chooser.v_model = ["Social enterprise"]
     errors = [w for w in widgets(rc, v.Alert) if w.type == "error"]
@@ -100,13 +133,13 @@ def test_the_address_sets_the_models_seed_and_years(monkeypatch):
         return built[-1]
 
     monkeypatch.setattr(carepath.dashboards.compare, "make_model", recording)
-    rc = render_page("/compare?models=outsourced,in_house&seed=4&years=1")
+    rc = render_page("/compare?models=outsourced,in_house&seed=4&years=1&runs=1")
     assert [m.config.organisation.preset for m in built[-2:]] == ["outsourced", "in_house"]
     assert {m.seed for m in built[-2:]} == {4}
     assert text_with(rc, "run-day").startswith("Day 0 of 365")
     [years] = [s for s in widgets(rc, v.Select) if s.label == "Years to simulate"]
     years.v_model = 2
-    assert location(rc) == "/compare?models=outsourced%2Cin_house&seed=4&years=2"
+    assert location(rc) == "/compare?models=outsourced%2Cin_house&seed=4&years=2&runs=1"
     rc.close()
 
 
