@@ -56,6 +56,10 @@ TABLES_AND_CARDS = """
 .kpi-table { display: block; overflow-x: auto; max-width: 100%; }
 .arm-table th:first-child { text-align: left; font-weight: normal; }
 .appraisal-table thead th:first-child { text-align: left; }
+/* Sentences and names read from the left; numbers stay right-aligned. */
+.thresholds-table td, .thresholds-table thead th,
+.differences-table td:nth-child(2), .differences-table thead th:nth-child(2),
+.differences-table td:last-child, .differences-table thead th:last-child { text-align: left; }
 .chart-card { margin-bottom: 8px; }
 .kpi-card .kpi-label { font-size: 12px; color: #555; }
 .kpi-card .kpi-value { font-size: 22px; font-weight: 500; }
