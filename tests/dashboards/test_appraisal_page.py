@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -169,3 +170,16 @@ def test_cli_refuses_a_folder_that_is_not_an_appraisal(root, capsys, monkeypatch
     assert "not an appraisal result" in capsys.readouterr().err
     env = cli.server_environment(appraisal=root / "out")
     assert env[ar.APPRAISAL_ENV] == str((root / "out").resolve())
+
+
+def test_a_full_run_names_values_from_its_appraisal_file(root):
+    # `carepath appraise` keeps the appraisal file's text in the experiment's manifest (OUT).
+    text = '[uncertain."change.transition_days"]\ntitle = "How long the handover takes"\n'
+    (root / "out" / "manifest.json").write_text(json.dumps({"experiment": {"text": text}}))
+    (root / "out" / "appraisal" / "report.md").unlink()  # so the title cannot come from it
+    a = ar.load("out", root)
+    assert a.parameter("change.transition_days") == "How long the handover takes"
+    assert a.name == "out"  # no report: the run's folder names it
+    # A value nothing names is its path's last part in words; a mechanism keeps its title.
+    assert a.parameter("change.fade_per_year") == "Fade per year"
+    assert a.parameter("approval.rework_share") == "Decisions sent back for more work"
