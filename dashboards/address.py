@@ -182,10 +182,15 @@ def from_toml(text: str | bytes) -> tuple[str, dict[str, Any], str]:
     return preset, levers, seed
 
 
-def to_compare_query(presets: list[str], seed: str, years: int, runs: int = 1) -> str:
-    """The Compare page's address query: the models in order (the first is the baseline)."""
+def to_compare_query(
+    presets: list[str], seed: str, years: int, runs: int = 1, default_runs: int = 1
+) -> str:
+    """The Compare page's address query: the models in order (the first is the baseline).
+
+    The runs per model are left out when they are the page's default.
+    """
     query = {"models": ",".join(presets), "seed": str(seed).strip(), "years": years}
-    return urlencode({**query, "runs": runs} if runs != 1 else query)
+    return urlencode({**query, "runs": runs} if runs != default_runs else query)
 
 
 def _choice(given: dict[str, str], key: str, default: int, allowed: tuple[int, ...]) -> int:
@@ -201,9 +206,14 @@ def _choice(given: dict[str, str], key: str, default: int, allowed: tuple[int, .
 
 
 def from_compare_query(
-    search: str, allowed_years: tuple[int, ...], allowed_runs: tuple[int, ...] = (1,)
+    search: str,
+    allowed_years: tuple[int, ...],
+    allowed_runs: tuple[int, ...] = (1,),
+    default_runs: int = 1,
 ) -> tuple[list[str], str, int, int]:
     """The comparison an address names: ``(presets, seed text, years, runs per model)``.
+
+    Runs per model the address does not give are ``default_runs``.
 
     Raises:
         ScenarioError: for an unknown key or preset, a bad seed, or years or runs not offered.
@@ -221,5 +231,5 @@ def from_compare_query(
     seed = given.get("seed", "1")
     parse_seed(seed)
     years = _choice(given, "years", 5, allowed_years)
-    runs = _choice(given, "runs", 1, allowed_runs)
+    runs = _choice(given, "runs", default_runs, allowed_runs)
     return presets, seed, years, runs

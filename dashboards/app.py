@@ -1,7 +1,7 @@
 """The carepath dashboards as one Solara app: ``solara run dashboards.app``.
 
-Pages: the live run (``/``), the comparison of organisational models (``/compare``) and the
-results explorer (``/explorer``). Every page keeps its models in its own component state, so
+Pages: the live run (``/``), the comparison of organisational models (``/compare``), the
+results explorer (``/explorer``) and an options appraisal (``/appraisal``). Every page keeps its models in its own component state, so
 each browser session has its own runs.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import solara
 import solara.lab
+from carepath.dashboards.appraisal import AppraisalPage
 from carepath.dashboards.compare import ComparePage
 from carepath.dashboards.explorer import ExplorerPage
 from carepath.dashboards.live import LivePage
@@ -24,8 +25,10 @@ def Layout(children: list = []):  # noqa: B006 (Solara passes children this way)
     solara.Style(CSS)
     # One child only: AppLayout would take a first child of several for the sidebar. Tabs in
     # the app bar replace the tabs AppLayout would make, which are named by path, not label.
+    # No opening state for the sidebar: Vuetify then opens it on a wide screen and leaves it
+    # closed on a phone, where it would cover the page (it reports back the state it chose).
     with (
-        solara.AppLayout(title="carepath", color="#1f4e79"),
+        solara.AppLayout(title="carepath", color="#1f4e79", sidebar_open=None),
         solara.Column(style={"padding": "0"}),
     ):
         # A page that fails to draw shows a message, never Solara's traceback; the tabs stay.
@@ -52,6 +55,11 @@ TABLES_AND_CARDS = """
 /* A table wider than the screen scrolls inside its card instead of being cut off. */
 .kpi-table { display: block; overflow-x: auto; max-width: 100%; }
 .arm-table th:first-child { text-align: left; font-weight: normal; }
+.appraisal-table thead th:first-child { text-align: left; }
+/* Sentences and names read from the left; numbers stay right-aligned. */
+.thresholds-table td, .thresholds-table thead th,
+.differences-table td:nth-child(2), .differences-table thead th:nth-child(2),
+.differences-table td:last-child, .differences-table thead th:last-child { text-align: left; }
 .chart-card { margin-bottom: 8px; }
 .kpi-card .kpi-label { font-size: 12px; color: #555; }
 .kpi-card .kpi-value { font-size: 22px; font-weight: 500; }
@@ -124,4 +132,5 @@ routes = [
     solara.Route(path="/", component=LivePage, label="Live run", layout=Layout),
     solara.Route(path="compare", component=ComparePage, label="Compare"),
     solara.Route(path="explorer", component=ExplorerPage, label="Results explorer"),
+    solara.Route(path="appraisal", component=AppraisalPage, label="Appraisal"),
 ]

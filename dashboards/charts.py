@@ -112,6 +112,7 @@ def line_option(
     *,
     horizon: int | None = None,
     warmup: int = 0,
+    benchmarks: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """A line chart over simulated days, one line per entry of ``lines``.
 
@@ -126,6 +127,8 @@ def line_option(
         lines: name -> values, one per day of ``days``.
         horizon: the run's last day (default: the last of ``days``).
         warmup: days at the start shaded as the warm-up the run's results leave out.
+        benchmarks: name (with its source) -> a level in the chart's unit, drawn as a grey
+            dashed line across the run, named in the legend and the tooltip.
     """
     end = max(horizon if horizon is not None else 0, days[-1] if len(days) else 0)
     suffix = short_unit(unit)
@@ -140,6 +143,19 @@ def line_option(
         }
         for name, values in lines.items()
     ]
+    for name, value in (benchmarks or {}).items():
+        series.append(
+            {
+                # The axis carries the unit: a shorter name fits a phone's legend.
+                "name": name,
+                "type": "line",
+                "showSymbol": False,
+                "silent": True,
+                "color": "#616161",
+                "lineStyle": {"type": "dashed", "width": 1.5, "color": "#616161"},
+                "data": [[0, value], [round(end / WEEK, 3), value]],
+            }
+        )
     if warmup > 0 and series:
         series[0]["markArea"] = {
             "silent": True,
@@ -154,7 +170,13 @@ def line_option(
         "title": {"text": title, "subtext": unit, "left": 8, "textStyle": {"fontSize": 14}},
         "toolbox": png_toolbox(title),
         # A plain legend wraps onto more rows instead of hiding names behind a pager.
-        "legend": {"bottom": 0, "type": "plain"},
+        # A name too long for a phone's chart is cut short; resting on it shows it whole.
+        "legend": {
+            "bottom": 0,
+            "type": "plain",
+            "textStyle": {"width": NARROWEST_CHART - 60, "overflow": "truncate"},
+            "tooltip": {"show": True},
+        },
         "grid": {
             "left": 8,
             "right": 24,
@@ -296,5 +318,155 @@ def interval_option(
                 "itemStyle": {"color": "rgba(0, 0, 0, 0.4)"},
                 "data": [[v, label] for label, v in runs],
             },
+        ],
+    }
+
+
+def range_option(
+    title: str,
+    labels: Sequence[str],
+    means: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    unit: str = "",
+    note: str = "",
+) -> dict[str, Any]:
+    """Differences with their 5-95% ranges by option: a bar from low to high, a dot at the mean.
+
+    The mean of a skewed difference may lie outside its 5-95% range, so it is a dot of its
+    own rather than the middle of the bar. A line at zero marks no difference.
+
+    Args:
+        title: chart title (the measure's label).
+        labels: option names, one row each.
+        means: each option's expected difference.
+        lows: each range's 5th percentile.
+        highs: each range's 95th percentile.
+        unit: what the values count, shown under the title.
+        note: more under the title (``lower is better``).
+    """
+    subtext = "; ".join(t for t in (unit, "expected difference (dot), 90% range (bar)", note) if t)
+    return {
+        "animation": False,
+        "title": {"text": title, "subtext": subtext, "left": 8, "textStyle": {"fontSize": 14}},
+        "toolbox": png_toolbox(title),
+        "tooltip": {"trigger": "item"},
+        "grid": {"left": 8, "right": 24, "top": 60, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "scale": True, "axisLabel": {"formatter": axis_template(unit)}},
+        "yAxis": {
+            "type": "category",
+            "data": list(labels),
+            "inverse": True,
+            "axisLabel": {"width": 200, "overflow": "break", "lineHeight": 13, "fontSize": 11},
+        },
+        "series": [
+            {
+                "name": "90% range",
+                "type": "boxplot",
+                "boxWidth": [8, 14],
+                "itemStyle": {"color": "rgba(21, 101, 192, 0.25)", "borderColor": PALETTE[0]},
+                "data": [[lo, lo, lo, hi, hi] for lo, hi in zip(lows, highs, strict=True)],
+                "markLine": {
+                    "silent": True,
+                    "symbol": "none",
+                    "lineStyle": {"color": "#777", "type": "solid"},
+                    "label": {"show": False},
+                    "data": [{"xAxis": 0}],
+                },
+            },
+            {
+                "name": "expected difference",
+                "type": "scatter",
+                "symbol": "diamond",
+                "symbolSize": 11,
+                "itemStyle": {"color": PALETTE[1]},
+                "data": [[m, label] for m, label in zip(means, labels, strict=True)],
+            },
+        ],
+    }
+
+
+def tornado_option(
+    title: str,
+    names: Sequence[str],
+    at_low: Sequence[float],
+    at_high: Sequence[float],
+    unit: str = "",
+) -> dict[str, Any]:
+    """A tornado: each value's effect on the expected difference, at its 10th and 90th percentile.
+
+    Two bars per row from zero, one to the expected difference with the value at its 10th
+    percentile and one at its 90th, drawn over each other; the widest swing first.
+    """
+    bar = {"type": "bar", "barGap": "-100%", "barWidth": 12}
+    return {
+        "animation": False,
+        "title": {
+            "text": title,
+            "subtext": "; ".join(
+                t for t in (unit, "expected difference from the current arrangement") if t
+            ),
+            "left": 8,
+            "textStyle": {"fontSize": 14},
+        },
+        "toolbox": png_toolbox(title),
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"bottom": 0, "type": "plain"},
+        "grid": {
+            "left": 16,
+            "right": 24,
+            "top": 60,
+            "bottom": 12 + LEGEND_ROW * 2,
+            "containLabel": True,
+        },
+        "xAxis": {"type": "value", "axisLabel": {"formatter": axis_template(unit)}},
+        "yAxis": {
+            "type": "category",
+            "data": list(names),
+            "inverse": True,
+            "axisLabel": {"width": 190, "overflow": "break", "lineHeight": 13, "fontSize": 11},
+        },
+        "series": [
+            {
+                **bar,
+                "name": "value at its 10th percentile",
+                "itemStyle": {"color": "rgba(21, 101, 192, 0.75)"},
+                "data": list(at_low),
+            },
+            {
+                **bar,
+                "name": "value at its 90th percentile",
+                "itemStyle": {"color": "rgba(230, 81, 0, 0.65)"},
+                "data": list(at_high),
+            },
+        ],
+    }
+
+
+def bar_option(
+    title: str, names: Sequence[str], values: Sequence[float], unit: str = ""
+) -> dict[str, Any]:
+    """Horizontal bars, one per name, largest first as given (EVPPI by uncertain value)."""
+    return {
+        "animation": False,
+        "title": {"text": title, "subtext": unit, "left": 8, "textStyle": {"fontSize": 14}},
+        "toolbox": png_toolbox(title),
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "grid": {"left": 8, "right": 24, "top": 56, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "axisLabel": {"formatter": axis_template(unit)}},
+        "yAxis": {
+            "type": "category",
+            "data": list(names),
+            "inverse": True,
+            "axisLabel": {"width": 190, "overflow": "break", "lineHeight": 13, "fontSize": 11},
+        },
+        "series": [
+            {
+                "name": title,
+                "type": "bar",
+                "barWidth": 12,
+                "itemStyle": {"color": "#c55a11"},
+                "data": list(values),
+            }
         ],
     }

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from carepath.dashboards import assets
+from carepath.dashboards.appraisal_results import APPRAISAL_ENV, appraisal_folder
 from carepath.dashboards.results import EXPERIMENT_ENV, ROOT_ENV
 
 DEFAULT_PORT = 8765
@@ -48,6 +49,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="experiment folder to open in the results explorer (inside the root folder)",
     )
     parser.add_argument(
+        "--appraisal",
+        type=Path,
+        metavar="DIR",
+        help="`carepath appraise` result folder (OUT or OUT/appraisal) to open in the appraisal "
+        "page (inside the root folder)",
+    )
+    parser.add_argument(
         "--root",
         type=Path,
         metavar="DIR",
@@ -67,12 +75,15 @@ def _port(text: str) -> int:
     return port
 
 
-def server_environment(experiment: Path | None = None, root: Path | None = None) -> dict[str, str]:
+def server_environment(
+    experiment: Path | None = None, root: Path | None = None, appraisal: Path | None = None
+) -> dict[str, str]:
     """The environment of the Solara server: no telemetry, no public CDN, no Solara banner.
 
     Args:
         experiment: the folder the explorer opens first.
         root: the folder the explorer may open experiments in (default: the working folder).
+        appraisal: the appraisal result folder the appraisal page opens first.
     """
     env = dict(os.environ)
     env.update(
@@ -96,6 +107,8 @@ def server_environment(experiment: Path | None = None, root: Path | None = None)
     env[ROOT_ENV] = str((root or Path.cwd()).resolve())
     if experiment is not None:
         env[EXPERIMENT_ENV] = str(experiment.resolve())
+    if appraisal is not None:
+        env[APPRAISAL_ENV] = str(appraisal.resolve())
     return env
 
 
@@ -139,6 +152,18 @@ def _refusal(args: argparse.Namespace) -> str | None:
     root = (args.root or Path.cwd()).resolve()
     if args.experiment is not None and not args.experiment.resolve().is_relative_to(root):
         return f"--experiment {args.experiment}: not inside the root folder {root} (see --root)"
+    appraisal = getattr(args, "appraisal", None)
+    if appraisal is not None:
+        if not appraisal.is_dir():
+            return f"--appraisal {appraisal}: no such folder"
+        if not appraisal.resolve().is_relative_to(root):
+            return f"--appraisal {appraisal}: not inside the root folder {root} (see --root)"
+        folder = appraisal_folder(appraisal)
+        if not (folder / "ranking.csv").is_file():
+            return (
+                f"--appraisal {appraisal}: not an appraisal result (no ranking.csv); give the "
+                "folder `carepath appraise` wrote (OUT or OUT/appraisal)"
+            )
     return None
 
 
@@ -165,7 +190,7 @@ def main(args: argparse.Namespace) -> int:
     print(f"carepath dashboard: http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
     return serve(
         server_command(args.host, args.port, args.open),
-        server_environment(args.experiment, args.root),
+        server_environment(args.experiment, args.root, args.appraisal),
     )
 
 

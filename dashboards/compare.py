@@ -29,10 +29,17 @@ from carepath.sim.scenario import ScenarioError
 DEFAULT_PRESETS = ("in_house", "social_enterprise", "care_trust_plus")
 DEFAULT_SEED = "1"
 YEARS = (1, 2, 3, 5, 10)
+DEFAULT_YEARS = 5
 REPLICATIONS = (1, 3, 5, 10)
+# Five paired runs per model by default: enough for a 95% interval (t with 4 degrees of
+# freedom) to tell a clear difference from luck, while three models run in the background
+# in a few minutes (measured in the README's dashboard section).
+DEFAULT_RUNS = 5
 
 
-def build(presets: list[str], seed: int, years: int, replications: int = 1) -> Simulation:
+def build(
+    presets: list[str], seed: int, years: int, replications: int = DEFAULT_RUNS
+) -> Simulation:
     """``replications`` runs per preset, run ``k`` of each on seed ``seed + k``, keyed by title.
 
     Runs with the same ``k`` share their random numbers, so the models can be compared run
@@ -41,12 +48,7 @@ def build(presets: list[str], seed: int, years: int, replications: int = 1) -> S
     Raises:
         ScenarioError: for fewer than two or more than four presets, or an invalid value.
     """
-    if not 2 <= len(presets) <= 4:
-        raise ScenarioError(f"choose two to four organisational models, not {len(presets)}")
-    if replications not in REPLICATIONS:
-        raise ScenarioError(
-            f"runs per model: one of {', '.join(map(str, REPLICATIONS))}, not {replications}"
-        )
+    build_check(presets, replications)
     return Simulation(
         {
             pairing.run_label(preset_title(p), rep, replications): make_model(
@@ -190,21 +192,56 @@ def _sum(lines) -> list[float | None]:
     ]
 
 
+def _first_settings(search: str) -> tuple[tuple[list[str], str, int, int], bool]:
+    """The settings an address names and True, or the defaults and False (none, or invalid).
+
+    An invalid address is left for the page to refuse with its message.
+    """
+    defaults = (list(DEFAULT_PRESETS), DEFAULT_SEED, DEFAULT_YEARS, DEFAULT_RUNS)
+    if not search:
+        return defaults, False
+    try:
+        chosen, text, n_years, n_runs = address.from_compare_query(
+            search, YEARS, REPLICATIONS, DEFAULT_RUNS
+        )
+        build_check(chosen, n_runs)
+    except ScenarioError:
+        return defaults, False
+    return (chosen, text, n_years, n_runs), True
+
+
+def build_check(presets: list[str], replications: int) -> None:
+    """Refuse what ``build`` refuses, before any model is built.
+
+    Raises:
+        ScenarioError: for fewer than two or more than four presets, or runs not offered.
+    """
+    if not 2 <= len(presets) <= 4:
+        raise ScenarioError(f"choose two to four organisational models, not {len(presets)}")
+    if replications not in REPLICATIONS:
+        raise ScenarioError(
+            f"runs per model: one of {', '.join(map(str, REPLICATIONS))}, not {replications}"
+        )
+
+
 @solara.component
 def ComparePage():
     """The comparison page: presets and seed in the sidebar, the table and charts in the main area."""
-    presets = solara.use_reactive(list(DEFAULT_PRESETS))
-    seed_text = solara.use_reactive(DEFAULT_SEED)
-    years = solara.use_reactive(5)
-    runs = solara.use_reactive(1)
-    sim, snapshot = use_simulation(lambda: build(list(DEFAULT_PRESETS), int(DEFAULT_SEED), 5))
+    router = solara.use_router()
+    # The first models are those the address names (a link, a reload), else the defaults:
+    # building the defaults only to replace them would double the wait.
+    first, from_address = solara.use_memo(lambda: _first_settings(router.search or ""), [])
+    presets = solara.use_reactive(first[0])
+    seed_text = solara.use_reactive(first[1])
+    years = solara.use_reactive(first[2])
+    runs = solara.use_reactive(first[3])
+    sim, snapshot = use_simulation(lambda: build(first[0], parse_seed(first[1]), *first[2:]))
     error = solara.use_reactive(None)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(DEFAULT_SPEED)
     use_play_loop(sim, snapshot, playing, speed, error)
-    router = solara.use_router()
     # As on the live page: the query last shown; a different one came from outside.
-    shown_query = solara.use_ref("")
+    shown_query = solara.use_ref((router.search or "") if from_address else "")
 
     def restart(chosen: list[str], text: str, n_years: int, n_runs: int) -> None:
         restart_simulation(
@@ -214,7 +251,7 @@ def ComparePage():
             error,
             lambda: build(chosen, parse_seed(text), n_years, n_runs).models,
         )
-        query = address.to_compare_query(chosen, text, n_years, n_runs)
+        query = address.to_compare_query(chosen, text, n_years, n_runs, DEFAULT_RUNS)
         if error.value is None and query != shown_query.current:
             shown_query.current = query
             router.push(f"{router.path}?{query}")
@@ -235,7 +272,9 @@ def ComparePage():
             return
         shown_query.current = search
         try:
-            chosen, text, n_years, n_runs = address.from_compare_query(search, YEARS, REPLICATIONS)
+            chosen, text, n_years, n_runs = address.from_compare_query(
+                search, YEARS, REPLICATIONS, DEFAULT_RUNS
+            )
         except ScenarioError as exc:
             error.set(f"The address was not applied: {exc}")
             return
@@ -302,6 +341,12 @@ def ComparePage():
     for chart in indicators.CHARTS:
         title, lines = compare_lines(chart.key, snap)
         options[chart.key] = charts.line_option(
-            title, chart.unit, snap.days, lines, horizon=snap.horizon, warmup=snap.warmup
+            title,
+            chart.unit,
+            snap.days,
+            lines,
+            horizon=snap.horizon,
+            warmup=snap.warmup,
+            benchmarks=snap.benchmarks.get(chart.key),
         )
     ChartGrid(options)

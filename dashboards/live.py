@@ -71,6 +71,7 @@ def LiveView(snapshot: Snapshot):
                 view.lines[chart.key],
                 horizon=snapshot.horizon,
                 warmup=snapshot.warmup,
+                benchmarks=snapshot.benchmarks.get(chart.key),
             )
             for chart in indicators.CHARTS
         }

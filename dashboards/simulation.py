@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 
 from carepath.dashboards import indicators
+from carepath.dashboards.benchmarks import benchmark_lines
 from carepath.sim.model import CarePathwayModel
 
 
@@ -33,6 +34,8 @@ class Snapshot:
     days: list[int]
     runs: dict[str, RunView]
     warmup: int = 0
+    # Chart key -> national benchmark lines (name with source -> value) for the council shown.
+    benchmarks: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def finished(self) -> bool:
@@ -115,4 +118,6 @@ class Simulation:
                 )
                 for label, model in self.models.items()
             }
-            return Snapshot(self.day, self.horizon, days.tolist(), runs, self.warmup)
+            return Snapshot(
+                self.day, self.horizon, days.tolist(), runs, self.warmup, benchmark_lines(first)
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,27 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "browser: end-to-end tests in headless Chromium (need /usr/bin/chromium)"
     )
+
+
+# The committed example of `carepath appraise`'s tables (experiments/expected/appraisal).
+EXAMPLE_APPRAISAL = Path(__file__).resolve().parents[2] / "experiments" / "expected" / "appraisal"
+
+
+@pytest.fixture(scope="session")
+def appraisal_dir(experiment_dir: Path) -> Path:
+    """The committed example appraisal as a full run leaves it: ``OUT/appraisal`` with its
+    tables and a committee report (``report.html``), beside the test experiment.
+    """
+    folder = experiment_dir.parent / "appraisal-run" / "appraisal"
+    shutil.copytree(EXAMPLE_APPRAISAL, folder)
+    # The example keeps report.md only; a full run writes report.html beside it.
+    (folder / "report.html").write_text(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>Options appraisal: appraisal</title></head><body>"
+        "<h1>Options appraisal: appraisal</h1><p>Summary for the committee.</p></body></html>",
+        encoding="utf-8",
+    )
+    return folder.parent
 
 
 @pytest.fixture(scope="session")

@@ -87,6 +87,10 @@ def test_the_compare_address_round_trips_and_refuses_bad_values():
         3,
     )
     assert "runs" not in address.to_compare_query(["in_house"], "4", 10)  # one run: implied
+    # The page's default number of runs is implied, and read back when the address omits it.
+    assert "runs" not in address.to_compare_query(["in_house"], "4", 10, 5, default_runs=5)
+    assert address.to_compare_query(["in_house"], "4", 10, 1, default_runs=5).endswith("runs=1")
+    assert address.from_compare_query("models=in_house", (5,), (1, 5), default_runs=5)[3] == 5
     with pytest.raises(ScenarioError, match="years must be one of 1, 5, 10, not '7'"):
         address.from_compare_query("models=in_house&years=7", (1, 5, 10))
     with pytest.raises(ScenarioError, match="runs must be one of 1, 3, not '4'"):

@@ -50,11 +50,14 @@ from playwright import sync_api  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def server(experiment_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    """``python -m carepath.dashboards`` on a free port, opened on the test experiment."""
+def server(experiment_dir: Path, appraisal_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """``python -m carepath.dashboards`` on a free port, opened on the test experiment and
+    appraisal."""
     log = tmp_path_factory.mktemp("server") / "server.log"
     with dashboards(
-        ["--experiment", str(experiment_dir)], cwd=experiment_dir.parent, log=log
+        ["--experiment", str(experiment_dir), "--appraisal", str(appraisal_dir)],
+        cwd=experiment_dir.parent,
+        log=log,
     ) as url:
         SERVER_LOGS[url] = log
         yield url
@@ -285,6 +288,44 @@ def test_explorer_page_shows_the_experiment(server, page):
     page.traffic.check()
 
 
+def test_appraisal_page_shows_the_example_and_keeps_its_folder(server, page):
+    # A folder that is not an appraisal result: one line, naming what is missing.
+    page.goto(server + "appraisal?folder=tiny")
+    page.get_by_text("tiny: not an appraisal result (no ranking.csv)").wait_for()
+    page.goto(server + "appraisal")  # `carepath dashboard --appraisal DIR` opens it here
+    page.get_by_text("Ranking on net benefit").wait_for()
+    # A folder opened goes into the address: a reload (or the link, shared) opens it again.
+    page.get_by_label("Appraisal folder").fill("appraisal-run")
+    page.get_by_role("button", name="Open").click()
+    page.wait_for_url(re.compile(r"folder=appraisal-run%2Fappraisal"))
+    page.reload()
+    ranking = page.locator(".ranking-table")
+    ranking.get_by_text("Social work practice").wait_for()
+    assert "-£20.78m to +£2.15m" in ranking.inner_text()  # cost over the horizon, 90% range
+    page.get_by_text("best most often: Social work practice (24%)").wait_for()
+    assert "EVPI" in page.locator(".appraisal-evpi").inner_text()
+    assert page.locator(".thresholds-table").get_by_text("above").count() > 0
+    _charts_drawn(page, 9)  # 7 measures' differences, the tornado, EVPPI
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download table (CSV)").first.click()
+    with _saved(caught.value, "appraisal-ranking.csv").open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 7 and rows[0]["Chance of being the best choice"] == "21%"
+    chart = page.locator(".chart-tornado")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    with page.expect_download() as caught:
+        chart.click(position={"x": box["width"] - 16, "y": 8})  # ECharts' save-as-PNG button
+    width, _ = _png_size(_saved(caught.value, "appraisal-tornado.png"))
+    assert width >= box["width"]
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download the committee report (HTML)").click()
+    report = _saved(caught.value, "appraisal-report.html").read_text(encoding="utf-8")
+    assert "Options appraisal: appraisal" in report
+    _shot(page, "appraisal.png")
+    page.traffic.check()
+
+
 def test_two_sessions_do_not_share_a_run(server, browser):
     first = browser.new_context().new_page()
     second = browser.new_context().new_page()
@@ -352,7 +393,11 @@ def test_layout_holds_on_resize_and_on_a_phone(server, browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
-    for path, ready in (("", "Day 0 of"), ("explorer", "finished runs shown")):
+    for path, ready in (
+        ("", "Day 0 of"),
+        ("explorer", "finished runs shown"),
+        ("appraisal", "Ranking on net benefit"),
+    ):
         page.goto(server + path)
         page.get_by_text(ready).first.wait_for()
         _charts_drawn(page, 3)
@@ -372,19 +417,24 @@ def test_layout_holds_on_resize_and_on_a_phone(server, browser):
     page.goto(server + "compare")
     page.get_by_text("Day 0 of").first.wait_for()
     drawer = page.locator("nav.v-navigation-drawer")
-    # On a phone the sidebar opens over the page, narrower than it, and closes.
-    assert drawer.bounding_box()["width"] < 390
+    active = re.compile("v-navigation-drawer--active")
+    # On a phone the sidebar starts closed, leaving the page in view ...
+    page.wait_for_timeout(500)
+    sync_api.expect(drawer).not_to_have_class(active)
+    _nothing_clipped(page)
+    _shot(page, "compare-390.png")
     menu = page.locator(".v-app-bar-nav-icon")
     glyph = menu.evaluate(
         "b => getComputedStyle(b.querySelector('.v-btn__content'), '::before').content"
     )
     assert glyph not in ("none", "normal", ""), "the menu button shows its icon"
-    page.mouse.click(380, 600)  # the dimmed page beside the sidebar
-    sync_api.expect(drawer).not_to_have_class(re.compile("v-navigation-drawer--active"))
-    _nothing_clipped(page)
-    _shot(page, "compare-390.png")
+    # ... the menu button opens it over the page, narrower than the screen, and it closes.
     menu.click()
-    sync_api.expect(drawer).to_have_class(re.compile("v-navigation-drawer--active"))
+    sync_api.expect(drawer).to_have_class(active)
+    assert drawer.bounding_box()["width"] < 390
+    _shot(page, "compare-390-sidebar.png")
+    page.mouse.click(380, 600)  # the dimmed page beside the sidebar
+    sync_api.expect(drawer).not_to_have_class(active)
     phone.close()
 
 

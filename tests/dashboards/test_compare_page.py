@@ -36,7 +36,7 @@ def test_three_presets_run_together_on_the_same_seed(monkeypatch):
         return built[-1]
 
     monkeypatch.setattr(carepath.dashboards.compare, "make_model", recording)
-    rc = render_page("/compare")
+    rc = render_page("/compare?models=in_house,social_enterprise,care_trust_plus&runs=1")
     assert [m.config.organisation.preset for m in built] == [
         "in_house",
         "social_enterprise",
@@ -49,7 +49,11 @@ def test_three_presets_run_together_on_the_same_seed(monkeypatch):
     options = charts(rc)
     waiting = options["People waiting for assessment"]
     titles = ["Council in-house (reformed)", "Social enterprise", "Care trust plus"]
-    assert [s["name"] for s in waiting["series"]] == [f"{t} (people)" for t in titles]
+    # A line per model, then England's waiting list scaled to the council, with its source.
+    assert [s["name"] for s in waiting["series"]] == [
+        *(f"{t} (people)" for t in titles),
+        "England, scaled (ADASS Autumn Survey 2023)",
+    ]
     # Long-term care is every setting, not the first line; spend has its budget line.
     long_term = options["People in long-term care (all settings)"]
     total = sum(built[0].datacollector.model_vars[n][7] for n in LONG_TERM_CLIENT_SERIES)
@@ -76,14 +80,48 @@ def test_the_table_s_csv_has_units_directions_and_differences():
     assert f"{other}: difference from {base}" in rows[0]
 
 
-def test_fewer_than_two_presets_are_refused_with_a_message():
+def test_the_default_is_five_paired_runs_per_model(monkeypatch):
+    built = []
+
+    def recording(preset, chosen, seed):
+        built.append(make_model(preset, chosen, seed))
+        return built[-1]
+
+    monkeypatch.setattr(carepath.dashboards.compare, "make_model", recording)
     rc = render_page("/compare")
+    # Built once (not the defaults, then again): run k of every model on seed 1 + k.
+    assert [(m.config.organisation.preset, m.seed) for m in built] == [
+        (p, 1 + k) for p in compare.DEFAULT_PRESETS for k in range(compare.DEFAULT_RUNS)
+    ]
+    assert compare.DEFAULT_RUNS == 5
+    [runs] = [s for s in widgets(rc, v.Select) if s.label == "Runs per model (seeds)"]
+    assert runs.v_model == 5
+    # The default is left out of the address; another number is written into it.
+    runs.v_model = 1
+    assert location(rc).endswith("&runs=1")
+    rc.close()
+
+
+def test_an_address_is_built_once():
+    assert compare._first_settings("models=in_house,outsourced&seed=2&years=1&runs=1") == (
+        (["in_house", "outsourced"], "2", 1, 1),
+        True,
+    )
+    # No address, or one the page will refuse with its message: the defaults.
+    defaults = (list(compare.DEFAULT_PRESETS), "1", compare.DEFAULT_YEARS, compare.DEFAULT_RUNS)
+    assert compare._first_settings("") == (defaults, False)
+    assert compare._first_settings("models=in_house") == (defaults, False)
+
+
+def test_fewer_than_two_presets_are_refused_with_a_message():
+    rc = render_page("/compare?models=in_house,social_enterprise,care_trust_plus&runs=1")
     [chooser] = [s for s in widgets(rc, v.Select) if s.label.startswith("Organisational models")]
     chooser.v_model = ["Social enterprise"]
     errors = [w for w in widgets(rc, v.Alert) if w.type == "error"]
     assert errors and "two to four" in str(errors[0].children)
     # The run on screen is still the previous three models.
-    assert len(charts(rc)["People waiting for assessment"]["series"]) == 3
+    series = charts(rc)["People waiting for assessment"]["series"]
+    assert len([s for s in series if "England" not in s["name"]]) == 3
     rc.close()
 
 
@@ -95,13 +133,13 @@ def test_the_address_sets_the_models_seed_and_years(monkeypatch):
         return built[-1]
 
     monkeypatch.setattr(carepath.dashboards.compare, "make_model", recording)
-    rc = render_page("/compare?models=outsourced,in_house&seed=4&years=1")
+    rc = render_page("/compare?models=outsourced,in_house&seed=4&years=1&runs=1")
     assert [m.config.organisation.preset for m in built[-2:]] == ["outsourced", "in_house"]
     assert {m.seed for m in built[-2:]} == {4}
     assert text_with(rc, "run-day").startswith("Day 0 of 365")
     [years] = [s for s in widgets(rc, v.Select) if s.label == "Years to simulate"]
     years.v_model = 2
-    assert location(rc) == "/compare?models=outsourced%2Cin_house&seed=4&years=2"
+    assert location(rc) == "/compare?models=outsourced%2Cin_house&seed=4&years=2&runs=1"
     rc.close()
 
 
@@ -109,7 +147,8 @@ def test_a_bad_compare_address_is_one_message():
     rc = render_page("/compare?models=in_house,nonesuch")
     errors = [w for w in widgets(rc, v.Alert) if w.type == "error"]
     assert errors and "address: models: unknown preset 'nonesuch'" in str(errors[0].children)
-    assert len(charts(rc)["People waiting for assessment"]["series"]) == 3  # the default run
+    series = charts(rc)["People waiting for assessment"]["series"]
+    assert len([s for s in series if "England" not in s["name"]]) == 3  # the default run
     rc.close()
 
 
@@ -139,5 +178,6 @@ def test_several_runs_per_model_give_intervals_and_verdicts(monkeypatch):
     verdicts = ("]: better", "]: worse", "]: no clear difference", "]: different")
     assert sum(html.count(v) for v in verdicts) == len(indicators.KPIS)
     # Charts draw each model's mean over its runs.
-    assert len(charts(rc)["People waiting for assessment"]["series"]) == 2
+    series = charts(rc)["People waiting for assessment"]["series"]
+    assert len([s for s in series if "England" not in s["name"]]) == 2
     rc.close()
