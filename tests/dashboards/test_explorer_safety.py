@@ -227,6 +227,7 @@ def test_a_page_that_cannot_be_drawn_is_one_message_and_keeps_its_tabs(monkeypat
         ["Live run"],
         ["Compare"],
         ["Results explorer"],
+        ["Appraisal"],
     ]
     _plain(rc, Path("/srv"))
     rc.close()
