@@ -333,7 +333,7 @@ def organisational_models_markdown(
         p
         for name in models
         for p in presets[name].parameters
-        if not isinstance(p.value, bool) and p.grade != "baseline"
+        if not p.switch and p.grade != "baseline"
     ]
     out += [
         "",

@@ -64,6 +64,11 @@ class PresetParameter:
     grade: str
     distribution: Distribution | None
 
+    @property
+    def switch(self) -> bool:
+        """A choice (on or off, or who provides a service), not a size: it has no distribution."""
+        return isinstance(self.value, bool | str)
+
 
 @dataclass(frozen=True)
 class Preset:

@@ -126,7 +126,7 @@ def test_the_shipped_presets_document_every_mechanism_they_set():
     for path, note in MECHANISM_NOTES.items():
         assert note.path == path
         assert all((note.title, note.unit, note.code, note.evidence, note.uncertainty)), path
-        switch = isinstance(preset_values("in_house")[path], bool)
+        switch = isinstance(preset_values("in_house")[path], bool | str)
         assert (note.sensitivity_range is None) == switch, path
 
 
@@ -136,7 +136,7 @@ def test_every_shipped_value_has_a_grade_and_a_distribution_where_it_needs_one()
         for p in preset.parameters:
             where = (name, p.path)
             assert p.grade in GRADES, where
-            if isinstance(p.value, bool):
+            if p.switch:
                 assert p.distribution is None, where
             elif p.grade == "baseline":
                 # The in-house value's own uncertainty, so a sampler can give both one draw.
@@ -172,11 +172,12 @@ def test_the_in_house_reference_values_are_fixed_points():
 
 def test_a_value_cited_to_an_article_without_a_number_is_not_published():
     # The seeds and reference figures give no size for any mechanism of any option: only a
-    # switch (the council's duty to check an outside body's assessments, 001) is stated.
+    # switch is stated (the council's duty to check an outside body's assessments, 001; who
+    # provides care under Blackburn's and Suffolk's plans, 000).
     for name, preset in PRESETS.items():
         for p in preset.parameters:
             if p.grade == "published":
-                assert isinstance(p.value, bool), (name, p.path)
+                assert p.switch, (name, p.path)
 
 
 def test_variants_set_benefits_back_to_in_house_values_and_keep_the_rest():
