@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from carepath.dashboards.results import inside, plain, relative
+from carepath.dashboards.results import find_folders, inside, plain, relative
 from carepath.experiments.appraise.analysis import COST_PV, NET_BENEFIT, better_of, verdict
 from carepath.experiments.appraise.draws import COUNCIL
 from carepath.experiments.appraise.report import FOLDER, fmt, label, title
@@ -44,7 +43,6 @@ REPORT_HTML = "report.html"
 REPORT_MD = "report.md"
 PAIRS = "pairs.csv"
 TORNADO_TOP = 12  # the report's tornado shows the 12 widest swings too
-_SKIP_DIRS = {".venv", ".git", "node_modules", "__pycache__"}
 
 
 class NotAnAppraisalError(StoreError):
@@ -247,20 +245,9 @@ def _all_zero(tables: dict[str, pd.DataFrame], option: str) -> bool:
 
 def find_appraisals(root: Path, depth: int = 4, limit: int = 50) -> list[str]:
     """Appraisal folders (holding ``ranking.csv`` and ``differences.csv``) under ``root``."""
-    found: list[str] = []
-    root = root.resolve()
-    for current, dirs, files in os.walk(root):
-        level = len(Path(current).relative_to(root).parts)
-        dirs[:] = (
-            sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-            if level < depth
-            else []
-        )
-        if {"ranking.csv", "differences.csv"} <= set(files):
-            found.append(relative(root, current))
-            if len(found) >= limit:
-                break
-    return found
+    return find_folders(
+        root, lambda _, files: {"ranking.csv", "differences.csv"} <= set(files), depth, limit
+    )
 
 
 # -- what the page shows ----------------------------------------------------------------------

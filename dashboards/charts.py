@@ -259,6 +259,34 @@ def sankey_option(edges: Sequence[tuple[str, str, int]], title: str) -> dict[str
     }
 
 
+def _rows_option(
+    title: str, title_style: dict[str, Any], unit: str, labels: Sequence[str], label_width: int
+) -> dict[str, Any]:
+    """A chart with one row per label and values across (interval and range charts; no series).
+
+    Long labels wrap at ``label_width`` pixels rather than push the plot off the card.
+    """
+    return {
+        "animation": False,
+        "title": {"text": title, "left": 8, **title_style},
+        "toolbox": png_toolbox(title),
+        "tooltip": {"trigger": "item"},
+        "grid": {"left": 8, "right": 24, "top": 60, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "scale": True, "axisLabel": {"formatter": axis_template(unit)}},
+        "yAxis": {
+            "type": "category",
+            "data": list(labels),
+            "inverse": True,
+            "axisLabel": {
+                "width": label_width,
+                "overflow": "break",
+                "lineHeight": 13,
+                "fontSize": 11,
+            },
+        },
+    }
+
+
 def interval_option(
     title: str,
     labels: Sequence[str],
@@ -284,25 +312,8 @@ def interval_option(
         low = mean if low != low else low  # NaN: a single run has no interval
         high = mean if high != high else high
         boxes.append([low, low, mean, high, high])
-    return {
-        "animation": False,
-        "title": {
-            "text": title,
-            "subtext": (f"{unit}: " if unit else "")
-            + "mean (line) and 95% interval (box); dots: runs",
-            "left": 8,
-        },
-        "toolbox": png_toolbox(title),
-        "tooltip": {"trigger": "item"},
-        "grid": {"left": 8, "right": 24, "top": 60, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value", "scale": True, "axisLabel": {"formatter": axis_template(unit)}},
-        "yAxis": {
-            "type": "category",
-            "data": list(labels),
-            "inverse": True,
-            # Long arm names wrap at this width rather than push the plot off the card.
-            "axisLabel": {"width": 220, "overflow": "break", "lineHeight": 13, "fontSize": 11},
-        },
+    subtext = (f"{unit}: " if unit else "") + "mean (line) and 95% interval (box); dots: runs"
+    return _rows_option(title, {"subtext": subtext}, unit, labels, 220) | {
         "series": [
             {
                 "name": "95% interval",
@@ -346,19 +357,8 @@ def range_option(
         note: more under the title (``lower is better``).
     """
     subtext = "; ".join(t for t in (unit, "expected difference (dot), 90% range (bar)", note) if t)
-    return {
-        "animation": False,
-        "title": {"text": title, "subtext": subtext, "left": 8, "textStyle": {"fontSize": 14}},
-        "toolbox": png_toolbox(title),
-        "tooltip": {"trigger": "item"},
-        "grid": {"left": 8, "right": 24, "top": 60, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value", "scale": True, "axisLabel": {"formatter": axis_template(unit)}},
-        "yAxis": {
-            "type": "category",
-            "data": list(labels),
-            "inverse": True,
-            "axisLabel": {"width": 200, "overflow": "break", "lineHeight": 13, "fontSize": 11},
-        },
+    title_style = {"subtext": subtext, "textStyle": {"fontSize": 14}}
+    return _rows_option(title, title_style, unit, labels, 200) | {
         "series": [
             {
                 "name": "90% range",

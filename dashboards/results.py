@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -306,10 +307,13 @@ def table_csv(table: pd.DataFrame, names: dict[str, str] | None = None) -> str:
     return out[columns].to_csv(index=False)
 
 
-def find_experiments(root: str | Path = ".", depth: int = 3, limit: int = 50) -> list[str]:
-    """Experiment folders (holding a manifest) under ``root``, nearest first, relative to it.
+def find_folders(
+    root: str | Path, holds: Callable[[Path, list[str]], bool], depth: int, limit: int
+) -> list[str]:
+    """Folders under ``root`` for which ``holds(folder, its file names)``, nearest first.
 
-    Symlinked folders are not entered, so that every folder found is inside ``root``.
+    Symlinked folders are not entered, so that every folder found is inside ``root``; hidden
+    folders and those in ``_SKIP_DIRS`` are not searched. Paths are relative to ``root``.
     """
     found: list[str] = []
     root = Path(root).resolve()
@@ -320,8 +324,17 @@ def find_experiments(root: str | Path = ".", depth: int = 3, limit: int = 50) ->
             if level < depth
             else []
         )
-        if MANIFEST in files and (Path(current) / RUNS).is_dir():
+        if holds(Path(current), files):
             found.append(relative(root, current))
             if len(found) >= limit:
                 break
     return found
+
+
+def find_experiments(root: str | Path = ".", depth: int = 3, limit: int = 50) -> list[str]:
+    """Experiment folders (holding a manifest and runs) under ``root``, nearest first."""
+
+    def is_experiment(folder: Path, files: list[str]) -> bool:
+        return MANIFEST in files and (folder / RUNS).is_dir()
+
+    return find_folders(root, is_experiment, depth, limit)
