@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from carepath.sim.person import ServiceUser
     from carepath.sim.scenario import WaitingList
 
 URGENT, HIGH, ROUTINE = range(3)
@@ -30,7 +29,22 @@ UNTRIAGED = -1  # a first-come first-served list gives no priority
 # Days of waiting whose shares the list's age profile reports: 1, 3, 6 and 12 months.
 AGE_MARKS = ((1, 30.4), (3, 91.3), (6, 182.6), (12, 365.25))
 
-Entry = tuple["ServiceUser", int]
+
+class Waiting(Protocol):
+    """What the list reads of a person on it (``ServiceUser`` has it)."""
+
+    person_id: int
+    queued_at: float
+    priority: int
+    ticket: int
+
+    @property
+    def need(self) -> float:
+        """Need now."""
+        ...
+
+
+Entry = tuple[Waiting, int]
 
 
 def priority(settings: WaitingList, need: float) -> int:
