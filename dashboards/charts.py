@@ -259,6 +259,16 @@ def sankey_option(edges: Sequence[tuple[str, str, int]], title: str) -> dict[str
     }
 
 
+def category_rows(labels: Sequence[str], width: int) -> dict[str, Any]:
+    """A y axis of one row per label, first at the top; long labels wrap at ``width`` pixels."""
+    return {
+        "type": "category",
+        "data": list(labels),
+        "inverse": True,
+        "axisLabel": {"width": width, "overflow": "break", "lineHeight": 13, "fontSize": 11},
+    }
+
+
 def _rows_option(
     title: str, title_style: dict[str, Any], unit: str, labels: Sequence[str], label_width: int
 ) -> dict[str, Any]:
@@ -273,17 +283,7 @@ def _rows_option(
         "tooltip": {"trigger": "item"},
         "grid": {"left": 8, "right": 24, "top": 60, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "value", "scale": True, "axisLabel": {"formatter": axis_template(unit)}},
-        "yAxis": {
-            "type": "category",
-            "data": list(labels),
-            "inverse": True,
-            "axisLabel": {
-                "width": label_width,
-                "overflow": "break",
-                "lineHeight": 13,
-                "fontSize": 11,
-            },
-        },
+        "yAxis": category_rows(labels, label_width),
     }
 
 
@@ -420,12 +420,7 @@ def tornado_option(
             "containLabel": True,
         },
         "xAxis": {"type": "value", "axisLabel": {"formatter": axis_template(unit)}},
-        "yAxis": {
-            "type": "category",
-            "data": list(names),
-            "inverse": True,
-            "axisLabel": {"width": 190, "overflow": "break", "lineHeight": 13, "fontSize": 11},
-        },
+        "yAxis": category_rows(names, 190),
         "series": [
             {
                 **bar,
@@ -454,12 +449,7 @@ def bar_option(
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 8, "right": 24, "top": 56, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "value", "axisLabel": {"formatter": axis_template(unit)}},
-        "yAxis": {
-            "type": "category",
-            "data": list(names),
-            "inverse": True,
-            "axisLabel": {"width": 190, "overflow": "break", "lineHeight": 13, "fontSize": 11},
-        },
+        "yAxis": category_rows(names, 190),
         "series": [
             {
                 "name": title,

@@ -797,13 +797,14 @@ class CarePathwayModel(CalendarModel):
 
     def _arrive_from_community(self) -> None:
         stream = self.streams["arrivals"]
-        integration, gp_stream = self.config.integration, self.streams["gp"]
+        integration = self.config.integration
+        attached = gp_attachment.refers_earlier(integration)
         counts = stream.generator.poisson(self._community_rates).tolist()
         for band, count in enumerate(counts):
             for _ in range(count):
                 traits = self.draw_traits(stream, band)
-                need = gp_attachment.referral_need(integration, traits.need, gp_stream)
-                if need != traits.need:
+                if attached:
+                    need = gp_attachment.referral_need(integration, traits.need, self.streams["gp"])
                     traits = traits._replace(need=need)
                 self._community_contact(self._new_person_id(), traits, repeat=False)
         while self._dormant and self._dormant[0][0] <= self.now:

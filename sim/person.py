@@ -195,11 +195,12 @@ class ServiceUser(mesa.Agent):
                 if funded < first:
                     first, action = funded, self.move_to_nhs_funding
         if not self.in_hospital:
-            # Attached GP social workers act on a problem before it becomes an admission.
-            factor = gp_attachment.admission_factor(
-                model.arrangement(self).integration, in_care_home=in_care_home
-            )
-            rate = risks.admission_hazard(cfg.hospital, need, group) * factor / 365.0
+            hazard = risks.admission_hazard(cfg.hospital, need, group)
+            integration = model.arrangement(self).integration
+            if integration.gp_admission_reduction:
+                # Attached GP social workers act on a problem before it becomes an admission.
+                hazard *= gp_attachment.admission_factor(integration, in_care_home=in_care_home)
+            rate = hazard / 365.0
             admission = model.streams["hospital"].time_to_event(rate)
             if admission < first:
                 first, action = admission, self.be_admitted
@@ -546,7 +547,6 @@ class ServiceUser(mesa.Agent):
         traits = self.traits
         self.model.breakdown.spell(traits.band, traits.group, service.name, rate, starting=True)
         if service.name == "home_care":
-            model = self.model
             delay = provision.handback_delay(model.config.provision, model.streams["provision"])
             if delay is not None:
                 self._after("_handback", delay, self.package_handed_back)

@@ -18,17 +18,21 @@ from carepath.sim.engine.streams import Stream
 from carepath.sim.scenario import Integration
 
 
+def refers_earlier(integration: Integration) -> bool:
+    """Whether attached practices refer some first requests at a lower need."""
+    return integration.gp_referral_share > 0.0 and integration.gp_need_reduction > 0.0
+
+
 def referral_need(integration: Integration, need: float, stream: Stream) -> float:
     """The need at which a first community request reaches social work.
 
     Draws one uniform from ``stream`` per request when the mechanism is on, none when it is
     off, so runs without attachment keep every other stream's draws.
     """
-    reduction = integration.gp_need_reduction
-    if integration.gp_referral_share <= 0.0 or reduction <= 0.0:
+    if not refers_earlier(integration):
         return need
     if stream.chance(integration.gp_referral_share):
-        return max(0.0, need - reduction)
+        return max(0.0, need - integration.gp_need_reduction)
     return need
 
 
