@@ -35,6 +35,7 @@ from carepath.sim.mechanisms import (
     groups,
     organisation,
     prices,
+    risks,
     routes,
     trends,
 )
@@ -804,8 +805,13 @@ class CarePathwayModel(CalendarModel):
             for _ in range(count):
                 traits = self.draw_traits(stream, band)
                 if attached:
-                    need = gp_attachment.referral_need(integration, traits.need, self.streams["gp"])
-                    traits = traits._replace(need=need)
+                    gp = self.streams["gp"]
+                    lead = gp_attachment.referral_lead_days(
+                        integration, traits.deterioration_per_day, gp
+                    )
+                    if lead:
+                        self._refer_early(traits, lead, gp)
+                        continue
                 self._community_contact(self._new_person_id(), traits, repeat=False)
         while self._dormant and self._dormant[0][0] <= self.now:
             _, person_id, traits, need, left, route = heapq.heappop(self._dormant)
@@ -816,6 +822,41 @@ class CarePathwayModel(CalendarModel):
                 self._funds_depleted(person_id, traits)
             else:
                 self._community_contact(person_id, traits, repeat=True, route=route)
+
+    def _community_death_hazard(self, traits: Traits, need: float) -> float:
+        group = self.groups[traits.group]
+        return risks.death_hazard(
+            self.config.mortality, traits.band, need, in_care_home=False, group=group
+        )
+
+    def _refer_early(self, traits: Traits, lead: float, stream: Stream) -> None:
+        """A GP practice refers this person ``lead`` days before they would have asked.
+
+        They arrive now at the need they had then, and with them come the people the practice
+        finds who would have died in those days before asking (drawn like them, from the
+        ``gp`` stream, so the community arrivals keep their draws).
+        """
+        early = gp_attachment.need_earlier(traits.need, traits.deterioration_per_day, lead)
+        hazard = self._community_death_hazard(traits, early)
+        found = int(stream.generator.poisson(gp_attachment.found_before_death(hazard, lead)))
+        people = [traits] + [
+            self.draw_traits(stream, traits.band, group=traits.group) for _ in range(found)
+        ]
+        for person in people:
+            early = gp_attachment.need_earlier(person.need, person.deterioration_per_day, lead)
+            self._community_contact(
+                self._new_person_id(), person._replace(need=early), repeat=False, lead=lead
+            )
+
+    def _ask_when_due(self, person_id: int, traits: Traits, lead: float) -> None:
+        """Closed at the door on an early referral: they ask when they would have, if alive."""
+        hazard = self._community_death_hazard(traits, traits.need)
+        alive = self.streams["gp"].chance(gp_attachment.lives_to_ask(hazard, lead))
+        when = self.now + lead
+        if alive and when < self.horizon:
+            # Their need drifts back to where it was when they would have asked.
+            entry = (when, person_id, traits, traits.need, self.now, ROUTE_COMMUNITY)
+            heapq.heappush(self._dormant, entry)
 
     def _funds_depleted(self, person_id: int, traits: Traits) -> None:
         """A self-funder whose savings fell to the limit asks for a needs and financial assessment.
@@ -850,9 +891,13 @@ class CarePathwayModel(CalendarModel):
             person.await_assessment(urgent=False, cause="transition_from_childrens_services")
 
     def _community_contact(
-        self, person_id: int, traits: Traits, *, repeat: bool, route: int = 0
+        self, person_id: int, traits: Traits, *, repeat: bool, route: int = 0, lead: float = 0.0
     ) -> None:
-        """A request from the community, triaged at the front door."""
+        """A request from the community, triaged at the front door.
+
+        ``lead``: days early, for a request a GP practice referred before the person would
+        have asked (0 otherwise).
+        """
         self.tally.contact(
             person_id, traits.band, traits.group, hospital=False, repeat=repeat, route=route
         )
@@ -867,7 +912,10 @@ class CarePathwayModel(CalendarModel):
         self.log.record(person_id, self.now, State.CONTACT, leaves, "triage", 0.0)
         self.state_counts[leaves] += 1
         self.tally.left_at_front_door(leaves)
-        self._maybe_return(person_id, traits, traits.need, leaves)
+        if lead:
+            self._ask_when_due(person_id, traits, lead)
+        else:
+            self._maybe_return(person_id, traits, traits.need, leaves)
 
     def review_workforce(self) -> None:
         """Weekly: each social worker's morale moves with their team's backlog; some leave.

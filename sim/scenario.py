@@ -1163,11 +1163,12 @@ class Integration(Section):
             "worker (assumption: no source gives the share of requests GPs make)."
         ),
     )
-    gp_need_reduction: Share = Field(
+    gp_referral_lead_days: Annotated[float, Field(ge=0.0, le=730.0, allow_inf_nan=False)] = Field(
         0.0,
         description=(
-            "Need points lower at which such a request reaches social work, because the GP refers "
-            "before a crisis (assumption: attachment studies report earlier referral, no size)."
+            "Days before they would otherwise have asked that such a request reaches social "
+            "work, at the need the person had then; someone closed at the door still asks when "
+            "they would have (assumption: attachment studies report earlier referral, no size)."
         ),
     )
     gp_admission_reduction: Share = Field(

@@ -28,12 +28,17 @@ from dataclasses import dataclass
 import numpy as np
 from carepath.sim.evidence import Distribution
 from carepath.sim.presets import PRESETS, field_bounds
+from carepath.sim.scenario import ProviderKind, Provision
 
 # The owner of the council's own uncertain values (an appraisal's [uncertain] table).
 COUNCIL = "council"
 # Keeps the Latin hypercubes apart from the runs' own streams, which also derive from the seed.
 _DRAW_STREAM = 0xA9F5
 _LEVEL_STREAM = 0xA9F6
+# The services a provider is chosen for (``provision.home_care`` ...), not the terms.
+PROVIDED_SERVICES = tuple(
+    name for name, field in Provision.model_fields.items() if field.annotation is ProviderKind
+)
 
 
 @dataclass(frozen=True)
@@ -80,12 +85,29 @@ def current_columns(current: str, levels: int) -> list[Column]:
     return _drawn(current) if levels else []
 
 
-def acts_in_warmup(column: Column) -> bool:
-    """Whether a value changes the warm-up (so it is drawn at levels, not in every draw).
+def acts_in_warmup(path: str, current: str) -> bool:
+    """Whether a council value changes the warm-up (so it is drawn at levels, not every draw).
 
-    The change event's own settings act from the change day only.
+    The change event's own settings act from the change day only, and so do a kind of
+    provider's terms (``provision.social_enterprise.*``) when the current arrangement buys
+    nothing from that kind: they are the option's uncertainty, drawn with the option's values.
     """
-    return not (column.option == COUNCIL and column.path.startswith("change."))
+    if path.startswith("change."):
+        return False
+    parts = path.split(".")
+    if parts[0] == "provision" and len(parts) == 3:
+        return parts[1] in providers_used(current)
+    return True
+
+
+def providers_used(preset: str) -> set[str]:
+    """The kinds of provider (``in_house``, ...) that ``preset`` buys some service from."""
+    chosen = {p.path: p.value for p in PRESETS[preset].parameters}
+    default = Provision()
+    return {
+        str(chosen.get(f"provision.{service}", getattr(default, service)))
+        for service in PROVIDED_SERVICES
+    }
 
 
 def level_of(draw: int, draws: int, levels: int) -> int:
@@ -102,12 +124,14 @@ class Draws:
         unit: draws × columns on the unit cube; a current column repeats its level's value.
         values: the drawn values, same shape (an option's before any shift).
         levels: how many levels of the current arrangement (0: held at its values).
+        current: the current arrangement's preset.
     """
 
     columns: list[Column]
     unit: np.ndarray
     values: np.ndarray
     levels: int
+    current: str = ""
 
 
 def _hypercube(rows: int, width: int, seed: int, stream: int) -> np.ndarray:
@@ -147,15 +171,16 @@ def make_draws(
     """
     levels = min(levels, draws)
     council = council or []
-    own = uncertain_columns(options, current) + [c for c in council if not acts_in_warmup(c)]
-    mine = current_columns(current, levels) + [c for c in council if acts_in_warmup(c)]
+    early = [c for c in council if acts_in_warmup(c.path, current)]
+    own = uncertain_columns(options, current) + [c for c in council if c not in early]
+    mine = current_columns(current, levels) + early
     unit = unit_draws(own, draws, seed)
     if mine:
         at = _hypercube(levels, len(mine), seed, _LEVEL_STREAM)
         rows = [level_of(d, draws, levels) for d in range(draws)]
         unit = np.hstack([unit, at[rows]])
     columns = own + mine
-    return Draws(columns, unit, draw_values(columns, unit), levels if mine else 0)
+    return Draws(columns, unit, draw_values(columns, unit), levels if mine else 0, current)
 
 
 def _inside_field(path: str, value: float) -> float:
@@ -182,7 +207,7 @@ def council_values(drawn: Draws, draw: int, *, warmup_only: bool = False) -> dic
     return {
         c.path: float(drawn.values[draw, j])
         for j, c in enumerate(drawn.columns)
-        if c.option == COUNCIL and (acts_in_warmup(c) or not warmup_only)
+        if c.option == COUNCIL and (not warmup_only or acts_in_warmup(c.path, drawn.current))
     }
 
 

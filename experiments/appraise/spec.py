@@ -35,6 +35,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from carepath.experiments.appraise.draws import acts_in_warmup
 from carepath.experiments.spec import ExperimentError, read_named_file
 from carepath.sim.measure.kpis import CATALOGUE, Better
 from carepath.sim.presets import (
@@ -215,7 +216,7 @@ class Appraisal(_Strict):
                     f"{where}: [{entry.low:g}, {entry.high:g}] must lie inside the field's "
                     f"limits {low:g} to {high:g}"
                 )
-            if not path.startswith("change.") and self.current_levels == 0:
+            if self.current_levels == 0 and acts_in_warmup(path, self.current):
                 raise ValueError(
                     f"{where}: acts in the warm-up, so it is drawn at the current "
                     "arrangement's levels; set current_levels to 1 or more"

@@ -18,13 +18,13 @@ from carepath.experiments.appraise.analysis import (
     verdict,
     yearly_spend,
 )
-from carepath.experiments.appraise.draws import uncertain_columns
+from carepath.experiments.appraise.draws import acts_in_warmup, uncertain_columns
 from carepath.experiments.appraise.plan import load_appraisal
 from carepath.experiments.appraise.report import build_appraisal_report
 from carepath.experiments.appraise.spec import AppraisalError, parse_appraisal
 from carepath.experiments.store import StoreError, read_runs, read_timeseries
 from carepath.experiments.sweep import sweep
-from carepath.sim.presets import PRESETS
+from carepath.sim.presets import ORGANISATIONAL_MODELS, PRESETS
 
 from carepath.cli import main
 from tests.sim.mechanisms.council import SMALL_COUNCIL
@@ -489,11 +489,40 @@ def test_a_failed_run_leaves_out_its_pairs_and_nothing_else(finished):
     assert set(left["draw"]) == {2}
 
 
-def test_the_shipped_appraisal_plans_seven_options_by_a_hundred_draws():
+def test_the_shipped_appraisal_plans_thirteen_options_by_a_hundred_draws():
     planned = load_appraisal(Path(__file__).parents[2] / "experiments" / "appraisal.toml")
     a = planned.appraisal
-    assert len(a.options) == 7 and a.draws == 100 and a.discount_rate == 0.035
-    # The current arrangement once per level, and each of the six other options in every draw.
+    assert len(a.options) == 13 and a.draws == 100 and a.discount_rate == 0.035
+    # Every option the presets offer councils (the bracketing variants aside) is appraised.
+    assert set(a.options) == set(ORGANISATIONAL_MODELS)
+    # The current arrangement once per level, and each of the twelve other options in every draw.
     assert a.current_levels == planned.current_levels == 10
-    assert len(planned.plan.tasks) == 10 + 6 * 100
+    assert len(planned.plan.tasks) == 10 + 12 * 100
     assert planned.plan.experiment.scenario.years == 10
+
+
+def test_a_providers_terms_are_drawn_at_levels_only_if_the_current_arrangement_buys_from_it():
+    # In-house today runs re-ablement itself and buys the rest from independent providers.
+    assert acts_in_warmup("provision.in_house.home_care_cost_factor", "in_house")
+    assert acts_in_warmup("provision.independent.care_home_cost_factor", "in_house")
+    assert not acts_in_warmup("provision.social_enterprise.home_care_cost_factor", "in_house")
+    # Blackburn's council, once its re-ablement is with an enterprise, buys from one.
+    current = "provision_social_enterprise"
+    assert acts_in_warmup("provision.social_enterprise.home_care_cost_factor", current)
+    assert not acts_in_warmup("change.transition_days", "in_house")
+    assert acts_in_warmup("approval.checker_fte", "in_house")
+    # So an appraisal with no levels may still draw a provider's terms the council does not use.
+    data = {
+        "name": "terms",
+        "seed": 1,
+        "current_levels": 0,
+        "uncertain": {
+            "provision.social_enterprise.home_care_cost_factor": {"low": 1.0, "high": 1.5}
+        },
+    }
+    assert parse_appraisal(data).current_levels == 0
+    with pytest.raises(AppraisalError, match="acts in the warm-up"):
+        parse_appraisal(
+            data
+            | {"uncertain": {"provision.in_house.home_care_cost_factor": {"low": 1.2, "high": 1.9}}}
+        )

@@ -24,8 +24,8 @@ MECHANISM_TESTS: dict[str, str] = {
     "integration.discharge_to_assess_share": "test_discharge.py::test_discharge_to_assess_sends_patients_home_to_reablement_and_cuts_delayed_bed_days",
     "integration.early_referral_days": "test_discharge.py::test_early_referral_starts_assessments_before_fitness_and_cuts_delayed_bed_days",
     # social workers attached to GP practices
-    "integration.gp_referral_share": "test_gp_attachment.py::test_earlier_gp_referral_closes_more_contacts_at_the_door_and_shortens_the_list",
-    "integration.gp_need_reduction": "test_gp_attachment.py::test_earlier_gp_referral_closes_more_contacts_at_the_door_and_shortens_the_list",
+    "integration.gp_referral_share": "test_gp_attachment.py::test_earlier_gp_referral_brings_the_same_people_sooner",
+    "integration.gp_referral_lead_days": "test_gp_attachment.py::test_earlier_gp_referral_brings_the_same_people_sooner",
     "integration.gp_admission_reduction": "test_gp_attachment.py::test_gp_attachment_admits_known_clients_at_home_less_often",
     # assessment and eligibility
     "assessment.hours_mean": "test_assessment.py::test_longer_assessments_lengthen_the_wait",

@@ -1,6 +1,7 @@
 """Social workers attached to GP practices: earlier referral and fewer emergency admissions."""
 
 import numpy as np
+import pytest
 from carepath.sim.engine.streams import Stream
 from carepath.sim.mechanisms import gp_attachment
 from carepath.sim.scenario import Integration
@@ -23,20 +24,40 @@ def known_admissions(results) -> int:
 def test_off_by_default_draws_nothing_and_changes_nothing():
     stream = Stream(np.random.SeedSequence(7))
     off = Integration()
-    assert gp_attachment.referral_need(off, 0.4, stream) == 0.4
+    assert gp_attachment.referral_lead_days(off, 0.001, stream) == 0.0
     assert gp_attachment.admission_factor(off, in_care_home=False) == 1.0
     # No draw was taken: the stream's next uniform is its first.
     assert stream.uniform() == Stream(np.random.SeedSequence(7)).uniform()
 
 
-def test_attached_referrals_arrive_lower_and_never_below_zero():
-    on = Integration(gp_referral_share=1.0, gp_need_reduction=0.1)
+def test_attached_referrals_come_earlier_only_for_a_rising_need():
+    on = Integration(gp_referral_share=1.0, gp_referral_lead_days=90.0)
     stream = Stream(np.random.SeedSequence(7))
-    assert gp_attachment.referral_need(on, 0.4, stream) == 0.4 - 0.1
-    assert gp_attachment.referral_need(on, 0.05, stream) == 0.0
-    half = Integration(gp_referral_share=0.5, gp_need_reduction=0.1)
-    lowered = sum(gp_attachment.referral_need(half, 0.4, stream) < 0.4 for _ in range(4000))
-    assert 1800 < lowered < 2200
+    assert gp_attachment.referral_lead_days(on, 0.001, stream) == 90.0
+    # A need that is steady or recovering gives the GP nothing earlier to refer.
+    assert gp_attachment.referral_lead_days(on, 0.0, stream) == 0.0
+    assert gp_attachment.referral_lead_days(on, -0.001, stream) == 0.0
+    half = Integration(gp_referral_share=0.5, gp_referral_lead_days=90.0)
+    earlier = sum(gp_attachment.referral_lead_days(half, 0.001, stream) > 0 for _ in range(4000))
+    assert 1800 < earlier < 2200
+
+
+def test_the_need_at_the_early_referral_is_the_need_the_person_had_then():
+    assert gp_attachment.need_earlier(0.4, 0.001, 100.0) == pytest.approx(0.3)
+    assert gp_attachment.need_earlier(0.05, 0.001, 100.0) == 0.0
+    assert gp_attachment.need_earlier(0.4, 0.001, 0.0) == 0.4
+
+
+@pytest.mark.parametrize("hazard", [0.03, 0.2, 1.5])
+@pytest.mark.parametrize("days", [30.0, 180.0, 365.0])
+def test_people_found_before_death_make_up_those_who_do_not_live_to_ask(hazard, days):
+    found = gp_attachment.found_before_death(hazard, days)
+    alive = gp_attachment.lives_to_ask(hazard, days)
+    assert found > 0.0 and 0.0 < alive < 1.0
+    # Of 1 + found people referred early, exactly the one who would have asked lives to.
+    assert (1.0 + found) * alive == pytest.approx(1.0)
+    assert found > gp_attachment.found_before_death(hazard, days / 2)
+    assert gp_attachment.found_before_death(hazard, 0.0) == 0.0
 
 
 def test_care_home_residents_keep_their_admission_hazard():
@@ -45,16 +66,25 @@ def test_care_home_residents_keep_their_admission_hazard():
     assert gp_attachment.admission_factor(on, in_care_home=True) == 1.0
 
 
-def test_earlier_gp_referral_closes_more_contacts_at_the_door_and_shortens_the_list(council):
+def first_requests_per_year(results) -> float:
+    demand = results.summary["demand"]
+    return demand["requests_per_year"] * (1.0 - demand["share_repeat_requests"])
+
+
+def test_earlier_gp_referral_brings_the_same_people_sooner(council):
     for seed in SEEDS:
         usual = council(seed=seed)  # gp_referral_share 0 (in_house)
         earlier = council(
-            {"integration.gp_referral_share": 1.0, "integration.gp_need_reduction": 0.1},
+            {"integration.gp_referral_share": 1.0, "integration.gp_referral_lead_days": 180.0},
             seed=seed,
         )
+        # A lower need at the early contact is more often closed at the door ...
         assert closed_at_the_door(earlier) > 1.1 * closed_at_the_door(usual)
-        waiting = "people_waiting_mean"
-        assert earlier.summary["assessment"][waiting] < usual.summary["assessment"][waiting]
+        # ... and those people still ask when they would have: more repeat requests,
+        repeats = "share_repeat_requests"
+        assert earlier.summary["demand"][repeats] > 1.2 * usual.summary["demand"][repeats]
+        # while the practice also finds people who would have died before asking.
+        assert first_requests_per_year(earlier) > first_requests_per_year(usual)
 
 
 def test_gp_attachment_admits_known_clients_at_home_less_often(council):
