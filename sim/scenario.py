@@ -654,6 +654,35 @@ class WaitingList(Section):
             "(assumption: weekly, as a duty worker would)."
         ),
     )
+    # The council's response to a long list (sim/mechanisms/list_response.py); off here.
+    target_wait_days: Annotated[float, Field(gt=0.0, le=365.0)] = Field(
+        28.0,
+        description=(
+            "Wait for an assessment the council holds reasonable: beyond it, it engages extra "
+            "staff (sourced: Leicestershire County Council took 28 days, "
+            "https://democracy.leics.gov.uk/mgAi.aspx?ID=73109; the Ombudsman deems four to "
+            "six weeks reasonable, https://www.communitycare.co.uk/2021/07/16/"
+            "7000-waiting-six-months-social-care-assessments/)."
+        ),
+    )
+    extra_staff_per_overshoot: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        0.0,
+        description=(
+            "Agency social workers engaged beyond the establishment, as a share of funded "
+            "posts, for each 100% by which the expected wait exceeds target_wait_days; 0: none "
+            "(assumption: councils buy locum and external assessment capacity to clear lists, "
+            "as Lincolnshire's FOI request asks of them, "
+            "https://www.lincolnshire.gov.uk/directory-record/76024/adult-social-care-waiting-lists; "
+            "no source gives how much)."
+        ),
+    )
+    max_extra_staff_share: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.2,
+        description=(
+            "Most extra agency staff the council engages for its list, as a share of funded "
+            "posts (assumption: what a budget and the agency market allow; no source)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _bands_in_order(self) -> WaitingList:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 from carepath.sim.measure.tallies import Columns
-from carepath.sim.mechanisms import waiting_list
+from carepath.sim.mechanisms import list_response, waiting_list
 from carepath.sim.mechanisms.workforce import (
     backlog_pressure,
     funded_posts,
@@ -170,6 +170,14 @@ class SocialWorkTeam:
         self.review_credit = 0.0
         self._review_share = self.config.assessment.review_time_share
         self.posts = funded_posts(wf, self.config.organisation)
+        # The council's response to a long list (``list_response``): agency staff beyond the
+        # establishment, those engaged and not yet started, and the pace it judges by.
+        self.assessments_started = 0
+        self.list_staff: list[SocialWorker] = []
+        self._list_staff_due = 0
+        self._pace = (
+            list_response.Pace() if list_response.responds(self.config.waiting_list) else None
+        )
         if not staffed:
             return
         filled = round(self.posts * (1.0 - wf.initial_vacancy_rate))
@@ -277,6 +285,36 @@ class SocialWorkTeam:
         )
         for worker in workers:
             worker.review_week(pressure)
+        if self._pace is not None:
+            self._respond_to_list(waiting)
+
+    def _respond_to_list(self, waiting: int) -> None:
+        """Engage agency staff beyond the establishment as the list asks, or let them go.
+
+        Those let go are the latest engaged, and those not yet started first of all.
+        """
+        pace = self._pace.record_week(self.assessments_started)
+        expected = list_response.expected_wait_days(waiting, pace)
+        want = list_response.extra_staff(self.config.waiting_list, expected, self.posts)
+        have = len(self.list_staff) + self._list_staff_due
+        if want > have:
+            start = self.model.now + self.config.workforce.agency_start_days
+            for _ in range(want - have):
+                self.model.calendar.schedule(start, self._list_staff_start)
+            self._list_staff_due += want - have
+            return
+        cancel = min(self._list_staff_due, have - want)
+        self._list_staff_due -= cancel
+        for _ in range(have - want - cancel):
+            worker = self.list_staff.pop()
+            if worker.unique_id in self.workers:
+                self.remove_worker(worker)
+
+    def _list_staff_start(self) -> None:
+        # Every start booked is alike: one finding none still due was cancelled.
+        if self._list_staff_due > 0:
+            self._list_staff_due -= 1
+            self.list_staff.append(self.hire(agency=True, experienced=True))
 
     @property
     def headcount(self) -> int:
@@ -353,6 +391,7 @@ class SocialWorkTeam:
             self._charge(kind, hours)
             done = worker.free_at
             if kind in (HOSPITAL_ASSESSMENT, COMMUNITY_ASSESSMENT):
+                self.assessments_started += 1
                 done = max(done, now + cfg.assessment.min_elapsed_days)
                 if self.waits is not None:
                     self.waits.add(now, now - person.queued_at, person.in_hospital)

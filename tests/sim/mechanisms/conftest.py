@@ -32,6 +32,9 @@ MECHANISM_TESTS: dict[str, str] = {
     # the community waiting list
     "waiting_list.prioritise": "test_waiting_list.py::test_a_prioritised_list_sees_urgent_cases_sooner_and_routine_cases_later",
     "waiting_list.aged_high_days": "test_waiting_list.py::test_aging_into_high_priority_cuts_the_longest_waits",
+    "waiting_list.extra_staff_per_overshoot": "test_list_response.py::test_a_responding_council_holds_a_shorter_list_with_more_agency_staff",
+    "waiting_list.target_wait_days": "test_list_response.py::test_a_council_whose_list_is_within_target_engages_nobody",
+    "waiting_list.max_extra_staff_share": "test_list_response.py::test_extra_staff_grow_with_the_overshoot_up_to_the_cap",
     "eligibility.threshold": "test_assessment.py::test_a_higher_eligibility_threshold_turns_more_people_away_and_shrinks_long_term_care",
     "practice.strengths_based": "test_assessment.py::test_strengths_based_practice_lengthens_assessments_shrinks_packages_and_resolves_more_in_the_community",
     "practice.strengths_extra_hours_share": "test_assessment.py::test_strengths_extra_hours_lengthen_assessments",
