@@ -376,10 +376,30 @@ def _choice(option: str, current: str) -> str:
     return f"keeping {title(current)}" if option == current else title(option)
 
 
+def _extremes(drawn: pd.DataFrame, level: int, planned: AppraisalPlan) -> str:
+    """`` (the lowest x of the levels, 1.3)``: where a level's drawn values are at an end."""
+    if len(drawn) < 3:
+        return ""  # with two levels, every value is at one end or the other
+    mine = drawn.set_index("level").loc[level]
+    ends = []
+    for name, value in mine.items():
+        column = drawn[name]
+        end = "lowest" if value == column.min() else "highest" if value == column.max() else None
+        if end is not None:
+            path = name.split(":", 1)[1]
+            ends.append(f"the {end} {parameter_title(path, planned).lower()}, {value:.3g}")
+    return f" (of the levels, it has {listed(ends)})" if ends else ""
+
+
 def _level_findings(
-    effects: pd.DataFrame, influence: pd.DataFrame, ranked: pd.DataFrame, current: str
+    effects: pd.DataFrame,
+    influence: pd.DataFrame,
+    ranked: pd.DataFrame,
+    drawn: pd.DataFrame,
+    planned: AppraisalPlan,
 ) -> str:
     """Whether one level decides the best choice, and what leaving out each level changes."""
+    current = planned.appraisal.current
     best = ranked.loc[0, "option"]
     changed = {
         level: other
@@ -407,8 +427,10 @@ def _level_findings(
         at = places[places["level"] == level]
         flipped = at[np.sign(at["expected_net_benefit"]) != np.sign(at["without_level"])]
         moved = at[at["rank"] != at["rank_without_level"]].sort_values("rank_without_level")
-        said = f"Level {level} carries most for " + (
-            plural(len(mine), "option") if len(mine) > 1 else title(mine["option"].iloc[0])
+        said = (
+            f"Level {level} carries most for "
+            + (plural(len(mine), "option") if len(mine) > 1 else title(mine["option"].iloc[0]))
+            + _extremes(drawn, level, planned)
         )
         clauses = []
         for beats, rows in (
@@ -479,7 +501,7 @@ def level_section(
         "better), then with the level that moves it most left out, and the option's place "
         "among all choices with that level left out for every choice."
     ]
-    lines.append(_level_findings(effects, influence, ranked, a.current))
+    lines.append(_level_findings(effects, influence, ranked, drawn, planned))
     wide = effects.pivot_table(index="option", columns="level", values="at_level")
     table = pd.DataFrame(
         {

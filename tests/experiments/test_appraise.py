@@ -367,6 +367,8 @@ def test_leaving_out_an_outlying_level_shows_it_decides_the_ranking(tmp_path):
         "Without level 0 alone, Social work practice would have the highest expected net "
         "benefit instead of keeping Council in-house (reformed)." in lines[1]
     )
+    assert "Level 0 carries most for Social work practice" in lines[1]
+    assert "Social work practice (-£34.67m → +£3.00m) would beat keeping" in lines[1]
     row = table.iloc[0]
     assert (row["Level 0"], row["All levels"], row["Level left out"], row["Without it"]) == (
         "-110.0",
