@@ -1,8 +1,9 @@
 """Reading a ``carepath appraise`` result folder for the appraisal page (no Solara here).
 
 ``carepath appraise`` writes its tables into ``OUT/appraisal/``: ``ranking.csv``,
-``differences.csv``, ``evppi.csv``, ``tornado.csv``, ``thresholds.csv``, ``measures.csv``,
-``report.md`` and, from a full run, ``pairs.csv`` and ``report.html``. The page opens either that
+``differences.csv``, ``evppi.csv``, ``tornado.csv``, ``thresholds.csv``, ``levels.csv`` (not
+read here), ``measures.csv``, ``report.md`` and, from a full run, ``pairs.csv`` and
+``report.html``. The page opens either that
 folder or ``OUT`` itself, inside the dashboards' root folder only (as the results explorer does).
 Names come from where the report takes them: options by their preset's title, measures by the
 KPI catalogue's title and unit, uncertain values by their mechanism's title or the appraisal

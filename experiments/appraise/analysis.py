@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from carepath.experiments.appraise.draws import COUNCIL, Column
+from carepath.experiments.appraise.draws import COUNCIL, Column, acts_in_warmup, level_of
 from carepath.experiments.appraise.metamodel import (
     decile_effects,
     evpi,
@@ -45,6 +45,25 @@ TORNADO_COLUMNS = (
     "at_high",
     "swing",
     "p_value",
+)
+LEVEL_COLUMNS = (
+    "option",
+    "level",
+    "draws",
+    "expected_net_benefit",
+    "at_level",
+    "without_level",
+    "shift",
+)
+INFLUENCE_COLUMNS = (
+    "option",
+    "expected_net_benefit",
+    "level",
+    "at_level",
+    "without_level",
+    "shift",
+    "rank",
+    "rank_without_level",
 )
 THRESHOLD_COLUMNS = (
     "option",
@@ -190,6 +209,142 @@ def ranking(pairs: pd.DataFrame, current: str, options: list[str]) -> pd.DataFra
         }
     )
     return frame.sort_values("expected_net_benefit", ascending=False).reset_index(drop=True)
+
+
+def level_values(planned: AppraisalPlan) -> pd.DataFrame:
+    """What each level of the current arrangement drew: one row per level, one column per value.
+
+    The current arrangement's own values and the council's values drawn with its levels
+    (those acting in the warm-up), named ``option:path``; a level's value is that of its
+    first draw, as every draw at the level repeats it.
+    """
+    a = planned.appraisal
+    kept = [
+        j
+        for j, c in enumerate(planned.columns)
+        if c.option == a.current or (c.option == COUNCIL and acts_in_warmup(c))
+    ]
+    first: dict[int, int] = {}
+    for draw in range(a.draws):
+        first.setdefault(level_of(draw, a.draws, planned.current_levels), draw)
+    frame = pd.DataFrame(
+        {planned.columns[j].name: [planned.values[d, j] for d in first.values()] for j in kept},
+        index=pd.Index(list(first), name="level"),
+    )
+    return frame.reset_index()
+
+
+def level_effects(pairs: pd.DataFrame, planned: AppraisalPlan) -> pd.DataFrame:
+    """Each option's expected net benefit over the current arrangement at each level, and without it.
+
+    A level is one draw of the current arrangement's own values (and of the council's values
+    drawn with them) with its own warm-up, shared by a block of draws; when one level is far
+    from the others it can decide an option's expected net benefit alone. Per option and
+    level: the draws at the level, the mean draw-mean net benefit at the level, the mean over
+    every other level's draws (NaN when there is no other), and ``shift``, how far leaving the
+    level out moves the option's expected net benefit. The draws are the ranking's: a draw
+    where a run failed is left out for every option. With no levels drawn, all draws are one
+    level, 0.
+    """
+    a = planned.appraisal
+    options = [o for o in planned.options if o != a.current]
+    nb = draw_means(pairs, NET_BENEFIT).reindex(columns=options).dropna()
+    levels = np.array([level_of(int(d), a.draws, planned.current_levels) for d in nb.index])
+    rows = []
+    for option in options:
+        values = nb[option].to_numpy()
+        expected = float(values.mean())
+        for level in np.unique(levels):
+            at = levels == level
+            without = float(values[~at].mean()) if (~at).any() else np.nan
+            rows.append(
+                {
+                    "option": option,
+                    "level": int(level),
+                    "draws": int(at.sum()),
+                    "expected_net_benefit": expected,
+                    "at_level": float(values[at].mean()),
+                    "without_level": without,
+                    "shift": without - expected,
+                }
+            )
+    return pd.DataFrame(rows, columns=LEVEL_COLUMNS)
+
+
+def most_influential_levels(effects: pd.DataFrame, current: str) -> pd.DataFrame:
+    """Per option, the level whose leaving out moves its expected net benefit most.
+
+    With the option's rank among all choices (the current arrangement at 0) over every level
+    and with that level left out for every choice: where the two differ, one level decides
+    the option's place in the ranking. Options in order of expected net benefit.
+    """
+    if effects.empty or effects["without_level"].isna().all():
+        return pd.DataFrame(columns=INFLUENCE_COLUMNS)
+    overall = effects.drop_duplicates("option").set_index("option")["expected_net_benefit"]
+    ranks = _ranks(overall, current)
+    rows = []
+    for option, mine in effects.groupby("option", sort=False):
+        top = mine.loc[mine["shift"].abs().idxmax()]
+        without = effects[effects["level"] == top["level"]].set_index("option")["without_level"]
+        rows.append(
+            {
+                "option": option,
+                "expected_net_benefit": top["expected_net_benefit"],
+                "level": int(top["level"]),
+                "at_level": top["at_level"],
+                "without_level": top["without_level"],
+                "shift": top["shift"],
+                "rank": ranks[option],
+                "rank_without_level": _ranks(without, current)[option],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=INFLUENCE_COLUMNS)
+    return frame.sort_values("expected_net_benefit", ascending=False).reset_index(drop=True)
+
+
+def places_without_each_level(effects: pd.DataFrame, current: str) -> pd.DataFrame:
+    """Each option's place among all choices (1 is best), over every level and without each.
+
+    The level is left out for every choice alike (the current arrangement stays at 0). One
+    row per option and level: ``rank``, ``rank_without_level``, and the expected net benefit
+    over every level and without the level.
+    """
+    columns = ["option", "level", "expected_net_benefit", "without_level"]
+    overall = effects.drop_duplicates("option").set_index("option")["expected_net_benefit"]
+    ranks = _ranks(overall, current)
+    frames = []
+    for _, at in effects.groupby("level"):
+        without = at.set_index("option")["without_level"]
+        if without.isna().any():
+            continue
+        moved = _ranks(without, current)
+        frames.append(
+            at[columns].assign(
+                rank=[ranks[o] for o in at["option"]],
+                rank_without_level=[moved[o] for o in at["option"]],
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=[*columns, "rank", "rank_without_level"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def best_without_each_level(effects: pd.DataFrame, current: str) -> pd.Series:
+    """The choice with the highest expected net benefit with each level left out, by level."""
+    best = {}
+    for level, at in effects.groupby("level"):
+        without = at.set_index("option")["without_level"]
+        if without.notna().all():
+            ranks = _ranks(without, current)
+            best[int(level)] = min(ranks, key=ranks.__getitem__)
+    return pd.Series(best, dtype=object)
+
+
+def _ranks(net_benefit: pd.Series, current: str) -> dict[str, int]:
+    """Each choice's place (1 is best) by expected net benefit, the current arrangement at 0."""
+    values = {current: 0.0, **net_benefit.to_dict()}
+    order = sorted(values, key=lambda o: -values[o])
+    return {o: i + 1 for i, o in enumerate(order)}
 
 
 @dataclass

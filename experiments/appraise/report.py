@@ -18,9 +18,14 @@ from carepath.experiments.appraise.analysis import (
     COST_PV,
     NET_BENEFIT,
     Sensitivity,
+    best_without_each_level,
     better_of,
     difference_table,
+    level_effects,
+    level_values,
+    most_influential_levels,
     paired_differences,
+    places_without_each_level,
     ranking,
     run_measures,
     sensitivity,
@@ -33,6 +38,9 @@ from carepath.sim.measure.kpis import CATALOGUE, DASH
 from carepath.sim.presets import MECHANISM_NOTES, PRESETS
 
 FOLDER = "appraisal"
+# A level whose leaving out moves an option's expected net benefit by less than a pound
+# carries nothing for it (an option that does not depend on the levels at all).
+CARRIES = 0.5
 _MONEY = CATALOGUE["cost.total_per_year"].number_format
 _LABELS = {
     COST_PV: "Council spend over the horizon, discounted (£)",
@@ -345,6 +353,190 @@ def scorecard(table: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``13th``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _millions(value: float) -> str:
+    return DASH if not math.isfinite(value) else f"{value / 1e6:+.1f}"
+
+
+def _level_value_heading(owner: str, path: str, planned: AppraisalPlan) -> str:
+    """A level's value as a column heading: the council's by its title, others by their owner."""
+    name = parameter_title(path, planned)
+    if owner == COUNCIL:
+        return name
+    return f"{title(owner)}: {name[0].lower() + name[1:]}{parameter_unit(path)}"
+
+
+def _choice(option: str, current: str) -> str:
+    """A choice in a sentence: an option's title, or keeping the current arrangement."""
+    return f"keeping {title(current)}" if option == current else title(option)
+
+
+def _extremes(drawn: pd.DataFrame, level: int, planned: AppraisalPlan) -> str:
+    """`` (the lowest x of the levels, 1.3)``: where a level's drawn values are at an end."""
+    if len(drawn) < 3:
+        return ""  # with two levels, every value is at one end or the other
+    mine = drawn.set_index("level").loc[level]
+    ends = []
+    for name, value in mine.items():
+        column = drawn[name]
+        end = "lowest" if value == column.min() else "highest" if value == column.max() else None
+        if end is not None:
+            path = name.split(":", 1)[1]
+            ends.append(f"the {end} {parameter_title(path, planned).lower()}, {value:.3g}")
+    return f" (of the levels, it has {listed(ends)})" if ends else ""
+
+
+def _level_findings(
+    effects: pd.DataFrame,
+    influence: pd.DataFrame,
+    ranked: pd.DataFrame,
+    drawn: pd.DataFrame,
+    planned: AppraisalPlan,
+) -> str:
+    """Whether one level decides the best choice, and what leaving out each level changes."""
+    current = planned.appraisal.current
+    best = ranked.loc[0, "option"]
+    changed = {
+        level: other
+        for level, other in best_without_each_level(effects, current).items()
+        if other != best
+    }
+    findings = []
+    if changed:
+        findings.append(
+            " ".join(
+                f"Without level {level} alone, {_choice(other, current)} would have the highest expected "
+                f"net benefit instead of {_choice(best, current)}."
+                for level, other in changed.items()
+            )
+        )
+    else:
+        findings.append(
+            f"Leaving out any one level, {_choice(best, current)} keeps the highest expected net benefit."
+        )
+    places = places_without_each_level(effects, current)
+    carried = influence[influence["shift"].abs() >= CARRIES]
+    # The level that carries most for the most options first.
+    groups = sorted(carried.groupby("level", sort=False), key=lambda group: -len(group[1]))
+    for level, mine in groups:
+        at = places[places["level"] == level]
+        flipped = at[np.sign(at["expected_net_benefit"]) != np.sign(at["without_level"])]
+        moved = at[at["rank"] != at["rank_without_level"]].sort_values("rank_without_level")
+        said = (
+            f"Level {level} carries most for "
+            + (plural(len(mine), "option") if len(mine) > 1 else title(mine["option"].iloc[0]))
+            + _extremes(drawn, level, planned)
+        )
+        clauses = []
+        for beats, rows in (
+            (True, flipped[flipped["without_level"] > 0]),
+            (False, flipped[flipped["without_level"] <= 0]),
+        ):
+            if not rows.empty:
+                named = [
+                    f"{title(r['option'])} ({fmt(NET_BENEFIT, r['expected_net_benefit'], signed=True)}"
+                    f" → {fmt(NET_BENEFIT, r['without_level'], signed=True)})"
+                    for _, r in rows.iterrows()
+                ]
+                clauses.append(
+                    f"{listed(named)} would {'beat' if beats else 'no longer beat'} keeping {title(current)}"
+                )
+        if not moved.empty:
+            clauses.append(
+                "places change: "
+                + ", ".join(
+                    f"{title(r['option'])} {ordinal(r['rank'])} → {ordinal(r['rank_without_level'])}"
+                    for _, r in moved.iterrows()
+                )
+            )
+        findings.append(
+            f"{said}. Without it, {'; '.join(clauses)}."
+            if clauses
+            else f"{said}; without it, no place in the ranking changes."
+        )
+    return " ".join(findings)
+
+
+def level_section(
+    planned: AppraisalPlan, effects: pd.DataFrame, ranked: pd.DataFrame
+) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
+    """How much one level of the current arrangement carries: paragraphs and two tables.
+
+    The tables: options by level (expected net benefit over keeping the current arrangement,
+    £m, with the level that moves each option most left out), and what each level drew.
+    Both are empty when the current arrangement was not drawn at levels.
+    """
+    a = planned.appraisal
+    current = title(a.current)
+    influence = most_influential_levels(effects, a.current)
+    if influence.empty:
+        return (
+            [
+                f"{current}'s own values were held at their point values (one level), so no "
+                "level can be left out."
+            ],
+            pd.DataFrame(),
+            pd.DataFrame(),
+        )
+    drawn = level_values(planned)
+    owners = [name.split(":", 1) for name in drawn.columns if name != "level"]
+    council = [parameter_title(path, planned).lower() for owner, path in owners if owner == COUNCIL]
+    draws = effects.drop_duplicates("level").set_index("level")["draws"]
+    shared = (
+        f"{plural(int(draws.iloc[0]), 'draw')}"
+        if draws.nunique() == 1
+        else f"{int(draws.min())} to {int(draws.max())} draws"
+    )
+    lines = [
+        f"Each level is one draw of {current}'s own uncertain values"
+        + (f" and of the council's ({listed(council)})" if council else "")
+        + f", with its own warm-up, shared by {shared}. A level far from the others can "
+        "decide an option's expected net benefit alone. The table gives each option's expected "
+        f"net benefit over keeping {current} at each level and over all of them (£m; + is "
+        "better), then with the level that moves it most left out, and the option's place "
+        "among all choices with that level left out for every choice."
+    ]
+    lines.append(_level_findings(effects, influence, ranked, drawn, planned))
+    wide = effects.pivot_table(index="option", columns="level", values="at_level")
+    table = pd.DataFrame(
+        {
+            "Option": [title(o) for o in influence["option"]],
+            **{
+                f"Level {level}": [_millions(wide.loc[o, level]) for o in influence["option"]]
+                for level in wide.columns
+            },
+            "All levels": [_millions(v) for v in influence["expected_net_benefit"]],
+            "Level left out": [
+                str(v) if abs(d) >= CARRIES else DASH
+                for v, d in zip(influence["level"], influence["shift"], strict=True)
+            ],
+            "Without it": [_millions(v) for v in influence["without_level"]],
+            "Place → without it": [
+                f"{ordinal(r)} → {ordinal(w)}"
+                for r, w in zip(influence["rank"], influence["rank_without_level"], strict=True)
+            ],
+        }
+    )
+    described = pd.DataFrame(
+        {
+            "Level": drawn["level"],
+            "Draws": [int(draws.get(level, 0)) for level in drawn["level"]],
+            **{
+                _level_value_heading(owner, path, planned): [
+                    f"{v:.3g}" for v in drawn[f"{owner}:{path}"]
+                ]
+                for owner, path in owners
+            },
+        }
+    )
+    return lines, table, described
+
+
 def _table_md(frame: pd.DataFrame) -> str:
     head = "| " + " | ".join(frame.columns) + " |"
     rule = "|" + "---|" * len(frame.columns)
@@ -393,6 +585,8 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
     found = sensitivity(pairs, planned, [*a.kpis, NET_BENEFIT])
     summary = committee_summary(planned, table, pairs, found)
     ranked = ranking(pairs, a.current, options)
+    effects = level_effects(pairs, planned)
+    level_lines, level_table, level_rows = level_section(planned, effects, ranked)
     kept = measures.merge(runs[["run_id", "arm_label", "checksum"]], on="run_id")
     for name, frame in (
         ("measures.csv", kept),
@@ -402,6 +596,7 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         ("evppi.csv", found.evppi),
         ("tornado.csv", found.tornado),
         ("thresholds.csv", found.thresholds),
+        ("levels.csv", effects.merge(level_values(planned), on="level", how="left")),
     ):
         write_atomic(out / name, frame.to_csv(index=False, float_format="%.17g").encode())
     readable = _readable_differences(table)
@@ -505,6 +700,15 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         "",
         _table_md(ranked_rows),
         "",
+        "## How much one level of the current arrangement carries",
+        "",
+        "\n\n".join(level_lines),
+        *(
+            ["", _table_md(level_table), "", "What each level drew:", "", _table_md(level_rows)]
+            if not level_table.empty
+            else []
+        ),
+        "",
         "## Differences from the current arrangement",
         "",
         _table_md(card),
@@ -528,7 +732,9 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         method,
         "",
         "Tables: ranking.csv, differences.csv, evppi.csv, tornado.csv, thresholds.csv, "
-        "pairs.csv, and measures.csv (each run's measures and content checksum).",
+        "levels.csv (net benefit by level of the current arrangement, with each level left "
+        "out, and the level's drawn values), pairs.csv, and measures.csv (each run's measures "
+        "and content checksum).",
     ]
     write_atomic(out / "report.md", "\n".join(md).encode())
     body = [
@@ -537,6 +743,17 @@ def build_appraisal_report(folder: str | Path, planned: AppraisalPlan) -> Path:
         *(f"<p>{html.escape(paragraph)}</p>" for paragraph in summary),
         "<h2>Ranking on net benefit</h2>",
         ranked_rows.to_html(index=False, border=0),
+        "<h2>How much one level of the current arrangement carries</h2>",
+        *(f"<p>{html.escape(paragraph)}</p>" for paragraph in level_lines),
+        *(
+            [
+                level_table.to_html(index=False, border=0),
+                "<p>What each level drew:</p>",
+                level_rows.to_html(index=False, border=0),
+            ]
+            if not level_table.empty
+            else []
+        ),
         "<h2>Differences from the current arrangement</h2>",
         card.to_html(index=False, border=0),
         "<p>In detail, with 90% ranges over draws and replications:</p>",

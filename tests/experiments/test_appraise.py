@@ -309,11 +309,86 @@ def test_report_is_self_contained_with_tables_and_a_summary(finished):
         "evppi.csv",
         "tornado.csv",
         "thresholds.csv",
+        "levels.csv",
         "pairs.csv",
     ):
         assert (path.parent / name).exists()
     diffs = pd.read_csv(path.parent / "differences.csv")
     assert set(diffs["kpi"]) >= {NET_BENEFIT, COST_PV}
+    # Every draw is at one level of the current arrangement, for every option; the level's
+    # drawn values sit beside it, and the report says what one level carries.
+    levels = pd.read_csv(path.parent / "levels.csv")
+    a = planned.appraisal
+    assert set(levels["option"]) == {"social_work_practice"}
+    assert levels["draws"].sum() == a.draws and set(levels["level"]) == {0, 1}
+    assert "in_house:workforce.admin_share" in levels.columns
+    assert "How much one level of the current arrangement carries" in page
+    assert "How much one level" in (path.parent / "report.md").read_text()
+
+
+def test_leaving_out_an_outlying_level_shows_it_decides_the_ranking(tmp_path):
+    from carepath.experiments.appraise.analysis import (
+        best_without_each_level,
+        level_effects,
+        level_values,
+        most_influential_levels,
+    )
+    from carepath.experiments.appraise.report import level_section
+
+    path = _write(tmp_path, current_levels=3)
+    path.write_text(path.read_text().replace("draws = 3", "draws = 6"))
+    planned = load_appraisal(path)
+    # Draws 0-1 are level 0, 2-3 level 1, 4-5 level 2; level 0 is an outlier (£m).
+    nb = [-100.0, -120.0, 2.0, 4.0, 1.0, 5.0]
+    pairs = pd.DataFrame(
+        {
+            "draw": range(6),
+            "option": "social_work_practice",
+            "replication": 0,
+            NET_BENEFIT: [v * 1e6 for v in nb],
+        }
+    )
+    effects = level_effects(pairs, planned).set_index("level")
+    assert effects["draws"].tolist() == [2, 2, 2]
+    assert effects["expected_net_benefit"].iloc[0] == pytest.approx(np.mean(nb) * 1e6)
+    assert effects["at_level"].tolist() == pytest.approx([-110e6, 3e6, 3e6])
+    # Without the outlier the option beats the current arrangement; without either other
+    # level it is worse still.
+    assert effects["without_level"].tolist() == pytest.approx([3e6, -53.5e6, -53.5e6])
+    top = most_influential_levels(effects.reset_index(), "in_house").iloc[0]
+    assert top["level"] == 0 and top["without_level"] == pytest.approx(3e6)
+    assert (top["rank"], top["rank_without_level"]) == (2, 1)
+    best = best_without_each_level(effects.reset_index(), "in_house")
+    assert best.to_dict() == {0: "social_work_practice", 1: "in_house", 2: "in_house"}
+    lines, table, described = level_section(
+        planned, effects.reset_index(), ranking(pairs, "in_house", ["social_work_practice"])
+    )
+    assert (
+        "Without level 0 alone, Social work practice would have the highest expected net "
+        "benefit instead of keeping Council in-house (reformed)." in lines[1]
+    )
+    assert "Level 0 carries most for Social work practice" in lines[1]
+    assert "Social work practice (-£34.67m → +£3.00m) would beat keeping" in lines[1]
+    row = table.iloc[0]
+    assert (row["Level 0"], row["All levels"], row["Level left out"], row["Without it"]) == (
+        "-110.0",
+        "-34.7",
+        "0",
+        "+3.0",
+    )
+    assert row["Place → without it"] == "2nd → 1st"
+    # What each level drew: the level's first draw, one value per level.
+    drawn = level_values(planned)
+    j = next(i for i, c in enumerate(planned.columns) if c.option == "in_house")
+    name = planned.columns[j].name
+    assert drawn[name].tolist() == [planned.values[d, j] for d in (0, 2, 4)]
+    assert described["Draws"].tolist() == [2, 2, 2]
+    # Without levels every draw is one level, and nothing can be left out.
+    flat = load_appraisal(_write(tmp_path, current_levels=0))
+    first = pairs[pairs["draw"] < 3]
+    one = level_effects(first, flat)
+    assert one["level"].tolist() == [0] and one["without_level"].isna().all()
+    assert level_section(flat, one, ranking(first, "in_house", ["social_work_practice"]))[1].empty
 
 
 def test_a_killed_appraisal_resumes_to_the_same_results(tmp_path, finished):
