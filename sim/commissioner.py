@@ -7,7 +7,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
-from carepath.sim.mechanisms import approval, commissioning, funding, trends
+from carepath.sim.mechanisms import (
+    approval,
+    commissioning,
+    funding,
+    organisation,
+    queue_response,
+    trends,
+)
 from carepath.sim.mechanisms.approval import Decision
 from carepath.sim.scenario import FACS_THRESHOLDS
 from carepath.sim.workforce import REWORK
@@ -15,6 +22,7 @@ from carepath.sim.workforce import REWORK
 if TYPE_CHECKING:
     from carepath.sim.model import CarePathwayModel
     from carepath.sim.person import ServiceUser
+    from carepath.sim.scenario import Scenario
 
 BANDS = tuple(FACS_THRESHOLDS)
 
@@ -47,6 +55,10 @@ class Commissioner(mesa.Agent):
         self._spend_at_review = 0.0
         self._pool_at_review = 0.0
         self.checks_done = 0
+        # Temporary checking officers (FTE) engaged while checks are behind, and the pace of
+        # checking they are judged by (``queue_response``); none while the response is off.
+        self.extra_checkers = 0.0
+        self._check_pace: queue_response.Pace | None = None
         self.reworks = 0
         self.threshold_changes = 0
         panel_days = cfg.approval.panel_interval_days
@@ -85,6 +97,8 @@ class Commissioner(mesa.Agent):
         # day than one check takes, as for a scoped change's small team, would never finish
         # one); idle hours do not.
         self._check_hours += approval.checking_hours_per_day(cfg.approval, cfg.workforce)
+        if self.extra_checkers:
+            self._check_hours += self.extra_checkers * cfg.workforce.working_hours_per_day
         while self._check_hours >= cfg.approval.check_hours:
             queue = self.hospital_checks or self.community_checks
             if not queue:
@@ -97,6 +111,28 @@ class Commissioner(mesa.Agent):
             self._after_check(person)
         if not (self.hospital_checks or self.community_checks):
             self._check_hours = 0.0
+
+    def review_checking(self) -> None:
+        """Weekly: engage or let go temporary checking officers as the checks' wait asks."""
+        cfg = self.model.checking
+        if cfg is None or not queue_response.checks_respond(cfg.approval):
+            self._check_pace = None
+            self._engage_checkers(0.0, cfg)
+            return
+        if self._check_pace is None:
+            self._check_pace = queue_response.Pace(self.checks_done)
+            return  # the pace is judged from the week ahead
+        pace = self._check_pace.record_week(self.checks_done)
+        expected = queue_response.expected_wait_days(self.checks_waiting, pace)
+        self._engage_checkers(queue_response.extra_checkers(cfg.approval, expected), cfg)
+
+    def _engage_checkers(self, fte: float, cfg: Scenario | None) -> None:
+        if fte == self.extra_checkers:
+            return
+        workforce = (cfg or self.model.config).workforce
+        delta = organisation.temporary_checking_cost_per_day(fte - self.extra_checkers, workforce)
+        self.model.ledger.change_rate("council_checking", delta, self.model.now)
+        self.extra_checkers = fte
 
     def checks_ended(self, only: Callable[[ServiceUser], bool] | None = None) -> None:
         """The council stops checking assessments: those waiting for a check go on to a decision.

@@ -920,9 +920,11 @@ class CarePathwayModel(CalendarModel):
     def review_workforce(self) -> None:
         """Weekly: each social worker's morale moves with their team's backlog; some leave.
 
-        The community list's age profile is sampled on the same day, in the measured period.
+        The council then looks at how far its checks of assessments are behind. The community
+        list's age profile is sampled on the same day, in the measured period.
         """
         self.team.review_week(self.state_counts[State.AWAITING_ASSESSMENT])
+        self.commissioner.review_checking()
         if self.now >= self.config.run.warmup:
             self.tally.sample_list_ages(self.team.community_list(), self.now)
 

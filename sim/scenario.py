@@ -654,7 +654,7 @@ class WaitingList(Section):
             "(assumption: weekly, as a duty worker would)."
         ),
     )
-    # The council's response to a long list (sim/mechanisms/list_response.py); off here.
+    # The council's response to a long list (sim/mechanisms/queue_response.py); off here.
     target_wait_days: Annotated[float, Field(gt=0.0, le=365.0)] = Field(
         28.0,
         description=(
@@ -785,6 +785,32 @@ class Approval(Section):
     )
     panel_weekly_cost: NonNegativeFloat = Field(
         700.0, description="Packages above this weekly cost wait for the funding panel."
+    )
+    # The council's response when its checks fall behind (sim/mechanisms/queue_response.py).
+    target_check_days: Annotated[float, Field(gt=0.0, le=365.0)] = Field(
+        7.0,
+        description=(
+            "Wait for a check the council holds reasonable: beyond it, it engages temporary "
+            "checking officers (assumption: a week; no source describes councils' checking "
+            "queues)."
+        ),
+    )
+    extra_checkers_per_overshoot: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        0.5,
+        description=(
+            "Temporary checking officers engaged through an agency, as a share of checker_fte, "
+            "for each 100% by which the expected wait for a check exceeds target_check_days; "
+            "0: none, the checks queue however long (assumption: a council whose checks hold "
+            "patients in hospital beds acts, as councils buy capacity to clear their waiting "
+            "lists; no source gives how much)."
+        ),
+    )
+    max_extra_checker_share: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        1.0,
+        description=(
+            "Most temporary checking officers, as a share of checker_fte (assumption: the "
+            "council at most doubles its checking)."
+        ),
     )
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 from carepath.sim.measure.tallies import Columns
-from carepath.sim.mechanisms import list_response, waiting_list
+from carepath.sim.mechanisms import queue_response, waiting_list
 from carepath.sim.mechanisms.workforce import (
     backlog_pressure,
     funded_posts,
@@ -170,13 +170,15 @@ class SocialWorkTeam:
         self.review_credit = 0.0
         self._review_share = self.config.assessment.review_time_share
         self.posts = funded_posts(wf, self.config.organisation)
-        # The council's response to a long list (``list_response``): agency staff beyond the
+        # The council's response to a long list (``queue_response``): agency staff beyond the
         # establishment, those engaged and not yet started, and the pace it judges by.
         self.assessments_started = 0
         self.list_staff: list[SocialWorker] = []
         self._list_staff_due = 0
         self._pace = (
-            list_response.Pace() if list_response.responds(self.config.waiting_list) else None
+            queue_response.Pace()
+            if queue_response.list_responds(self.config.waiting_list)
+            else None
         )
         if not staffed:
             return
@@ -294,8 +296,8 @@ class SocialWorkTeam:
         Those let go are the latest engaged, and those not yet started first of all.
         """
         pace = self._pace.record_week(self.assessments_started)
-        expected = list_response.expected_wait_days(waiting, pace)
-        want = list_response.extra_staff(self.config.waiting_list, expected, self.posts)
+        expected = queue_response.expected_wait_days(waiting, pace)
+        want = queue_response.extra_staff(self.config.waiting_list, expected, self.posts)
         have = len(self.list_staff) + self._list_staff_due
         if want > have:
             start = self.model.now + self.config.workforce.agency_start_days

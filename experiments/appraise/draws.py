@@ -24,21 +24,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from carepath.sim.evidence import Distribution
+from carepath.sim.mechanisms import change
 from carepath.sim.presets import PRESETS, field_bounds
-from carepath.sim.scenario import ProviderKind, Provision
+from carepath.sim.scenario import Scenario, build_scenario
 
 # The owner of the council's own uncertain values (an appraisal's [uncertain] table).
 COUNCIL = "council"
 # Keeps the Latin hypercubes apart from the runs' own streams, which also derive from the seed.
 _DRAW_STREAM = 0xA9F5
 _LEVEL_STREAM = 0xA9F6
-# The services a provider is chosen for (``provision.home_care`` ...), not the terms.
-PROVIDED_SERVICES = tuple(
-    name for name, field in Provision.model_fields.items() if field.annotation is ProviderKind
-)
 
 
 @dataclass(frozen=True)
@@ -88,26 +86,21 @@ def current_columns(current: str, levels: int) -> list[Column]:
 def acts_in_warmup(path: str, current: str) -> bool:
     """Whether a council value changes the warm-up (so it is drawn at levels, not every draw).
 
-    The change event's own settings act from the change day only, and so do a kind of
-    provider's terms (``provision.social_enterprise.*``) when the current arrangement buys
-    nothing from that kind: they are the option's uncertainty, drawn with the option's values.
+    The change event's own settings act from the change day only; so do the council's checks
+    of assessments (``approval.*``) when the current arrangement makes its own assessments,
+    and a kind of provider's terms (``provision.social_enterprise.*``) when it buys nothing from
+    that kind (``change.inert_in``, which also keeps them out of the warm-up's identity, so the
+    options still fork from one warm-up). Those are the options' uncertainty, drawn with the
+    options' values in every draw.
     """
     if path.startswith("change."):
         return False
-    parts = path.split(".")
-    if parts[0] == "provision" and len(parts) == 3:
-        return parts[1] in providers_used(current)
-    return True
+    return not change.inert_in(path, _current_scenario(current))
 
 
-def providers_used(preset: str) -> set[str]:
-    """The kinds of provider (``in_house``, ...) that ``preset`` buys some service from."""
-    chosen = {p.path: p.value for p in PRESETS[preset].parameters}
-    default = Provision()
-    return {
-        str(chosen.get(f"provision.{service}", getattr(default, service)))
-        for service in PROVIDED_SERVICES
-    }
+@cache
+def _current_scenario(current: str) -> Scenario:
+    return build_scenario(preset=current)
 
 
 def level_of(draw: int, draws: int, levels: int) -> int:

@@ -15,6 +15,16 @@ from enum import Enum, auto
 from carepath.sim.engine.streams import Stream
 from carepath.sim.scenario import Approval, Workforce
 
+# The settings of the council's checks of assessments made outside it: nothing reads them in
+# a run whose council checks nothing (an in-house warm-up, ``change.warmup_identity``).
+CHECK_FIELDS = (
+    "checker_fte",
+    "check_hours",
+    "target_check_days",
+    "extra_checkers_per_overshoot",
+    "max_extra_checker_share",
+)
+
 
 class Decision(Enum):
     """What happens to a proposed package once any council check is done."""

@@ -24,10 +24,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
+from carepath.sim.mechanisms import approval, provision
 from carepath.sim.scenario import (
     Change,
+    ProviderKind,
     RunSettings,
     Scenario,
     ScenarioError,
@@ -139,7 +141,7 @@ def warmup_identity(scenario: Scenario, warmup: Scenario) -> str:
     else:
         change = scenario.change
         data = {
-            "warmup": warmup.model_dump(mode="json", exclude={"name", "change"}),
+            "warmup": _read_before_change(warmup),
             "current": change.current,
             "setup_before_change": None
             if change.setup_on_change_day
@@ -147,6 +149,33 @@ def warmup_identity(scenario: Scenario, warmup: Scenario) -> str:
         }
     text = json.dumps(data, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def inert_in(path: str, scenario: Scenario) -> bool:
+    """Whether nothing in a run of ``scenario`` reads the value at ``path`` (a dotted path).
+
+    The settings of the council's checks when it checks nothing, and a kind of provider's terms
+    when no service is bought from that kind: options forked from one warm-up may differ in
+    them, as in the change settings.
+    """
+    section, _, rest = path.partition(".")
+    if section == "approval":
+        return rest in approval.CHECK_FIELDS and not scenario.approval.council_checks_assessments
+    if section == "provision" and "." in rest:
+        return rest.split(".")[0] not in provision.kinds_used(scenario.provision)
+    return False
+
+
+def _read_before_change(warmup: Scenario) -> dict[str, Any]:
+    """The warm-up scenario, without what nothing reads before the change day."""
+    data = warmup.model_dump(mode="json", exclude={"name", "change"})
+    for name in approval.CHECK_FIELDS:
+        if inert_in(f"approval.{name}", warmup):
+            del data["approval"][name]
+    for kind in get_args(ProviderKind):
+        if inert_in(f"provision.{kind}.home_care_cost_factor", warmup):
+            del data["provision"][kind]
+    return data
 
 
 def transfer_leavers[W](workers: Sequence[W], share: float, stream: Stream) -> list[W]:

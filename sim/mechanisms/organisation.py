@@ -21,3 +21,13 @@ def checking_cost_per_day(approval: Approval, workforce: Workforce) -> float:
     if not approval.council_checks_assessments:
         return 0.0
     return approval.checker_fte * workforce.hourly_cost * workforce.working_hours_per_day
+
+
+def temporary_checking_cost_per_day(fte: float, workforce: Workforce) -> float:
+    """Pay a day of ``fte`` temporary checking officers, engaged through an agency."""
+    return (
+        fte
+        * workforce.hourly_cost
+        * workforce.working_hours_per_day
+        * (1.0 + workforce.agency_premium)
+    )

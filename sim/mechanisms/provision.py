@@ -42,6 +42,11 @@ PRICE_BASIS: dict[str, ProviderKind] = {
 }
 
 
+def kinds_used(provision: Provision) -> set[str]:
+    """The kinds of provider some service is bought from (the others' terms are never read)."""
+    return {provision.home_care, provision.reablement, provision.care_homes}
+
+
 def provider(provision: Provision, service: str) -> ProviderKind:
     """Who provides ``service`` (a ledger name: home_care, care_home or reablement)."""
     if service == "home_care":

@@ -95,8 +95,10 @@ def test_bad_uncertain_council_values_are_refused_naming_them(path, entry, messa
 
 
 def test_a_council_value_drawn_before_the_change_needs_levels(tmp_path):
-    entry = {"approval.checker_fte": {"low": 1, "high": 3}}
-    with pytest.raises(AppraisalError, match=r"uncertain.approval.checker_fte: acts in the warm"):
+    entry = {"workforce.agency_premium": {"low": 0.2, "high": 0.8}}
+    with pytest.raises(
+        AppraisalError, match=r"uncertain.workforce.agency_premium: acts in the warm"
+    ):
         parse_appraisal({"seed": 1, "name": "x", "current_levels": 0, "uncertain": entry})
     # A council value whose distribution misses the council's own value is refused on planning.
     path = _write(tmp_path)
@@ -151,6 +153,7 @@ def test_council_values_are_drawn_with_the_levels_or_in_every_draw(tmp_path):
     path.write_text(
         text.replace(
             "[scenario.set]",
+            '[uncertain."workforce.agency_premium"]\nlow = 0.3\nhigh = 0.7\n'
             '[uncertain."approval.checker_fte"]\nlow = 0.2\nhigh = 1\n'
             '[uncertain."change.staff_leaving_share"]\nshape = "uniform"\nlow = 0\nhigh = 0.2\n'
             "[scenario.set]",
@@ -158,17 +161,22 @@ def test_council_values_are_drawn_with_the_levels_or_in_every_draw(tmp_path):
     )
     planned = load_appraisal(path)
     names = [c.name for c in planned.columns]
+    premium = planned.values[:, names.index("council:workforce.agency_premium")]
     checkers = planned.values[:, names.index("council:approval.checker_fte")]
     leaving = planned.values[:, names.index("council:change.staff_leaving_share")]
-    # Officers act in the warm-up: one value per level (draws 0 and 1 share level 0).
-    assert checkers[0] == checkers[1] != checkers[2]
+    # The agency premium acts in the warm-up: one value per level (draws 0 and 1 share level 0).
+    assert premium[0] == premium[1] != premium[2]
+    # In-house checks nothing, so the officers act after the change only: a value every draw.
+    assert len(set(checkers)) == 3 and ((checkers >= 0.2) & (checkers <= 1)).all()
     assert len(set(leaving)) == 3 and ((leaving >= 0) & (leaving <= 0.2)).all()
     for draw in range(3):
         arm = planned.plan.arms[planned.arm_of[(draw, "social_work_practice")]][0]
+        assert arm.values["workforce.agency_premium"] == premium[draw]
         assert arm.values["approval.checker_fte"] == checkers[draw]
         assert arm.values["change.staff_leaving_share"] == leaving[draw]
         level = planned.plan.arms[planned.arm_of[(draw, "in_house")]][0]
-        assert level.values["approval.checker_fte"] == checkers[draw]
+        assert level.values["workforce.agency_premium"] == premium[draw]
+        assert "approval.checker_fte" not in level.values
         assert "change.staff_leaving_share" not in level.values
 
 
@@ -585,7 +593,10 @@ def test_a_providers_terms_are_drawn_at_levels_only_if_the_current_arrangement_b
     current = "provision_social_enterprise"
     assert acts_in_warmup("provision.social_enterprise.home_care_cost_factor", current)
     assert not acts_in_warmup("change.transition_days", "in_house")
-    assert acts_in_warmup("approval.checker_fte", "in_house")
+    assert acts_in_warmup("workforce.admin_share", "in_house")
+    # In-house makes its own assessments: the council's checks act only after a change.
+    assert not acts_in_warmup("approval.checker_fte", "in_house")
+    assert acts_in_warmup("approval.checker_fte", "social_enterprise")
     # So an appraisal with no levels may still draw a provider's terms the council does not use.
     data = {
         "name": "terms",

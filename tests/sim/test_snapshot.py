@@ -168,6 +168,35 @@ def test_options_forked_from_the_eve_of_the_change_are_their_unbroken_runs(tmp_p
     assert a.summary["cost"]["total_per_year"] != b.summary["cost"]["total_per_year"]
 
 
+def test_options_that_differ_in_what_the_warm_up_never_reads_fork_from_one_warm_up(tmp_path):
+    # In-house checks nothing and buys nothing from a social enterprise: the council's checking
+    # settings and an enterprise's terms are read only after the change.
+    def option(checkers: float, factor: float, preset: str = "provision_social_enterprise"):
+        return small_council(
+            CHANGE
+            | {
+                "approval.checker_fte": checkers,
+                "approval.extra_checkers_per_overshoot": checkers / 4,
+                "provision.social_enterprise.home_care_cost_factor": factor,
+            },
+            preset=preset,
+        )
+
+    blackburn, other = option(0.4, 1.25), option(0.9, 1.4)
+    assert snap.scenario_identity(blackburn) == snap.scenario_identity(other)
+    # A value the warm-up reads still parts them.
+    busier = small_council(CHANGE | {"workforce.agency_premium": 0.6}, preset="social_enterprise")
+    assert snap.scenario_identity(busier) != snap.scenario_identity(
+        option(0.4, 1.25, "social_enterprise")
+    )
+    warm = CarePathwayModel(scenario=blackburn, rng=SEED)
+    warm.run(until=warm.change_day - 1)
+    path = save_snapshot(warm, tmp_path / "eve.snapshot")
+    for scenario in (other, option(0.9, 1.4, "social_enterprise")):
+        forked = load_snapshot(path, scenario=scenario).run()
+        assert_same(forked, CarePathwayModel(scenario=scenario, rng=SEED).run())
+
+
 def test_a_fork_is_refused_once_its_change_day_has_passed(tmp_path):
     scenario = small_council(CHANGE, preset="social_enterprise")
     model = CarePathwayModel(scenario=scenario, rng=SEED)

@@ -1,13 +1,13 @@
-"""The council's response to a long list: agency staff beyond the establishment, and back."""
+"""The council's response to long queues: temporary staff while a queue's wait overshoots."""
 
 from __future__ import annotations
 
 import pytest
 from carepath.sim import CarePathwayModel
-from carepath.sim.mechanisms import list_response as lr
-from carepath.sim.scenario import WaitingList
+from carepath.sim.mechanisms import queue_response as lr
+from carepath.sim.scenario import Approval, WaitingList
 
-from tests.sim.mechanisms.council import SEEDS, small_council
+from tests.sim.mechanisms.council import SEEDS, component, small_council
 
 RESPONDING = {"waiting_list.extra_staff_per_overshoot": 0.1}
 
@@ -28,8 +28,8 @@ def test_extra_staff_grow_with_the_overshoot_up_to_the_cap():
     assert lr.extra_staff(settings, 84.0, posts=80) == 16
     assert lr.extra_staff(settings, 1000.0, posts=80) == 16  # capped at a fifth
     assert lr.extra_staff(settings, float("inf"), posts=80) == 16
-    assert not lr.responds(WaitingList())
-    assert lr.responds(settings)
+    assert not lr.list_responds(WaitingList())
+    assert lr.list_responds(settings)
 
 
 def test_the_pace_is_the_mean_of_the_last_four_weeks():
@@ -61,7 +61,7 @@ def test_staff_are_engaged_after_the_agency_lead_time_and_let_go_when_the_list_i
 def test_a_responding_council_holds_a_shorter_list_with_more_agency_staff(council):
     for seed in SEEDS:
         usual = council(seed=seed)
-        responding = council(RESPONDING, seed=seed)
+        responding = council({"waiting_list.extra_staff_per_overshoot": 0.1}, seed=seed)
         waiting = "people_waiting_mean"
         assert (
             responding.summary["assessment"][waiting] < 0.9 * usual.summary["assessment"][waiting]
@@ -76,3 +76,48 @@ def test_a_council_whose_list_is_within_target_engages_nobody(council):
     usual = council(generous, seed=1)
     responding = council(generous | RESPONDING, seed=1)
     assert responding.summary == usual.summary
+
+
+def test_temporary_checkers_are_a_share_of_the_officers_and_only_where_the_council_checks():
+    checks = Approval(
+        council_checks_assessments=True,
+        checker_fte=2.0,
+        target_check_days=7.0,
+        extra_checkers_per_overshoot=0.5,
+        max_extra_checker_share=1.0,
+    )
+    assert lr.checks_respond(checks)
+    assert not lr.checks_respond(Approval())  # in-house: no checks, nothing to respond to
+    assert not lr.checks_respond(checks.model_copy(update={"extra_checkers_per_overshoot": 0.0}))
+    assert lr.extra_checkers(checks, 7.0) == 0.0
+    assert lr.extra_checkers(checks, 14.0) == pytest.approx(1.0)  # 100% over: half as many
+    assert lr.extra_checkers(checks, 70.0) == pytest.approx(2.0)  # at most as many again
+
+
+# Officers too few for the enterprise's assessments, so checks fall behind.
+FEW_CHECKERS = {"approval.checker_fte": 0.25}
+
+
+def test_temporary_checkers_take_patients_out_of_beds_and_cost_the_council(council):
+    for seed in SEEDS:
+        queued = council(
+            FEW_CHECKERS | {"approval.extra_checkers_per_overshoot": 0.0},
+            seed=seed,
+            preset="social_enterprise",
+        )
+        responding = council(FEW_CHECKERS, seed=seed, preset="social_enterprise")
+        delayed = "delayed_bed_days_per_year"
+        assert responding.summary["hospital"][delayed] < 0.8 * queued.summary["hospital"][delayed]
+        assert component(responding, "council_checking") > 1.2 * component(
+            queued, "council_checking"
+        )
+
+
+def test_checks_within_their_target_engage_nobody(council):
+    # With a target no expected wait for a check reaches, the response never acts.
+    generous = FEW_CHECKERS | {"approval.target_check_days": 365.0}
+    off = council(
+        generous | {"approval.max_extra_checker_share": 0.0}, seed=1, preset="social_enterprise"
+    )
+    on = council(generous, seed=1, preset="social_enterprise")
+    assert on.summary == off.summary
