@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from carepath.sim.model import CarePathwayModel
 
-TITLE = "Caseloads per social worker, today"
+TITLE = "Caseloads per worker, today"
 UNIT = "workers in post"
 NOTE = (
     "Open cases held by each social worker in post, employed and agency apart. A caseload "
@@ -65,13 +65,13 @@ def percentile(sorted_values: Sequence[int], share: float) -> float:
 
 
 def spread_text(loads: Caseloads) -> str:
-    """``min 2, median 9, 90th percentile 14, max 21 open cases``, or that no one is in post."""
+    """``min 2, median 9, 90th percentile 14, max 21 cases``, or that no one is in post."""
     values = loads.everyone
     if not values:
         return "no social workers in post"
     return (
         f"min {values[0]}, median {percentile(values, 0.5):g}, "
-        f"90th percentile {percentile(values, 0.9):g}, max {values[-1]} open cases"
+        f"90th percentile {percentile(values, 0.9):g}, max {values[-1]} cases"
     )
 
 

@@ -480,7 +480,7 @@ def histogram_option(
         axis_name: what the bins are (``open cases``), under the bins.
         labels: each bin's label, left to right.
         stacks: group name -> count in each bin; the groups stack in each bar.
-        note: a line under the title (``min 2, median 9, ...``).
+        note: a line under the unit, below the title (``min 2, median 9, ...``).
         marks: label -> the bin a dashed line marks (a limit such as a manageable caseload).
     """
     series: list[dict[str, Any]] = [
@@ -505,17 +505,18 @@ def histogram_option(
         "color": list(PALETTE),
         "title": {
             "text": title,
-            "subtext": "; ".join(t for t in (unit, note) if t),
+            "subtext": "\n".join(t for t in (unit, note) if t),
             "left": 8,
             "textStyle": {"fontSize": 14},
-            "subtextStyle": {"width": NARROWEST_CHART - 24, "overflow": "break"},
+            # Wrapped to a phone's chart, a line apart, with the grid's top below three lines.
+            "subtextStyle": {"width": NARROWEST_CHART - 40, "overflow": "break", "lineHeight": 15},
         },
         "toolbox": png_toolbox(title),
         "legend": {"bottom": 0, "type": "plain"},
         "grid": {
             "left": 8,
             "right": 24,
-            "top": 72,
+            "top": 84,
             # Room for the bins' name between the axis labels and the legend.
             "bottom": 32 + LEGEND_ROW * legend_rows(list(stacks)),
             "containLabel": True,

@@ -15,13 +15,13 @@ from carepath.sim.mechanisms.waiting_list import AGE_MARKS, list_ages
 from carepath.sim.model import CarePathwayModel
 
 WEEK = 7
-TITLE = "How long people on the waiting list have waited"
+TITLE = "Waiting list: time waited so far"
 UNIT = "% of people waiting at home"
 NOTE = (
-    "Each week, of the people waiting at home for an assessment, the share who had waited "
-    "more than 1, 3, 6 and 12 months (people waiting in a hospital bed are on a list of "
-    "their own). Read by this page from the list, the warm-up included; a run's summary "
-    "averages the measured period's weeks (the 'People waiting at home over ...' KPIs)."
+    "Each week, of the people waiting at home for an assessment (not those in a hospital "
+    "bed), the share who had waited over 1, 3, 6 and 12 months. Read from the list by this "
+    "page, warm-up included; a run's summary averages its measured weeks (the KPIs 'People "
+    "waiting at home over ...')."
 )
 
 

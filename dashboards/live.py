@@ -41,16 +41,27 @@ def _first_simulation() -> Simulation:
     return Simulation({RUN: model}, with_flows=True, with_workload=True)
 
 
-def chart_options(snapshot: Snapshot) -> dict[str, dict[str, Any]]:
-    """The run's charts by key, in the order drawn.
+# The charts' order, two to a row on a wide screen: the list's size beside its age profile,
+# and the mean caseload beside how caseloads are spread.
+LAYOUT = (
+    "waiting",
+    "list_ages",
+    "wait",
+    "delayed",
+    "reablement",
+    "long_term",
+    "spend",
+    "client_time",
+    "caseload",
+    "caseloads",
+)
 
-    The catalogue's time series, with the waiting list's age profile after the wait and the
-    spread of caseloads after their mean.
-    """
+
+def chart_options(snapshot: Snapshot) -> dict[str, dict[str, Any]]:
+    """The run's charts by key, in the order drawn (``LAYOUT``, then any other series)."""
     view = snapshot.runs[RUN]
-    options: dict[str, dict[str, Any]] = {}
-    for chart in indicators.CHARTS:
-        options[chart.key] = charts.line_option(
+    options: dict[str, dict[str, Any]] = {
+        chart.key: charts.line_option(
             chart.title,
             chart.unit,
             snapshot.days,
@@ -59,18 +70,22 @@ def chart_options(snapshot: Snapshot) -> dict[str, dict[str, Any]]:
             warmup=snapshot.warmup,
             benchmarks=snapshot.benchmarks.get(chart.key),
         )
-        if chart.key == "wait" and view.list_ages:
-            options["list_ages"] = charts.line_option(
-                list_ages.TITLE,
-                list_ages.UNIT,
-                snapshot.days,
-                view.list_ages,
-                horizon=snapshot.horizon,
-                warmup=snapshot.warmup,
-            )
-        if chart.key == "caseload" and view.caseloads is not None:
-            options["caseloads"] = caseload_option(view.caseloads)
-    return options
+        for chart in indicators.CHARTS
+    }
+    if view.list_ages:
+        options["list_ages"] = charts.line_option(
+            list_ages.TITLE,
+            list_ages.UNIT,
+            snapshot.days,
+            view.list_ages,
+            horizon=snapshot.horizon,
+            warmup=snapshot.warmup,
+        )
+    if view.caseloads is not None:
+        options["caseloads"] = caseload_option(view.caseloads)
+    order = [key for key in LAYOUT if key in options]
+    order += [key for key in options if key not in LAYOUT]
+    return {key: options[key] for key in order}
 
 
 def caseload_option(loads: caseloads.Caseloads) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from carepath.dashboards import caseloads, charts, levers, list_ages, live
+from carepath.dashboards import caseloads, charts, indicators, levers, list_ages, live
 from carepath.dashboards.simulation import Simulation
 from carepath.sim.mechanisms.waiting_list import AGE_MARKS
 from carepath.sim.mechanisms.waiting_list import list_ages as count_ages
@@ -90,9 +90,7 @@ def test_caseloads_are_every_worker_in_post_employed_and_agency_apart(followed):
 
 def test_the_spread_is_read_from_workers_own_caseloads():
     loads = caseloads.Caseloads(employed=(0, 2, 9, 4, 7), agency=(3, 12), manageable=10, most=20)
-    assert caseloads.spread_text(loads) == (
-        "min 0, median 4, 90th percentile 12, max 12 open cases"
-    )
+    assert caseloads.spread_text(loads) == ("min 0, median 4, 90th percentile 12, max 12 cases")
     assert caseloads.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
     empty = caseloads.Caseloads((), (), 10, 20)
     assert caseloads.spread_text(empty) == "no social workers in post"
@@ -110,14 +108,15 @@ def test_caseloads_beyond_thirty_bars_share_wider_bins():
     assert bars.label_of(10) == "8-11" and bars.label_of(20) == "20-23"
 
 
-def test_the_live_page_draws_both_beside_the_series_they_explain(followed):
+def test_the_live_page_draws_each_beside_the_series_it_explains(followed):
     options = live.chart_options(followed.snapshot())
     keys = list(options)
-    assert keys.index("list_ages") == keys.index("wait") + 1
-    assert keys.index("caseloads") == keys.index("caseload") + 1
+    # Two to a row: the list's size beside its age, the mean caseload beside their spread.
+    assert keys[:2] == ["waiting", "list_ages"] and keys[-2:] == ["caseload", "caseloads"]
+    assert sorted(keys) == sorted([*(c.key for c in indicators.CHARTS), "list_ages", "caseloads"])
     ages = options["list_ages"]
     assert ages["title"] == {
-        "text": "How long people on the waiting list have waited",
+        "text": "Waiting list: time waited so far",
         "subtext": "% of people waiting at home",
         "left": 8,
         "textStyle": {"fontSize": 14},
@@ -126,7 +125,7 @@ def test_the_live_page_draws_both_beside_the_series_they_explain(followed):
     assert ages["yAxis"]["axisLabel"]["formatter"] == "{value}%"
     assert "markArea" in ages["series"][0], "the warm-up is shaded"
     spread = options["caseloads"]
-    assert spread["title"]["subtext"].startswith("workers in post; min ")
+    assert spread["title"]["subtext"].startswith("workers in post\nmin ")
     assert [s["name"] for s in spread["series"]] == ["employed", "agency"]
     assert all(s["stack"] == "all" for s in spread["series"])
     marks = spread["series"][0]["markLine"]["data"]
