@@ -20,8 +20,8 @@ UNIT = "% of people waiting at home"
 NOTE = (
     "Each week, of the people waiting at home for an assessment (not those in a hospital "
     "bed), the share who had waited over 1, 3, 6 and 12 months. Read from the list by this "
-    "page, warm-up included; a run's summary averages its measured weeks (the KPIs 'People "
-    "waiting at home over ...')."
+    "page, warm-up included; a run's summary pools the weeks of its measured period (the KPIs "
+    "'People waiting at home over ...')."
 )
 
 
