@@ -460,3 +460,76 @@ def bar_option(
             }
         ],
     }
+
+
+def histogram_option(
+    title: str,
+    unit: str,
+    axis_name: str,
+    labels: Sequence[str],
+    stacks: dict[str, Sequence[int]],
+    *,
+    note: str = "",
+    marks: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A histogram: how many fall in each bin, as bars stacked by group.
+
+    Args:
+        title: the chart's title.
+        unit: what the bars count (``workers in post``), on the value axis.
+        axis_name: what the bins are (``open cases``), under the bins.
+        labels: each bin's label, left to right.
+        stacks: group name -> count in each bin; the groups stack in each bar.
+        note: a line under the unit, below the title (``min 2, median 9, ...``).
+        marks: label -> the bin a dashed line marks (a limit such as a manageable caseload).
+    """
+    series: list[dict[str, Any]] = [
+        {"name": name, "type": "bar", "stack": "all", "barCategoryGap": "15%", "data": list(v)}
+        for name, v in stacks.items()
+    ]
+    if marks and series:
+        series[0]["markLine"] = {
+            "silent": True,
+            "symbol": "none",
+            "lineStyle": {"color": "#616161", "type": "dashed"},
+            "label": {
+                "formatter": "{b}",
+                "position": "insideEndTop",
+                "color": "#444",
+                "fontSize": 11,
+            },
+            "data": [{"name": name, "xAxis": at} for name, at in marks.items()],
+        }
+    return {
+        "animation": False,
+        "color": list(PALETTE),
+        "title": {
+            "text": title,
+            "subtext": "\n".join(t for t in (unit, note) if t),
+            "left": 8,
+            "textStyle": {"fontSize": 14},
+            # Wrapped to a phone's chart, a line apart, with the grid's top below three lines.
+            "subtextStyle": {"width": NARROWEST_CHART - 40, "overflow": "break", "lineHeight": 15},
+        },
+        "toolbox": png_toolbox(title),
+        "legend": {"bottom": 0, "type": "plain"},
+        "grid": {
+            "left": 8,
+            "right": 24,
+            "top": 84,
+            # Room for the bins' name between the axis labels and the legend.
+            "bottom": 32 + LEGEND_ROW * legend_rows(list(stacks)),
+            "containLabel": True,
+        },
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "xAxis": {
+            "type": "category",
+            "data": list(labels),
+            "name": axis_name,
+            "nameLocation": "middle",
+            "nameGap": 24,
+            "axisLabel": {"hideOverlap": True},
+        },
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": series,
+    }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import solara
-from carepath.dashboards import address, charts, indicators
+from carepath.dashboards import address, caseloads, charts, indicators, list_ages
 from carepath.dashboards.controls import LeverForm, PresetSelect, SeedInput
 from carepath.dashboards.levers import (
     DEFAULT_PRESET,
@@ -38,7 +38,75 @@ DEFAULT_SEED = "1"
 
 def _first_simulation() -> Simulation:
     model = make_model(DEFAULT_PRESET, preset_levers(DEFAULT_PRESET), int(DEFAULT_SEED))
-    return Simulation({RUN: model}, with_flows=True)
+    return Simulation({RUN: model}, with_flows=True, with_workload=True)
+
+
+# The charts' order, two to a row on a wide screen: the list's size beside its age profile,
+# and the mean caseload beside how caseloads are spread.
+LAYOUT = (
+    "waiting",
+    "list_ages",
+    "wait",
+    "delayed",
+    "reablement",
+    "long_term",
+    "spend",
+    "client_time",
+    "caseload",
+    "caseloads",
+)
+
+
+def chart_options(snapshot: Snapshot) -> dict[str, dict[str, Any]]:
+    """The run's charts by key, in the order drawn (``LAYOUT``, then any other series)."""
+    view = snapshot.runs[RUN]
+    options: dict[str, dict[str, Any]] = {
+        chart.key: charts.line_option(
+            chart.title,
+            chart.unit,
+            snapshot.days,
+            view.lines[chart.key],
+            horizon=snapshot.horizon,
+            warmup=snapshot.warmup,
+            benchmarks=snapshot.benchmarks.get(chart.key),
+        )
+        for chart in indicators.CHARTS
+    }
+    if view.list_ages:
+        options["list_ages"] = charts.line_option(
+            list_ages.TITLE,
+            list_ages.UNIT,
+            snapshot.days,
+            view.list_ages,
+            horizon=snapshot.horizon,
+            warmup=snapshot.warmup,
+        )
+    if view.caseloads is not None:
+        options["caseloads"] = caseload_option(view.caseloads)
+    order = [key for key in LAYOUT if key in options]
+    order += [key for key in options if key not in LAYOUT]
+    return {key: options[key] for key in order}
+
+
+def caseload_option(loads: caseloads.Caseloads) -> dict[str, Any]:
+    """The histogram of caseloads now, employed and agency stacked, the team's limits marked."""
+    bars = caseloads.histogram(loads)
+    return charts.histogram_option(
+        caseloads.TITLE,
+        caseloads.UNIT,
+        "open cases",
+        bars.labels,
+        {"employed": bars.employed, "agency": bars.agency},
+        note=caseloads.spread_text(loads),
+        marks={
+            f"manageable: {loads.manageable:g}": bars.label_of(loads.manageable),
+            f"no new cases: {loads.most}": bars.label_of(loads.most),
+        },
+    )
+
+
+# Notes under the charts that need one to be read right.
+CHART_NOTES = {"list_ages": list_ages.NOTE, "caseloads": caseloads.NOTE}
 
 
 @solara.component
@@ -62,20 +130,7 @@ def LiveView(snapshot: Snapshot):
             attributes={"style": "height: 560px;", "class": "chart-flows"},
             responsive=True,
         )
-    ChartGrid(
-        {
-            chart.key: charts.line_option(
-                chart.title,
-                chart.unit,
-                snapshot.days,
-                view.lines[chart.key],
-                horizon=snapshot.horizon,
-                warmup=snapshot.warmup,
-                benchmarks=snapshot.benchmarks.get(chart.key),
-            )
-            for chart in indicators.CHARTS
-        }
-    )
+    ChartGrid(chart_options(snapshot), notes=CHART_NOTES)
 
 
 @solara.component

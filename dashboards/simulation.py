@@ -12,17 +12,25 @@ from dataclasses import dataclass, field
 
 from carepath.dashboards import indicators
 from carepath.dashboards.benchmarks import benchmark_lines
+from carepath.dashboards.caseloads import Caseloads, caseloads
+from carepath.dashboards.list_ages import ListAgeHistory
 from carepath.sim.model import CarePathwayModel
 
 
 @dataclass(frozen=True)
 class RunView:
-    """What one model looks like at a moment: chart lines, KPI values and flows."""
+    """What one model looks like at a moment: chart lines, KPI values and flows.
+
+    ``list_ages`` (the waiting list's age profile by week) and ``caseloads`` (each worker's
+    open cases) are filled in for a simulation ``with_workload``.
+    """
 
     lines: dict[str, dict[str, list[float | None]]]
     kpis: dict[str, float]
     flows: list[tuple[str, str, int]] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
+    list_ages: dict[str, list[float | None]] = field(default_factory=dict)
+    caseloads: Caseloads | None = None
 
 
 @dataclass(frozen=True)
@@ -49,12 +57,22 @@ class Simulation:
     Args:
         models: label -> model; all are stepped together.
         with_flows: also compute pathway flows for each snapshot.
+        with_workload: also follow each model's waiting-list age profile week by week, and
+            show each worker's caseload (``RunView.list_ages``, ``RunView.caseloads``).
     """
 
-    def __init__(self, models: dict[str, CarePathwayModel], *, with_flows: bool = False) -> None:
+    def __init__(
+        self,
+        models: dict[str, CarePathwayModel],
+        *,
+        with_flows: bool = False,
+        with_workload: bool = False,
+    ) -> None:
         self.lock = threading.Lock()
         self.with_flows = with_flows
+        self.with_workload = with_workload
         self.models = models
+        self.list_ages = self._follow(models)
         # Bumped by every replace(), so a play loop started earlier cannot step the new models.
         self.generation = 0
 
@@ -62,7 +80,14 @@ class Simulation:
         """Start again with new models (waits for a step in progress to end)."""
         with self.lock:
             self.models = models
+            self.list_ages = self._follow(models)
             self.generation += 1
+
+    def _follow(self, models: dict[str, CarePathwayModel]) -> dict[str, ListAgeHistory]:
+        """A history of the list's age profile per model, when the page shows it."""
+        if not self.with_workload:
+            return {}
+        return {label: ListAgeHistory(model) for label, model in models.items()}
 
     @property
     def day(self) -> int:
@@ -99,6 +124,9 @@ class Simulation:
             for _ in range(todo):
                 for model in self.models.values():
                     model.step()
+                # Each week's day, whatever the days per update, so the chart has every week.
+                for history in self.list_ages.values():
+                    history.record()
             return todo
 
     def snapshot(self) -> Snapshot:
@@ -115,6 +143,8 @@ class Simulation:
                     kpis={kpi.key: kpi.value(model) for kpi in indicators.KPIS},
                     flows=indicators.flows(model) if self.with_flows else [],
                     notes={k.key: k.note(model) for k in indicators.KPIS if k.note is not None},
+                    list_ages=self.list_ages[label].lines(days) if self.with_workload else {},
+                    caseloads=caseloads(model) if self.with_workload else None,
                 )
                 for label, model in self.models.items()
             }

@@ -277,8 +277,20 @@ def _legend_room(option: dict[str, Any]) -> int:
 
 
 @solara.component
-def ChartGrid(options: dict[str, dict[str, Any]], height: int = 260):
-    """Charts two to a row (one on narrow screens); each chart's element has class ``chart-KEY``."""
+def ChartGrid(
+    options: dict[str, dict[str, Any]],
+    height: int = 260,
+    notes: dict[str, str] | None = None,
+):
+    """Charts two to a row (one on narrow screens); each chart's element has class ``chart-KEY``.
+
+    Args:
+        options: chart key -> its ECharts option, in the order drawn.
+        height: each chart's height in pixels, before room for a legend of several rows.
+        notes: chart key -> a sentence under that chart (how to read it), in the page's text,
+            so it wraps to the card's width as a chart's own text does not.
+    """
+    notes = notes or {}
     with solara.ColumnsResponsive(default=12, large=6, xlarge=6):
         for key, option in options.items():
             with solara.Card(margin=0, classes=["chart-card"]):
@@ -290,6 +302,12 @@ def ChartGrid(options: dict[str, dict[str, Any]], height: int = 260):
                     },
                     responsive=True,
                 )
+                if notes.get(key):
+                    solara.Text(
+                        notes[key],
+                        classes=["chart-note", f"chart-note-{key}"],
+                        style={"font-size": "12px", "color": "#555", "display": "block"},
+                    )
 
 
 @solara.component

@@ -190,7 +190,7 @@ def test_live_page_plays_and_switches_preset(server, page):
     for label in ("Play", "Step", "Reset"):
         assert page.get_by_role("button", name=label).is_visible()
     assert page.get_by_text("Funded social-worker posts: 80").is_visible()
-    _charts_drawn(page, 9)
+    _charts_drawn(page, 11)
     before = _canvas(page, "waiting")
 
     _play_to(page, 60)
@@ -218,6 +218,39 @@ def test_live_page_plays_and_switches_preset(server, page):
     # Waits: the switch takes its new value one render after the heading and the day.
     sync_api.expect(page.get_by_label("Council checks every assessment")).to_be_checked()
     page.traffic.check()
+
+
+def test_live_page_shows_the_list_s_age_and_caseloads_per_worker(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.traffic = Traffic(page)
+    page.goto(server)
+    page.get_by_text("Day 0 of 3,650").wait_for()
+    _charts_drawn(page, 11)
+    ages, spread = page.locator(".chart-list_ages"), page.locator(".chart-caseloads")
+    blank = _canvas(page, "list_ages"), _canvas(page, "caseloads")
+    page.get_by_role("button", name="quarter").click()
+    _play_to(page, 730)
+    assert (_canvas(page, "list_ages"), _canvas(page, "caseloads")) != blank
+    # The list's size and its age share a row on a wide screen; so do the two caseload charts.
+    size = page.locator(".chart-waiting").bounding_box()
+    assert ages.bounding_box()["y"] == pytest.approx(size["y"], abs=2)
+    assert ages.bounding_box()["x"] > size["x"] + size["width"]
+    mean = page.locator(".chart-caseload").bounding_box()
+    assert spread.bounding_box()["y"] == pytest.approx(mean["y"], abs=2)
+    assert "named long-term caseloads" in page.locator(".chart-note-caseloads").inner_text()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
+        page.wait_for_timeout(800)
+        _nothing_clipped(page)
+        for key in ("list_ages", "caseloads"):
+            card = page.locator(".chart-card", has=page.locator(f".chart-{key}"))
+            card.scroll_into_view_if_needed()
+            assert card.bounding_box()["width"] <= width
+            _shot(page, f"live-{key.replace('_', '-')}-{width}.png")
+    page.traffic.check()
+    context.close()
 
 
 def test_live_page_refuses_a_bad_seed(server, page):
@@ -441,7 +474,7 @@ def test_layout_holds_on_resize_and_on_a_phone(server, browser):
 def test_printing_gives_the_whole_page(server, page):
     page.goto(server)
     page.get_by_text("Day 0 of").wait_for()
-    _charts_drawn(page, 9)
+    _charts_drawn(page, 11)
     pdf = page.pdf(format="A4")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "live.pdf").write_bytes(pdf)

@@ -50,7 +50,11 @@ def test_page_shows_controls_kpis_and_charts(built):
     titles = charts(rc)
     assert "People waiting" in titles
     assert "Where people have gone (moves since day 1)" in titles
-    assert len(titles) == 9
+    assert "Waiting list: time waited so far" in titles
+    assert "Caseloads per worker, today" in titles
+    assert len(titles) == 11
+    assert "named long-term caseloads" in text_with(rc, "chart-note-caseloads")
+    assert "warm-up included" in text_with(rc, "chart-note-list_ages")
     cards = [h for h in htmls(rc) if "kpi-label" in h]
     assert len(cards) == len(indicators.KPIS)
     waiting = next(c for c in cards if "People waiting for assessment, today" in c)
@@ -87,6 +91,13 @@ def test_step_advances_the_model_and_updates_the_charts(built):
     assert start["xAxis"] == 0 and end["xAxis"] == pytest.approx(5 * 365 / 7, abs=1e-3)
     sankey = charts(rc)["Where people have gone (moves since day 1)"]["series"][0]
     assert sankey["links"], "the flow picture shows moves after a step"
+    # The list's age profile has a point a week in the warm-up, not only where the page updated.
+    ages = charts(rc)["Waiting list: time waited so far"]["series"]
+    assert [x for x, _ in ages[0]["data"]] == [0, 1, 2, 3, 4, pytest.approx(30 / 7, abs=1e-3)]
+    assert all(v is not None for s in ages for _, v in s["data"])
+    spread = charts(rc)["Caseloads per worker, today"]
+    in_post = sum(sum(s["data"]) for s in spread["series"])
+    assert in_post == built[-1].team.headcount
     rc.close()
 
 
