@@ -222,7 +222,7 @@ def level_values(planned: AppraisalPlan) -> pd.DataFrame:
     kept = [
         j
         for j, c in enumerate(planned.columns)
-        if c.option == a.current or (c.option == COUNCIL and acts_in_warmup(c))
+        if c.option == a.current or (c.option == COUNCIL and acts_in_warmup(c.path, a.current))
     ]
     first: dict[int, int] = {}
     for draw in range(a.draws):

@@ -12,6 +12,7 @@ from carepath.experiments.appraise.analysis import (
     NET_BENEFIT,
     difference_table,
     discount_factors,
+    level_values,
     paired_differences,
     ranking,
     run_measures,
@@ -178,6 +179,13 @@ def test_council_values_are_drawn_with_the_levels_or_in_every_draw(tmp_path):
         assert level.values["workforce.agency_premium"] == premium[draw]
         assert "approval.checker_fte" not in level.values
         assert "change.staff_leaving_share" not in level.values
+    # What each level drew: the values acting in the warm-up, not those drawn every draw.
+    drawn = level_values(planned)
+    assert "council:workforce.agency_premium" in drawn.columns
+    assert "council:approval.checker_fte" not in drawn.columns
+    assert list(drawn["council:workforce.agency_premium"]) == sorted(
+        set(premium), key=list(premium).index
+    )
 
 
 def test_the_command_exits_2_with_the_field_named(tmp_path, capsys):
