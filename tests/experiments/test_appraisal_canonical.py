@@ -9,6 +9,8 @@ import pytest
 from carepath.experiments.appraise.analysis import (
     NET_BENEFIT,
     difference_table,
+    level_effects,
+    level_values,
     paired_differences,
     ranking,
     sensitivity,
@@ -58,6 +60,8 @@ def test_expected_tables_are_the_analysis_of_the_expected_runs(planned, measures
     found = sensitivity(pairs, planned, [*a.kpis, NET_BENEFIT])
     _compare(found.evppi, "evppi.csv", ["parameter"])
     _compare(found.thresholds, "thresholds.csv", ["option", "value_of", "parameter", "kpi"])
+    levels = level_effects(pairs, planned).merge(level_values(planned), on="level", how="left")
+    _compare(levels, "levels.csv", ["option", "level"])
 
 
 @pytest.mark.slow
