@@ -84,7 +84,18 @@ def LevelPanel(a: ar.Appraisal, slug: str):
     for sentence in levels.level_sentences(a.levels, a.current, a.parameter):
         solara.Text(sentence, classes=["appraisal-levels-finding"], style=NOTE)
     found = a.levels
-    Table(rows, ["levels-table"], f"{slug}-levels.csv", lambda: levels.levels_csv(found))
+    solara.HTML(
+        tag="table",
+        unsafe_innerHTML=levels.levels_html(rows),
+        classes=["kpi-table", "appraisal-table", "levels-table"],
+        style="width: 100%; font-size: 12px;",
+    )
+    solara.FileDownload(
+        lambda: levels.levels_csv(found),
+        filename=f"{slug}-levels.csv",
+        label="Download table (CSV)",
+        mime_type="text/csv",
+    )
     solara.Text(
         f"Each level is one draw of {title(a.current)}'s own uncertain values, with its own "
         "warm-up, shared by a block of draws. Expected net benefit over keeping it at each "

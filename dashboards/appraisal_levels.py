@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -95,6 +96,35 @@ def level_rows(effects: pd.DataFrame, current: str) -> pd.DataFrame:
             ],
         }
     )
+
+
+def levels_html(rows: pd.DataFrame) -> str:
+    """``level_rows`` as the inside of an HTML ``<table>``: the levels under one heading.
+
+    The level columns are headed by their number alone under one "at each level" heading, so
+    the grid fits a laptop's screen; each cell is still named by its column (``data-label``).
+    """
+    columns = [c for c in rows.columns if c != "option"]
+    at_levels = [c for c in columns if c.startswith("Level ") and c != "Level left out"]
+    after = columns[columns.index(at_levels[-1]) + 1 :] if at_levels else columns[1:]
+    head = (
+        f"<tr><th rowspan='2'>{escape(columns[0])}</th>"
+        f"<th colspan='{len(at_levels)}' class='levels-group'>At each level (£m; + is better)</th>"
+        + "".join(f"<th rowspan='2'>{escape(c)}</th>" for c in after)
+        + "</tr><tr>"
+        + "".join(f"<th class='level-number'>{escape(c.split()[1])}</th>" for c in at_levels)
+        + "</tr>"
+    )
+    body = "".join(
+        f"<tr><th class='kpi-name'>{escape(str(row[columns[0]]))}</th>"
+        + "".join(
+            f"<td data-label='{escape(c, quote=True)}'>{escape(str(row[c]))}</td>"
+            for c in columns[1:]
+        )
+        + "</tr>"
+        for _, row in rows.iterrows()
+    )
+    return f"<thead>{head}</thead><tbody>{body}</tbody>"
 
 
 def _choice(option: str, current: str) -> str:

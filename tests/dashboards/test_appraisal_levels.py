@@ -113,7 +113,7 @@ def test_the_page_shows_the_panel_with_its_download(root):
     field_labelled(rc, "Appraisal folder").v_model = "out"
     button(rc, "Open").click()
     [table] = [h for h in htmls(rc) if "Level left out" in h]
-    assert "<th>Place \u2192 without it</th>" in table
+    assert "<th rowspan='2'>Place \u2192 without it</th>" in table
     assert "<th class='kpi-name'>Social workers attached to GP practices</th>" in table
     assert "Leaving out any one level, Social workers attached to GP practices" in " ".join(
         texts(rc)
