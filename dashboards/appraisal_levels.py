@@ -105,7 +105,7 @@ def levels_html(rows: pd.DataFrame) -> str:
     the grid fits a laptop's screen; each cell is still named by its column (``data-label``).
     """
     columns = [c for c in rows.columns if c != "option"]
-    at_levels = [c for c in columns if c.startswith("Level ") and c != "Level left out"]
+    at_levels = [c for c in columns if c.startswith("Level ") and c.split()[1].isdigit()]
     after = columns[columns.index(at_levels[-1]) + 1 :] if at_levels else columns[1:]
     head = (
         f"<tr><th rowspan='2'>{escape(columns[0])}</th>"

@@ -114,6 +114,9 @@ def test_the_page_shows_the_panel_with_its_download(root):
     button(rc, "Open").click()
     [table] = [h for h in htmls(rc) if "Level left out" in h]
     assert "<th rowspan='2'>Place \u2192 without it</th>" in table
+    # The ten levels under one heading, headed by their numbers.
+    assert "<th colspan='10' class='levels-group'>At each level" in table
+    assert table.count("<th class='level-number'>") == 10
     assert "<th class='kpi-name'>Social workers attached to GP practices</th>" in table
     assert "Leaving out any one level, Social workers attached to GP practices" in " ".join(
         texts(rc)
