@@ -71,6 +71,15 @@ TABLES_AND_CARDS = """
   font-size: 11px; color: #555; text-transform: uppercase; letter-spacing: 0.04em;
   text-align: left !important; font-weight: normal;
 }
+/* The level table is a grid of numbers read across and down: on a phone it keeps its grid and
+   scrolls sideways, each option's name held at the left. */
+.kpi-table.levels-table td, .kpi-table.levels-table th { padding: 3px 5px; }
+.levels-table tbody th, .levels-table thead tr:first-child th:first-child {
+  position: sticky; left: 0; z-index: 1; background: #fff; min-width: 11em;
+}
+.levels-table td, .levels-table th.level-number { white-space: nowrap; }
+.levels-table thead th { vertical-align: bottom; }
+.levels-table th.levels-group { text-align: center !important; border-bottom: 1px solid #ccc; }
 /* On a phone a table's rows stack: each value under its KPI, named by its column. */
 @media (max-width: 600px) {
   .kpi-table thead { display: none; }
@@ -79,6 +88,18 @@ TABLES_AND_CARDS = """
   .kpi-table td[data-label]::before {
     content: attr(data-label) ": "; color: #555; font-size: 12px;
   }
+  .kpi-table.levels-table thead { display: table-header-group; }
+  .kpi-table.levels-table tr { display: table-row; }
+  .kpi-table.levels-table th, .kpi-table.levels-table td {
+    display: table-cell; text-align: right !important;
+  }
+  .kpi-table.levels-table tbody th,
+  .kpi-table.levels-table thead tr:first-child th:first-child {
+    text-align: left !important; min-width: 9em; max-width: 9em; box-shadow: 1px 0 #e0e0e0;
+  }
+  /* Its heading starts in view, beside the option's name, not centred off the screen. */
+  .kpi-table.levels-table th.levels-group { text-align: left !important; }
+  .kpi-table.levels-table td[data-label]::before { content: none; }
 }
 """
 

@@ -1,8 +1,8 @@
 """Appraisal page: a ``carepath appraise`` result, read as a committee would read its report.
 
 Options ranked on net benefit with their chance of doing better than the current arrangement,
-their cost over the horizon (discounted) with its 5-95% range, every measure's difference, the
-tornado, the thresholds and EVPI/EVPPI, and the committee report itself when the folder has it.
+their cost over the horizon (discounted) with its 5-95% range, how much one level of the
+current arrangement carries, every measure's difference, the tornado, the thresholds and EVPI/EVPPI, and the committee report itself when the folder has it.
 The folder is in the page's address (``/appraisal?folder=out/appraisal``), relative to the
 dashboards' root folder, so a reload or a shared link opens it again.
 """
@@ -17,6 +17,7 @@ from html import escape
 from urllib.parse import parse_qsl, urlencode
 
 import solara
+from carepath.dashboards import appraisal_levels as levels
 from carepath.dashboards import appraisal_results as ar
 from carepath.dashboards import charts, results
 from carepath.dashboards.widgets import Guarded, Heading, Prose, failure
@@ -63,6 +64,49 @@ def Chart(option: dict, key: str, height: int):
 
 
 @solara.component
+def LevelPanel(a: ar.Appraisal, slug: str):
+    """How much one level of the current arrangement carries: the report's table and findings."""
+    Prose("<h3>How much one level of the current arrangement carries</h3>")
+    if a.levels is None:
+        solara.Text(
+            a.levels_problem or levels.PREDATES, classes=["appraisal-no-levels"], style=NOTE
+        )
+        return
+    rows = levels.level_rows(a.levels, a.current)
+    if rows.empty:
+        solara.Text(
+            f"{title(a.current)}'s own values were held at their point values (one level), "
+            "so no level can be left out.",
+            classes=["appraisal-no-levels"],
+            style=NOTE,
+        )
+        return
+    for sentence in levels.level_sentences(a.levels, a.current, a.parameter):
+        solara.Text(sentence, classes=["appraisal-levels-finding"], style=NOTE)
+    found = a.levels
+    solara.HTML(
+        tag="table",
+        unsafe_innerHTML=levels.levels_html(rows),
+        classes=["kpi-table", "appraisal-table", "levels-table"],
+        style="width: 100%; font-size: 12px;",
+    )
+    solara.FileDownload(
+        lambda: levels.levels_csv(found),
+        filename=f"{slug}-levels.csv",
+        label="Download table (CSV)",
+        mime_type="text/csv",
+    )
+    solara.Text(
+        f"Each level is one draw of {title(a.current)}'s own uncertain values, with its own "
+        "warm-up, shared by a block of draws. Expected net benefit over keeping it at each "
+        "level and over all of them (£m; + is better), then with the level that moves the "
+        "option most left out (\u2013: none moves it), and the option's place among all "
+        "choices with that level left out for every choice. The CSV adds what each level drew.",
+        style=NOTE,
+    )
+
+
+@solara.component
 def AppraisalView(a: ar.Appraisal):
     """Every part of one appraisal, in the order of its committee report."""
     slug = ar.file_slug(a.name)
@@ -89,6 +133,8 @@ def AppraisalView(a: ar.Appraisal):
         "the highest net benefit.",
         style=NOTE,
     )
+
+    LevelPanel(a, slug)
 
     Prose("<h3>Differences from the current arrangement</h3>")
     with solara.ColumnsResponsive(default=12, xlarge=6):

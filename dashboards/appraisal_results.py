@@ -1,10 +1,9 @@
 """Reading a ``carepath appraise`` result folder for the appraisal page (no Solara here).
 
 ``carepath appraise`` writes its tables into ``OUT/appraisal/``: ``ranking.csv``,
-``differences.csv``, ``evppi.csv``, ``tornado.csv``, ``thresholds.csv``, ``levels.csv`` (not
-read here), ``measures.csv``, ``report.md`` and, from a full run, ``pairs.csv`` and
-``report.html``. The page opens either that
-folder or ``OUT`` itself, inside the dashboards' root folder only (as the results explorer does).
+``differences.csv``, ``evppi.csv``, ``tornado.csv``, ``thresholds.csv``, ``levels.csv`` (read
+by ``appraisal_levels``; older folders have none), ``measures.csv``, ``report.md`` and, from a
+full run, ``pairs.csv`` and ``report.html``. The page opens either that folder or ``OUT`` itself, inside the dashboards' root folder only (as the results explorer does).
 Names come from where the report takes them: options by their preset's title, measures by the
 KPI catalogue's title and unit, uncertain values by their mechanism's title or the appraisal
 file's ``[uncertain]`` title.
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from carepath.dashboards.appraisal_levels import LevelsError, read_levels
 from carepath.dashboards.results import find_folders, inside, plain, relative
 from carepath.experiments.appraise.analysis import COST_PV, NET_BENEFIT, better_of, verdict
 from carepath.experiments.appraise.draws import COUNCIL
@@ -63,6 +63,8 @@ class Appraisal:
         evpi: the expected value of perfect information (£), NaN when the folder cannot tell.
         titles: each uncertain value's name for people, by path.
         report_html: the committee report's HTML, when the folder has it.
+        levels: ``levels.csv`` as written, None when the folder predates it or cannot be read.
+        levels_problem: why ``levels.csv`` could not be read (one line), else None.
     """
 
     folder: Path
@@ -73,6 +75,8 @@ class Appraisal:
     evpi: float
     titles: dict[str, str] = field(default_factory=dict)
     report_html: str | None = None
+    levels: pd.DataFrame | None = None
+    levels_problem: str | None = None
 
     @property
     def measures(self) -> list[str]:
@@ -227,6 +231,11 @@ def load(folder: str | Path, root: Path) -> Appraisal:
         report_html = report.read_text(encoding="utf-8") if report.is_file() else None
     except (OSError, UnicodeDecodeError):
         report_html = None
+    # A damaged levels.csv leaves its panel saying so; the rest of the appraisal still shows.
+    try:
+        levels, levels_problem = read_levels(path, shown), None
+    except LevelsError as exc:
+        levels, levels_problem = None, plain(str(exc), root)
     return Appraisal(
         folder=path,
         shown=shown,
@@ -236,6 +245,8 @@ def load(folder: str | Path, root: Path) -> Appraisal:
         evpi=_evpi(path, str(current), tables["evppi"]),
         titles=_uncertain_titles(path, tables["evppi"]),
         report_html=report_html,
+        levels=levels,
+        levels_problem=levels_problem,
     )
 
 

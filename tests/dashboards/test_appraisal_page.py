@@ -41,30 +41,36 @@ def test_the_example_reads_as_its_report_does(root):
     # OUT is opened as OUT/appraisal, the folder the tables are in.
     a = ar.load("out", root)
     assert a.shown == "out/appraisal" and a.current == "in_house"
-    assert len(a.options) == 6 and a.report_html is None
-    # EVPI recovered from the top EVPPI and its share, as the report says: £3.78m.
-    assert a.evpi == pytest.approx(3782402.71, rel=1e-6)
+    assert len(a.options) == 12 and a.report_html is None
+    # EVPI recovered from the top EVPPI and its share, as the report says: £773,027.
+    assert a.evpi == pytest.approx(773026.51, rel=1e-6)
     ranked = ar.ranking_rows(a)
     first = ranked.iloc[0]
-    assert first["Option"] == "Council in-house (reformed) (current arrangement)"
-    assert first["Chance of being the best choice"] == "21%"
+    assert first["Option"] == "Social workers attached to GP practices"
+    assert first["Chance of being the best choice"] == "69%"
+    current = ranked.set_index("option").loc["in_house"]
+    assert current["Option"] == "Council in-house (reformed) (current arrangement)"
     se = ranked.set_index("option").loc["social_enterprise"]
-    # The report's figures: cost £7.01m less (-£20.78m to +£2.15m), 42% chance of better.
-    assert se["Cost over the horizon, discounted: difference"] == "-£7.01m"
-    assert se["Cost: 90% range (5th to 95th percentile)"] == "-£20.78m to +£2.15m"
-    assert se["Chance of better net benefit than the current arrangement"] == "42%"
-    assert ar.best_sentence(a).endswith(
-        "best most often: Social work practice (24%), but by less where it wins than it "
-        "loses elsewhere."
+    # The report's figures: cost £4.81m less (-£16.70m to +£4.85m), 41% chance of better.
+    assert se["Cost over the horizon, discounted: difference"] == "-£4.81m"
+    assert se["Cost: 90% range (5th to 95th percentile)"] == "-£16.70m to +£4.85m"
+    assert se["Chance of better net benefit than the current arrangement"] == "41%"
+    assert ar.best_sentence(a) == (
+        "Expected best: Social workers attached to GP practices, +£7.31m of net benefit "
+        "against keeping Council in-house (reformed). It is the best choice in 69% of the draws."
     )
     # Uncertain values by the titles the report gives them, whose value by the report's rule.
     evppi = ar.evppi_rows(a)
-    assert evppi.iloc[0].tolist() == ["Decisions sent back for more work", "£3.78m", "100%"]
+    assert evppi.iloc[0].tolist() == [
+        "Requests from GP practices with an attached social worker",
+        "£52,811",
+        "7%",
+    ]
     assert "Length of the transition" in evppi["Uncertain value"].tolist()
     said = ar.threshold_rows(a)["Better than the current arrangement only if"].tolist()
-    assert "the council officers checking assessments is above 1.77" in said
+    assert "the council's staff who leave rather than transfer is below 0.0188" in said
     turnover = ar.difference_rows(a, "workforce.turnover_rate")
-    assert turnover.iloc[0]["Expected difference"] == "+3.6 pp"  # a share's difference
+    assert turnover.iloc[0]["Expected difference"] == "+3.1 pp"  # a share's difference
 
 
 def test_tornado_is_the_widest_swings_named(root):
@@ -74,19 +80,18 @@ def test_tornado_is_the_widest_swings_named(root):
     swings = (rows["at_high"] - rows["at_low"]).abs().tolist()
     assert swings == sorted(swings, reverse=True)
     assert (
-        rows["name"].iloc[0]
-        == "Social enterprise: Council in-house (reformed)'s discharge to assess"
+        rows["name"].iloc[0] == "Care trust plus: Council in-house (reformed)'s discharge to assess"
     )
 
 
 def test_tables_download_with_names_beside_keys(root):
     a = ar.load("out", root)
     rows = list(csv.DictReader(io.StringIO(ar.raw_csv(a, "differences"))))
-    assert len(rows) == 49
+    assert len(rows) == 13 * 7  # every choice, the current arrangement's zeros too, x 7 measures
     row = rows[7]
     assert (row["option"], row["option_title"]) == ("social_enterprise", "Social enterprise")
     assert row["kpi_title"] == "Median wait for assessment at home (days)"
-    assert float(row["mean_difference"]) == pytest.approx(67.3, abs=0.05)
+    assert float(row["mean_difference"]) == pytest.approx(71.7, abs=0.05)
 
 
 @pytest.mark.parametrize(
@@ -139,11 +144,11 @@ def test_page_opens_a_folder_with_charts_tables_and_downloads(root):
     assert cost["xAxis"]["axisLabel"]["formatter"] == "£{value}m"
     assert cost["yAxis"]["data"][0] == "Social enterprise"  # options by title, current left out
     low, *_, high = cost["series"][0]["data"][0]
-    assert (round(low, 2), round(high, 2)) == (-20.78, 2.15)
+    assert (round(low, 2), round(high, 2)) == (-16.70, 4.85)
     tables = " ".join(htmls(rc))
-    assert "Social work practice" in tables and "-£15.72m to +£8.88m" in tables
-    # A CSV of each table: ranking, differences, thresholds, EVPPI (and the tornado's).
-    assert len([b for b in widgets(rc, v.Btn) if "Download table (CSV)" in b.children]) == 4
+    assert "Social work practice" in tables and "-£11.83m to +£8.45m" in tables
+    # A CSV of each table: ranking, levels, differences, thresholds, EVPPI (and the tornado's).
+    assert len([b for b in widgets(rc, v.Btn) if "Download table (CSV)" in b.children]) == 5
     assert any("no report.html" in t for t in texts(rc))
     # Another measure's tornado.
     [choice] = [s for s in widgets(rc, v.Select) if s.label == "Tornado of"]

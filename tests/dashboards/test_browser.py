@@ -171,9 +171,16 @@ def _saved(download, name: str) -> Path:
 
 
 # Elements of the page (not the sidebar) that reach past the window's right or bottom-right
-# edge: clipped. Zero-sized elements and those inside a box that scrolls sideways are not.
+# edge: clipped. Zero-sized elements and those inside a box that scrolls sideways are not
+# (the box itself is checked).
 _CLIPPED = """() => [...document.querySelectorAll('.v-main *')].filter(e => {
   const r = e.getBoundingClientRect();
+  for (let box = e.parentElement; box; box = box.parentElement) {
+    const overflow = getComputedStyle(box).overflowX;
+    if ((overflow === 'auto' || overflow === 'scroll') && box.scrollWidth > box.clientWidth) {
+      return false;
+    }
+  }
   return r.width > 0 && r.height > 0 && (r.right > window.innerWidth + 1 || r.left < -1);
 }).slice(0, 5).map(e => `${e.tagName}.${e.className} right=${Math.round(e.getBoundingClientRect().right)}`)"""
 
@@ -334,8 +341,8 @@ def test_appraisal_page_shows_the_example_and_keeps_its_folder(server, page):
     page.reload()
     ranking = page.locator(".ranking-table")
     ranking.get_by_text("Social work practice").wait_for()
-    assert "-£20.78m to +£2.15m" in ranking.inner_text()  # cost over the horizon, 90% range
-    page.get_by_text("best most often: Social work practice (24%)").wait_for()
+    assert "-£16.70m to +£4.85m" in ranking.inner_text()  # cost over the horizon, 90% range
+    page.get_by_text("It is the best choice in 69% of the draws").wait_for()
     assert "EVPI" in page.locator(".appraisal-evpi").inner_text()
     assert page.locator(".thresholds-table").get_by_text("above").count() > 0
     _charts_drawn(page, 9)  # 7 measures' differences, the tornado, EVPPI
@@ -343,7 +350,18 @@ def test_appraisal_page_shows_the_example_and_keeps_its_folder(server, page):
         page.get_by_role("button", name="Download table (CSV)").first.click()
     with _saved(caught.value, "appraisal-ranking.csv").open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
-    assert len(rows) == 7 and rows[0]["Chance of being the best choice"] == "21%"
+    assert len(rows) == 13 and rows[0]["Chance of being the best choice"] == "69%"
+    # How much one level of the current arrangement carries: the report's table and its CSV.
+    levels = page.locator(".levels-table")
+    assert "1st \u2192 1st" in levels.inner_text()
+    page.get_by_text(
+        "Leaving out any one level, Social workers attached to GP practices"
+    ).wait_for()
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download table (CSV)").nth(1).click()
+    with _saved(caught.value, "appraisal-levels.csv").open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 120 and "council:provision.in_house.home_care_cost_factor" in rows[0]
     chart = page.locator(".chart-tornado")
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
@@ -357,6 +375,42 @@ def test_appraisal_page_shows_the_example_and_keeps_its_folder(server, page):
     assert "Options appraisal: appraisal" in report
     _shot(page, "appraisal.png")
     page.traffic.check()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_appraisal_level_panel_reads_on_a_screen_and_a_phone(server, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.traffic = Traffic(page)
+    page.goto(server + "appraisal")
+    heading = page.get_by_text("How much one level of the current arrangement carries")
+    heading.wait_for()
+    table = page.locator(".levels-table")
+    # The report's grid of numbers, every option and level, on a phone too (no stacking).
+    sync_api.expect(table.locator("thead th.level-number")).to_have_count(10)
+    sync_api.expect(table.locator("tbody tr")).to_have_count(12)
+    assert table.locator("thead").is_visible()
+    heading.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+    _nothing_clipped(page)
+    name = table.locator("tbody th").first
+    _shot(page, f"appraisal-levels-{width}.png")
+    if width == 390:
+        # Too wide for a phone: it scrolls inside its box, the option's name held at the left.
+        assert table.evaluate("t => t.scrollWidth > t.clientWidth")
+        left = name.bounding_box()["x"]
+        table.evaluate("t => { t.scrollLeft = 400; }")
+        page.wait_for_timeout(300)
+        assert abs(name.bounding_box()["x"] - left) <= 3  # the table's border spacing
+        _shot(page, f"appraisal-levels-{width}-scrolled.png")
+        table.evaluate("t => { t.scrollLeft = 0; }")
+    else:
+        widths = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
+        assert widths[0] <= widths[1] + 1, f"fits a screen: {widths}"
+    _shot(page, f"appraisal-levels-{width}.png")
+    page.traffic.check()
+    context.close()
 
 
 def test_two_sessions_do_not_share_a_run(server, browser):
