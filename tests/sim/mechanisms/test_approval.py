@@ -31,7 +31,11 @@ def test_short_of_checking_officers_the_council_checks_people_in_hospital_first(
     from tests.sim.mechanisms.council import small_council
 
     # Three quarters of the small council's 0.4 officers: checks pile up.
-    scenario = small_council({"approval.checker_fte": 0.3}, preset="social_enterprise")
+    # No temporary officers (queue_response): the queue itself is what is tested.
+    scenario = small_council(
+        {"approval.checker_fte": 0.3, "approval.extra_checkers_per_overshoot": 0.0},
+        preset="social_enterprise",
+    )
     model = CarePathwayModel(scenario=scenario, rng=1)
     model.run()
     queues = model.commissioner
@@ -46,7 +50,10 @@ def test_an_officer_with_fewer_hours_a_day_than_a_check_takes_still_finishes_che
     from tests.sim.mechanisms.council import small_council
 
     # 0.25 officers give about an hour a day; a check takes 1.5 hours.
-    scenario = small_council({"approval.checker_fte": 0.25}, preset="social_enterprise")
+    scenario = small_council(
+        {"approval.checker_fte": 0.25, "approval.extra_checkers_per_overshoot": 0.0},
+        preset="social_enterprise",
+    )
     hours = scenario.approval.checker_fte * scenario.workforce.working_hours_per_day
     assert hours < scenario.approval.check_hours
     model = CarePathwayModel(scenario=scenario, rng=1)
