@@ -11,23 +11,14 @@ page has no appraisal plan. Folders written before ``levels.csv`` existed have n
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from carepath.experiments.appraise.analysis import (
-    LEVEL_COLUMNS,
-    NET_BENEFIT,
-    best_without_each_level,
-    most_influential_levels,
-    places_without_each_level,
-)
-from carepath.experiments.appraise.report import CARRIES, fmt, listed, ordinal, plural, title
+from carepath.experiments.appraise.analysis import LEVEL_COLUMNS, most_influential_levels
+from carepath.experiments.appraise.report import level_findings, level_table, title
 from carepath.experiments.store import StoreError
-from carepath.sim.measure.kpis import DASH
 
 LEVELS = "levels.csv"
 # Said on the page instead of the table when the folder has no levels.csv.
@@ -62,40 +53,18 @@ def read_levels(folder: Path, shown: str) -> pd.DataFrame | None:
     return frame
 
 
-def _millions(value: float) -> str:
-    return DASH if not math.isfinite(value) else f"{value / 1e6:+.1f}"
-
-
 def level_rows(effects: pd.DataFrame, current: str) -> pd.DataFrame:
     """Options × levels, £m over keeping ``current``, then with the level that moves each most left out.
 
-    The report's table: one row per option in order of expected net benefit; ``option`` keeps
-    the preset key. Empty when the current arrangement was held at one level.
+    The report's table (``report.level_table``), with ``option`` keeping the preset key. Empty
+    when the current arrangement was held at one level.
     """
     influence = most_influential_levels(effects[list(LEVEL_COLUMNS)], current)
     if influence.empty:
         return pd.DataFrame()
-    wide = effects.pivot_table(index="option", columns="level", values="at_level")
-    return pd.DataFrame(
-        {
-            "option": influence["option"],
-            "Option": [title(o) for o in influence["option"]],
-            **{
-                f"Level {level}": [_millions(wide.loc[o, level]) for o in influence["option"]]
-                for level in wide.columns
-            },
-            "All levels": [_millions(v) for v in influence["expected_net_benefit"]],
-            "Level left out": [
-                str(v) if abs(d) >= CARRIES else DASH
-                for v, d in zip(influence["level"], influence["shift"], strict=True)
-            ],
-            "Without it": [_millions(v) for v in influence["without_level"]],
-            "Place \u2192 without it": [
-                f"{ordinal(r)} \u2192 {ordinal(w)}"
-                for r, w in zip(influence["rank"], influence["rank_without_level"], strict=True)
-            ],
-        }
-    )
+    table = level_table(effects, influence)
+    table.insert(0, "option", influence["option"].to_numpy())
+    return table
 
 
 def levels_html(rows: pd.DataFrame) -> str:
@@ -127,27 +96,10 @@ def levels_html(rows: pd.DataFrame) -> str:
     return f"<thead>{head}</thead><tbody>{body}</tbody>"
 
 
-def _choice(option: str, current: str) -> str:
-    return f"keeping {title(current)}" if option == current else title(option)
-
-
 def _drawn(effects: pd.DataFrame) -> pd.DataFrame:
     """What each level drew: one row per level, the ``owner:path`` columns levels.csv keeps."""
     values = [c for c in effects.columns if ":" in c]
     return effects.drop_duplicates("level").set_index("level")[values]
-
-
-def _extremes(drawn: pd.DataFrame, level: int, name: Callable[[str], str]) -> str:
-    """`` (of the levels, it has the lowest x, 1.3)``: where a level's drawn values are at an end."""
-    if len(drawn) < 3:
-        return ""  # with two levels, every value is at one end or the other
-    ends = []
-    for column, value in drawn.loc[level].items():
-        low, high = drawn[column].min(), drawn[column].max()
-        end = "lowest" if value == low else "highest" if value == high else None
-        if end is not None:
-            ends.append(f"the {end} {name(column.split(':', 1)[1]).lower()}, {value:.3g}")
-    return f" (of the levels, it has {listed(ends)})" if ends else ""
 
 
 def level_sentences(
@@ -155,10 +107,9 @@ def level_sentences(
 ) -> list[str]:
     """Whether leaving out one level changes the best choice, and what the weightiest level does.
 
-    The report's words for the best choice, then for the level that carries most for the
-    most options (what leaving it out does to the options' standing against ``current`` and
-    to their places). ``name`` gives an uncertain value's title by its path. Empty when the
-    current arrangement was held at one level.
+    The report's words (``report.level_findings``) for the best choice, then for the level that
+    carries most for the most options. ``name`` gives an uncertain value's title by its path.
+    Empty when the current arrangement was held at one level.
     """
     base = effects[list(LEVEL_COLUMNS)]
     influence = most_influential_levels(base, current)
@@ -166,66 +117,10 @@ def level_sentences(
         return []
     overall = base.drop_duplicates("option").set_index("option")["expected_net_benefit"]
     best = overall.idxmax() if overall.max() > 0 else current
-    changed = {
-        level: other
-        for level, other in best_without_each_level(base, current).items()
-        if other != best
-    }
-    if changed:
-        first = " ".join(
-            f"Without level {level} alone, {_choice(other, current)} would have the highest "
-            f"expected net benefit instead of {_choice(best, current)}."
-            for level, other in changed.items()
-        )
-    else:
-        first = (
-            f"Leaving out any one level, {_choice(best, current)} keeps the highest expected "
-            "net benefit."
-        )
-    carried = influence[influence["shift"].abs() >= CARRIES]
-    if carried.empty:
-        return [first + " No level moves any option's expected net benefit."]
-    counts = carried.groupby("level", sort=False).size()
-    level = int(counts.idxmax())  # the first of the most carried, as the report orders them
-    mine = carried[carried["level"] == level]
-    places = places_without_each_level(base, current)
-    at = places[places["level"] == level]
-    flipped = at[np.sign(at["expected_net_benefit"]) != np.sign(at["without_level"])]
-    moved = at[at["rank"] != at["rank_without_level"]].sort_values("rank_without_level")
-    said = (
-        f"Level {level} carries most for "
-        + (plural(len(mine), "option") if len(mine) > 1 else title(mine["option"].iloc[0]))
-        + _extremes(_drawn(effects), level, name)
-    )
-    clauses = []
-    for beats, rows in (
-        (True, flipped[flipped["without_level"] > 0]),
-        (False, flipped[flipped["without_level"] <= 0]),
-    ):
-        if not rows.empty:
-            named = [
-                f"{title(r['option'])} ({fmt(NET_BENEFIT, r['expected_net_benefit'], signed=True)}"
-                f" \u2192 {fmt(NET_BENEFIT, r['without_level'], signed=True)})"
-                for _, r in rows.iterrows()
-            ]
-            clauses.append(
-                f"{listed(named)} would {'beat' if beats else 'no longer beat'} keeping "
-                f"{title(current)}"
-            )
-    if not moved.empty:
-        clauses.append(
-            "places change: "
-            + ", ".join(
-                f"{title(r['option'])} {ordinal(r['rank'])} \u2192 {ordinal(r['rank_without_level'])}"
-                for _, r in moved.iterrows()
-            )
-        )
-    second = (
-        f"{said}. Without it, {'; '.join(clauses)}."
-        if clauses
-        else f"{said}; without it, no place in the ranking changes."
-    )
-    return [first, second]
+    findings = level_findings(base, influence, current, best, _drawn(effects), name)
+    if len(findings) == 1:
+        return [findings[0] + " No level moves any option's expected net benefit."]
+    return findings[:2]
 
 
 def levels_csv(effects: pd.DataFrame) -> str:

@@ -10,6 +10,7 @@ import html
 import io
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -376,31 +377,37 @@ def _choice(option: str, current: str) -> str:
     return f"keeping {title(current)}" if option == current else title(option)
 
 
-def _extremes(drawn: pd.DataFrame, level: int, planned: AppraisalPlan) -> str:
-    """`` (the lowest x of the levels, 1.3)``: where a level's drawn values are at an end."""
+def _extremes(drawn: pd.DataFrame, level: int, name: Callable[[str], str]) -> str:
+    """`` (the lowest x of the levels, 1.3)``: where a level's drawn values are at an end.
+
+    ``drawn``: what each level drew, indexed by level, ``owner:path`` columns; ``name`` gives a
+    value's title by its path.
+    """
     if len(drawn) < 3:
         return ""  # with two levels, every value is at one end or the other
-    mine = drawn.set_index("level").loc[level]
     ends = []
-    for name, value in mine.items():
-        column = drawn[name]
-        end = "lowest" if value == column.min() else "highest" if value == column.max() else None
+    for column, value in drawn.loc[level].items():
+        low, high = drawn[column].min(), drawn[column].max()
+        end = "lowest" if value == low else "highest" if value == high else None
         if end is not None:
-            path = name.split(":", 1)[1]
-            ends.append(f"the {end} {parameter_title(path, planned).lower()}, {value:.3g}")
+            ends.append(f"the {end} {name(column.split(':', 1)[1]).lower()}, {value:.3g}")
     return f" (of the levels, it has {listed(ends)})" if ends else ""
 
 
-def _level_findings(
+def level_findings(
     effects: pd.DataFrame,
     influence: pd.DataFrame,
-    ranked: pd.DataFrame,
+    current: str,
+    best: str,
     drawn: pd.DataFrame,
-    planned: AppraisalPlan,
-) -> str:
-    """Whether one level decides the best choice, and what leaving out each level changes."""
-    current = planned.appraisal.current
-    best = ranked.loc[0, "option"]
+    name: Callable[[str], str],
+) -> list[str]:
+    """Whether one level decides the best choice, then what leaving out each level changes.
+
+    One sentence on the best choice (``best``, the choice with the highest expected net
+    benefit), then one per level that carries most for some option, the level that does so for
+    the most options first. ``drawn`` and ``name`` as ``_extremes`` takes them.
+    """
     changed = {
         level: other
         for level, other in best_without_each_level(effects, current).items()
@@ -430,7 +437,7 @@ def _level_findings(
         said = (
             f"Level {level} carries most for "
             + (plural(len(mine), "option") if len(mine) > 1 else title(mine["option"].iloc[0]))
-            + _extremes(drawn, level, planned)
+            + _extremes(drawn, level, name)
         )
         clauses = []
         for beats, rows in (
@@ -459,7 +466,35 @@ def _level_findings(
             if clauses
             else f"{said}; without it, no place in the ranking changes."
         )
-    return " ".join(findings)
+    return findings
+
+
+def level_table(effects: pd.DataFrame, influence: pd.DataFrame) -> pd.DataFrame:
+    """Options × levels, £m over keeping the current arrangement, and each without one level.
+
+    After the levels: the level that moves each option most, the option without it, and its
+    place without it; rows in ``influence``'s order.
+    """
+    wide = effects.pivot_table(index="option", columns="level", values="at_level")
+    return pd.DataFrame(
+        {
+            "Option": [title(o) for o in influence["option"]],
+            **{
+                f"Level {level}": [_millions(wide.loc[o, level]) for o in influence["option"]]
+                for level in wide.columns
+            },
+            "All levels": [_millions(v) for v in influence["expected_net_benefit"]],
+            "Level left out": [
+                str(v) if abs(d) >= CARRIES else DASH
+                for v, d in zip(influence["level"], influence["shift"], strict=True)
+            ],
+            "Without it": [_millions(v) for v in influence["without_level"]],
+            "Place → without it": [
+                f"{ordinal(r)} → {ordinal(w)}"
+                for r, w in zip(influence["rank"], influence["rank_without_level"], strict=True)
+            ],
+        }
+    )
 
 
 def level_section(
@@ -501,27 +536,17 @@ def level_section(
         "better), then with the level that moves it most left out, and the option's place "
         "among all choices with that level left out for every choice."
     ]
-    lines.append(_level_findings(effects, influence, ranked, drawn, planned))
-    wide = effects.pivot_table(index="option", columns="level", values="at_level")
-    table = pd.DataFrame(
-        {
-            "Option": [title(o) for o in influence["option"]],
-            **{
-                f"Level {level}": [_millions(wide.loc[o, level]) for o in influence["option"]]
-                for level in wide.columns
-            },
-            "All levels": [_millions(v) for v in influence["expected_net_benefit"]],
-            "Level left out": [
-                str(v) if abs(d) >= CARRIES else DASH
-                for v, d in zip(influence["level"], influence["shift"], strict=True)
-            ],
-            "Without it": [_millions(v) for v in influence["without_level"]],
-            "Place → without it": [
-                f"{ordinal(r)} → {ordinal(w)}"
-                for r, w in zip(influence["rank"], influence["rank_without_level"], strict=True)
-            ],
-        }
+    by_level = drawn.set_index("level")
+    findings = level_findings(
+        effects,
+        influence,
+        a.current,
+        ranked.loc[0, "option"],
+        by_level,
+        lambda path: parameter_title(path, planned),
     )
+    lines.append(" ".join(findings))
+    table = level_table(effects, influence)
     described = pd.DataFrame(
         {
             "Level": drawn["level"],
