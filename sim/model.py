@@ -800,12 +800,12 @@ class CarePathwayModel(CalendarModel):
         stream = self.streams["arrivals"]
         integration = self.config.integration
         attached = gp_attachment.refers_earlier(integration)
+        gp = self.streams["gp"]
         counts = stream.generator.poisson(self._community_rates).tolist()
         for band, count in enumerate(counts):
             for _ in range(count):
                 traits = self.draw_traits(stream, band)
                 if attached:
-                    gp = self.streams["gp"]
                     lead = gp_attachment.referral_lead_days(
                         integration, traits.deterioration_per_day, gp
                     )

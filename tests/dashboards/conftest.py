@@ -22,6 +22,17 @@ def pytest_configure(config: pytest.Config) -> None:
 EXAMPLE_APPRAISAL = Path(__file__).resolve().parents[2] / "experiments" / "expected" / "appraisal"
 
 
+@pytest.fixture
+def appraisal_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A root folder holding a copy of the committed example as ``OUT/appraisal``."""
+    from carepath.dashboards import appraisal_results, results
+
+    shutil.copytree(EXAMPLE_APPRAISAL, tmp_path / "out" / "appraisal")
+    monkeypatch.setenv(results.ROOT_ENV, str(tmp_path))
+    monkeypatch.delenv(appraisal_results.APPRAISAL_ENV, raising=False)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def appraisal_dir(experiment_dir: Path) -> Path:
     """The committed example appraisal as a full run leaves it: ``OUT/appraisal`` with its

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import ipyvuetify as v
@@ -12,7 +11,6 @@ import pandas as pd
 import pytest
 from carepath.dashboards import appraisal_levels as levels
 from carepath.dashboards import appraisal_results as ar
-from carepath.dashboards import results
 
 from tests.dashboards.helpers import button, field_labelled, htmls, render_page, texts, widgets
 
@@ -21,12 +19,9 @@ SECTION = "## How much one level of the current arrangement carries"
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def root(appraisal_root: Path) -> Path:
     """A root folder holding a copy of the committed example as ``OUT/appraisal``."""
-    shutil.copytree(EXAMPLE, tmp_path / "out" / "appraisal")
-    monkeypatch.setenv(results.ROOT_ENV, str(tmp_path))
-    monkeypatch.delenv(ar.APPRAISAL_ENV, raising=False)
-    return tmp_path
+    return appraisal_root
 
 
 def _report_section() -> tuple[str, list[list[str]]]:

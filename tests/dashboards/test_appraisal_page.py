@@ -6,7 +6,6 @@ import argparse
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import ipyvuetify as v
@@ -29,12 +28,9 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "experiments" / "expected" / "ap
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def root(appraisal_root: Path) -> Path:
     """A root folder holding a copy of the committed example as ``OUT/appraisal``."""
-    shutil.copytree(EXAMPLE, tmp_path / "out" / "appraisal")
-    monkeypatch.setenv(results.ROOT_ENV, str(tmp_path))
-    monkeypatch.delenv(ar.APPRAISAL_ENV, raising=False)
-    return tmp_path
+    return appraisal_root
 
 
 def test_the_example_reads_as_its_report_does(root):
